@@ -1,0 +1,31 @@
+# 两个命令（见 README.md）：
+#   make book  在 .venv 中装好一切并构建 HTML 书到 _build/html（执行每个笔记本）
+#   make test  运行全部测试：单元测试、每个笔记本（nbval）、逐页检查构建好的 HTML（无头 chromium）
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+# 只装 CPU 版 torch：+cpu 这个本地版本号只匹配 CPU 构建，找不到时 pip 报错，而不是去拉几 GB 的 CUDA 版。
+# 没有缓存 CPU 轮子的 Linux 机器：PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make book
+# macOS / Windows（PyPI 上的轮子本来就是 CPU 版）：make book TORCH=torch==2.13.0
+TORCH ?= torch==2.13.0+cpu
+
+.PHONY: book test export clean
+
+book: $(VENV)/.installed
+	$(BIN)/jupyter-book build --warningiserror --keep-going .
+
+test: book
+	$(BIN)/python -m pytest
+
+# 把笔记本中标记 #@save 的单元导出到 code/wordvec_rnn/
+export: $(VENV)/.installed
+	$(BIN)/python -m wordvec_rnn.export
+
+$(VENV)/.installed: requirements.txt code/pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+clean:
+	rm -rf _build

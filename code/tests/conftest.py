@@ -1,0 +1,40 @@
+"""测试共用的路径与辅助。"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HTML = REPO / "_build" / "html"
+CHAPTER_NOTEBOOKS = sorted((REPO / "chapters").glob("**/*.ipynb"))
+# 每个笔记本在 2 核 CPU 上的时间预算（秒），见 DESIGN.md
+NOTEBOOK_BUDGET_SECONDS = 60
+
+
+def load_notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    """构建好的 HTML 书；没有构建时给出明确的失败信息。"""
+    if not (HTML / "index.html").exists():
+        pytest.fail("没有找到 _build/html/index.html：先运行 make book（make test 会先构建）")
+    return HTML
+
+
+def pytest_terminal_summary(terminalreporter):
+    """列出每个笔记本在构建时的执行时间（test_notebook_time_budget 记下的）。"""
+    rows = [
+        (report.nodeid.split("[", 1)[-1].rstrip("]"), dict(report.user_properties)["notebook_seconds"])
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call" and "notebook_seconds" in dict(getattr(report, "user_properties", []))
+    ]
+    if rows:
+        terminalreporter.section(f"笔记本执行时间（构建时，预算 {NOTEBOOK_BUDGET_SECONDS} s）")
+        for name, seconds in sorted(rows):
+            terminalreporter.write_line(f"{seconds:7.1f} s  {name}")

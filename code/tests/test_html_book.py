@@ -1,0 +1,152 @@
+"""在无头 chromium 中逐页打开构建好的 HTML 书，像一个离线的读者那样检查它。
+
+每一页：没有控制台错误、没有失败的请求、不向本机以外的地址发请求（离线也能完整显示）、
+公式都已由 MathJax 排版（不残留 $$ 或 \\( \\)）、图片都加载成功。另外检查中文全文检索。
+用 Debian 的 chromium 与 playwright 的 Python 客户端，从不下载浏览器；CI（CI=true）里没有浏览器算失败。
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from conftest import HTML
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = sorted(
+    str(p.relative_to(HTML))
+    for p in HTML.glob("**/*.html")
+    if not p.relative_to(HTML).parts[0].startswith(("_", "reports"))
+)
+WAIT_FOR_MATH = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  return true;
+}"""
+PAGE_PROBLEMS = """() => {
+  const problems = [];
+  const text = document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText;
+  if (text.includes('$$')) problems.push('未渲染的 $$ 公式');
+  if (/\\\\\\(|\\\\\\[/.test(text)) problems.push('未渲染的 \\\\( 或 \\\\[ 公式');
+  document.querySelectorAll('.math').forEach((el) => {
+    if (!el.querySelector('mjx-container')) problems.push('公式没有被 MathJax 排版：' + el.textContent.slice(0, 40));
+  });
+  document.querySelectorAll('img').forEach((img) => {
+    if (!img.complete || img.naturalWidth === 0) problems.push('图片没有加载：' + img.getAttribute('src'));
+  });
+  return problems;
+}"""
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_html):
+    """在 127.0.0.1 的随机端口上提供 _build/html。"""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = "没有找到 chromium（Debian：sudo apt-get install chromium）"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url):
+    """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。"""
+    page = browser.new_page()
+    problems: list[str] = []
+    host = urlparse(url).netloc
+
+    def guard(route):
+        if urlparse(route.request.url).netloc == host or route.request.url.startswith(("data:", "file:")):
+            route.continue_()
+        else:
+            problems.append(f"请求了外部资源：{route.request.url}")
+            route.abort()
+
+    page.route("**/*", guard)
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"控制台错误：{msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
+    page.on("requestfailed", lambda req: problems.append(f"请求失败：{req.url}（{req.failure}）"))
+    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
+    redirect = urlparse(url).path.endswith("/index.html")  # index.html 只是跳转到前言
+    if redirect:
+        with page.expect_navigation(url=lambda new: new != url):
+            page.goto(url)
+    else:
+        page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(WAIT_FOR_MATH)
+    return page, problems
+
+
+def test_built_pages_found():
+    assert "index.html" in PAGES and "search.html" in PAGES, "_build/html 里没有页面：先 make book"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_offline(browser, site, name):
+    page, problems = open_page(browser, site + quote(name))
+    problems += page.evaluate(PAGE_PROBLEMS)
+    page.close()
+    assert problems == []
+
+
+def test_index_shows_rendered_math_and_chinese(browser, site):
+    page, problems = open_page(browser, site + "index.html")  # 跳转到前言
+    assert page.locator("mjx-container").count() > 0, "首页没有排版好的公式"
+    assert "前言" in page.title()
+    faces = page.evaluate("async () => (await document.fonts.load('16px \"Book CJK\"', '词向量')).length")
+    assert faces == 1, "随书的中文字体没有加载"
+    page.close()
+    assert problems == []
+
+
+def test_opens_from_the_file_system(browser, built_html):
+    """拷走 _build/html 直接双击打开（file://）：公式照样排版，不请求外部资源。"""
+    page, problems = open_page(browser, (built_html / "index.html").as_uri())
+    assert page.locator("mjx-container").count() > 0
+    page.close()
+    assert problems == []
+
+
+@pytest.mark.parametrize("query", ["词向量", "梯度消失", "词表", "skip-gram"])
+def test_chinese_search_finds_notation_chapter(browser, site, query):
+    page, problems = open_page(browser, site + "search.html?q=" + quote(query))
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    links = results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    page.close()
+    assert any("00_notation/01_notation" in link for link in links), f"检索「{query}」没有找到第 00 章：{links}"
+    assert problems == []

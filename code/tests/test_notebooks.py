@@ -1,0 +1,55 @@
+"""章节笔记本的存储规则、单一来源与时间预算。逐单元执行由 nbval 负责（pytest.ini 的 --nbval-lax）。"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from jupyter_cache import get_cache
+
+from wordvec_rnn.export import differences, notebooks_in_reading_order
+
+from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, load_notebook
+
+NOTEBOOK_IDS = [str(p.relative_to(REPO)) for p in CHAPTER_NOTEBOOKS]
+SETUP_CELL = "from wordvec_rnn.plotting import use_book_style\nfrom wordvec_rnn.seeding import set_seed\n"
+
+
+def code_cells(path):
+    return [c for c in load_notebook(path)["cells"] if c["cell_type"] == "code"]
+
+
+def test_there_are_chapter_notebooks():
+    assert CHAPTER_NOTEBOOKS, "chapters/ 下没有笔记本"
+    in_toc = set(notebooks_in_reading_order(REPO))
+    assert set(CHAPTER_NOTEBOOKS) <= in_toc, f"不在 _toc.yml 中：{set(CHAPTER_NOTEBOOKS) - in_toc}"
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_stored_without_outputs(path):
+    dirty = [i for i, c in enumerate(code_cells(path)) if c.get("outputs") or c.get("execution_count") is not None]
+    assert not dirty, f"{path.name} 的代码单元 {dirty} 存有输出或执行计数：清掉再提交"
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_cells_have_ids_and_notebook_checks_claims(path):
+    notebook = load_notebook(path)
+    assert (notebook["nbformat"], notebook["nbformat_minor"]) >= (4, 5)
+    ids = [c.get("id") for c in notebook["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids), "每个单元需要唯一的 id"
+    sources = ["".join(c["source"]) for c in code_cells(path)]
+    assert sources and sources[0].startswith(SETUP_CELL), "第一个代码单元应设定绘图风格与随机种子"
+    assert any(re.search(r"^\s*assert\b", s, re.M) for s in sources), "笔记本里没有 assert：哪个论断由单元检查？"
+
+
+def test_package_matches_saved_cells():
+    assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
+
+
+@pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_notebook_time_budget(path, record_property):
+    """构建时 jupyter-cache 记下了每个笔记本（当前内容）的执行时间；它必须在预算之内（结尾打印一览表）。"""
+    record = get_cache(REPO / "_build" / ".jupyter_cache").match_cache_file(str(path))
+    seconds = record.data["execution_seconds"]
+    record_property("notebook_seconds", seconds)
+    assert seconds <= NOTEBOOK_BUDGET_SECONDS, f"{path.name} 执行了 {seconds:.1f} s，超过 {NOTEBOOK_BUDGET_SECONDS} s"

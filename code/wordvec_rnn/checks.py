@@ -1,0 +1,152 @@
+"""公共函数的输入检查。
+
+每个检查在输入不合要求时抛出 :class:`ValueError`，消息写明三件事：哪个参数、期望什么、实际得到什么，
+让读者不必到 numpy 或 torch 的深处去读回溯。数组既可以是 ``numpy.ndarray`` 也可以是 ``torch.Tensor``。
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
+
+import numpy as np
+
+DTYPE_KINDS = {"float": "浮点", "int": "整数", "bool": "布尔"}
+
+
+def fail(name: str, expected: str, value: Any) -> NoReturn:
+    """抛出统一格式的 ``ValueError``：参数 ``name`` 期望 ``expected``，实际得到 ``value``。"""
+    raise ValueError(f"参数 `{name}`：期望{expected}，实际得到 {describe(value)}。")
+
+
+def describe(value: Any) -> str:
+    """简短描述一个值，用在错误消息里（数组只报类型、形状和 dtype，不打印内容）。"""
+    if _is_tensor(value) or isinstance(value, np.ndarray):
+        return f"形状为 {tuple(value.shape)}、dtype 为 {value.dtype} 的 {type(value).__name__}"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def check_str(value: Any, name: str) -> str:
+    """``value`` 必须是非空、且不全是空白的字符串。"""
+    if not isinstance(value, str) or not value.strip():
+        fail(name, "非空字符串", value)
+    return value
+
+
+def check_int(value: Any, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """``value`` 必须是整数（不接受 ``bool``），且满足 ``low <= value <= high``（给出时）。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        fail(name, "整数", value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        fail(name, f"范围 {_interval(low, high)} 内的整数", value)
+    return int(value)
+
+
+def check_float(value: Any, name: str, *, low: float | None = None, high: float | None = None) -> float:
+    """``value`` 必须是有限实数，且满足 ``low <= value <= high``（给出时）。"""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        fail(name, "有限实数", value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        fail(name, f"范围 {_interval(low, high)} 内的实数", value)
+    return float(value)
+
+
+def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
+    """``value`` 必须是 ``choices`` 之一。"""
+    choices = list(choices)
+    if value not in choices:
+        fail(name, f"{'、'.join(map(repr, choices))} 之一", value)
+    return value
+
+
+def check_array(
+    value: Any,
+    name: str,
+    *,
+    ndim: int | None = None,
+    shape: tuple[int | str | None, ...] | None = None,
+    dtype: str | None = None,
+    dims: dict[str, int] | None = None,
+    nonempty: bool = True,
+    finite: bool = False,
+):
+    """检查一个 numpy 数组或 torch 张量，原样返回它。
+
+    - ``shape``：各维的要求。整数要求该维恰好等于它；``None`` 不限；字符串是符号维度（如 ``"T"``、``"n"``），
+      同名符号必须相等。把同一个 ``dims`` 字典传给多次调用，就能跨参数检查，例如 ``V`` 的列数等于 ``x`` 的
+      特征数：``check_array(V, "V", shape=("m", "n"), dims=d)``，``check_array(x, "x", shape=("T", "n"), dims=d)``。
+    - ``dtype``：``"float"``、``"int"`` 或 ``"bool"``，只查种类不查位宽。
+    - ``nonempty``：不接受元素个数为 0 的数组；``finite``：不接受 NaN 与 ±inf。
+    """
+    if not (_is_tensor(value) or isinstance(value, np.ndarray)):
+        fail(name, "numpy 数组或 torch 张量", value)
+    actual = tuple(value.shape)
+    if shape is not None:
+        ndim = len(shape)
+    if ndim is not None and len(actual) != ndim:
+        fail(name, f"{ndim} 维数组" + (f"，形状 {_shape_text(shape, dims)}" if shape else ""), value)
+    if shape is not None:
+        bound = {} if dims is None else dims
+        for want, got in zip(shape, actual):
+            if isinstance(want, str):
+                if bound.setdefault(want, got) != got:
+                    fail(name, f"形状 {_shape_text(shape, bound)}", value)
+            elif want is not None and want != got:
+                fail(name, f"形状 {_shape_text(shape, bound)}", value)
+    if dtype is not None:
+        check_choice(dtype, "dtype", DTYPE_KINDS)
+        if _dtype_kind(value) != dtype:
+            fail(name, f"{DTYPE_KINDS[dtype]}类型的数组", value)
+    if nonempty and math.prod(actual) == 0:
+        fail(name, "非空数组", value)
+    if finite and not bool(_all_finite(value)):
+        fail(name, "不含 NaN 或无穷大的数组", value)
+    return value
+
+
+def check_ids(value: Any, name: str, vocab_size: int):
+    """``value`` 必须是整数数组，元素都是 ``[0, vocab_size)`` 内的词元编号。"""
+    check_array(value, name, dtype="int")
+    low, high = int(value.min()), int(value.max())
+    if low < 0 or high >= vocab_size:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"参数 `{name}`：期望词表编号，在 [0, {vocab_size}) 内，实际得到越界的编号 {bad}。"
+        )
+    return value
+
+
+def _is_tensor(value: Any) -> bool:
+    torch = sys.modules.get("torch")  # 只在 torch 已被导入时才可能是张量，这样本模块不必导入 torch
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _dtype_kind(value: Any) -> str:
+    if _is_tensor(value):
+        if value.dtype.is_floating_point:
+            return "float"
+        return "bool" if str(value.dtype) == "torch.bool" else ("complex" if value.dtype.is_complex else "int")
+    return {"f": "float", "i": "int", "u": "int", "b": "bool"}.get(value.dtype.kind, value.dtype.kind)
+
+
+def _all_finite(value: Any) -> bool:
+    if _is_tensor(value):
+        return bool(sys.modules["torch"].isfinite(value).all())
+    return bool(np.isfinite(value).all())
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    return f"[{'-∞' if low is None else low}, {'+∞' if high is None else high}]"
+
+
+def _shape_text(shape: tuple, dims: Mapping[str, int] | None) -> str:
+    parts = ["任意" if d is None else str(d) for d in shape]
+    known = {k: v for k, v in (dims or {}).items() if k in shape}
+    text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    return text + (f"，其中 {', '.join(f'{k}={v}' for k, v in known.items())}" if known else "")
