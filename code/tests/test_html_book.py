@@ -33,10 +33,7 @@ PAGES = sorted(
     for p in HTML.glob("**/*.html")
     if not p.relative_to(HTML).parts[0].startswith(("_", "reports"))
 )
-WAIT_FOR_MATH = """async () => {
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
-  return true;
-}"""
+WAIT_FOR_MATH = "async () => await window.bookMathReady"  # 见 book/_static/book.js
 PAGE_PROBLEMS = """() => {
   const problems = [];
   const text = document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText;
