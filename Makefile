@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # macOS / Windows（PyPI 上的轮子本来就是 CPU 版）：make book TORCH=torch==2.13.0
 TORCH ?= torch==2.13.0+cpu
 
-.PHONY: book test export clean
+.PHONY: book test export images clean
 
 book: $(VENV)/.installed
 	$(BIN)/jupyter-book build --warningiserror --keep-going .
@@ -20,6 +20,10 @@ test: book
 # 把笔记本中标记 #@save 的单元导出到 code/wordvec_rnn/
 export: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.export
+
+# 重新画 images/ 下由代码绘制的图
+images: $(VENV)/.installed
+	$(BIN)/python -m wordvec_rnn.diagrams
 
 $(VENV)/.installed: requirements.txt code/pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
