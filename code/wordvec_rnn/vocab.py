@@ -1,0 +1,101 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save vocab` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/00_notation/01_notation.ipynb
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_ids, check_int, fail
+
+UNK = "<unk>"  # 未知词（unknown word）：词表之外的词元都映射到它
+EOS = "<eos>"  # 句末符（end of sentence）：每个句子末尾一个
+UNK_ID, EOS_ID = 0, 1
+RESERVED = (UNK, EOS)
+
+
+def _check_token(token, name: str) -> str:
+    """词元必须是非空字符串。"""
+    if not isinstance(token, str) or token == "":
+        fail(name, "非空字符串（词元）", token)
+    return token
+
+
+def _check_tokens(tokens, name: str) -> Sequence[str]:
+    """词元序列：元素为非空字符串的 list 或 tuple；单个字符串不是词元序列（要先分词）。"""
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Sequence):
+        fail(name, "词元序列，如 ['我', '爱', '天安门']（字符串要先分词）", tokens)
+    for j, token in enumerate(tokens):
+        _check_token(token, f"{name}[{j}]")
+    return tokens
+
+
+class Vocab:
+    """词表 𝒱：词元与编号的双向映射。
+
+    - 编号 0 是 UNK（``<unk>``），编号 1 是 EOS（``<eos>``），其余词元按出现次数从多到少编号，
+      次数相同的按首次出现的先后；
+    - 出现次数少于 ``min_count`` 的词元，以及排在最常见的 ``max_size`` 个普通词元（不含 UNK 与 EOS）
+      之后的词元，不进词表，编码时映射为 UNK；
+    - ``tokens[i]`` 是编号 ``i`` 的词元；``counts[i]`` 是它在语料中的出现次数（int64），其中
+      ``counts[0]`` 是被映射为 UNK 的出现次数，``counts[1]`` 是句子数（每句末尾一个 EOS）。
+    """
+
+    def __init__(self, sentences: Iterable[Sequence[str]], *, min_count: int = 1, max_size: int | None = None):
+        min_count = check_int(min_count, "min_count", low=1)
+        if max_size is not None:
+            max_size = check_int(max_size, "max_size", low=1)
+        if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Iterable):
+            fail("sentences", "句子的可迭代对象，每个句子是一个词元序列，如 [['我', '爱', '天安门']]", sentences)
+        counter: dict[str, int] = {}  # dict 保持插入顺序，也就是首次出现的先后
+        n_sentences = 0
+        for i, sentence in enumerate(sentences):
+            _check_tokens(sentence, f"sentences[{i}]")
+            for j, token in enumerate(sentence):
+                if token in RESERVED:
+                    fail(f"sentences[{i}][{j}]", f"普通词元（{UNK} 与 {EOS} 由词表保留，不能出现在输入中）", token)
+                counter[token] = counter.get(token, 0) + 1
+            n_sentences += 1
+        if n_sentences == 0:
+            fail("sentences", "至少一个句子", sentences)
+        # sorted 是稳定排序：次数相同的词元保持首次出现的先后
+        ranked = sorted(counter.items(), key=lambda item: -item[1])
+        kept = [(token, count) for token, count in ranked if count >= min_count][:max_size]
+        n_unk = sum(counter.values()) - sum(count for _, count in kept)
+        self.tokens: list[str] = [UNK, EOS] + [token for token, _ in kept]
+        self.counts: np.ndarray = np.array([n_unk, n_sentences] + [count for _, count in kept], dtype=np.int64)
+        self._ids = {token: i for i, token in enumerate(self.tokens)}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __contains__(self, token) -> bool:
+        return isinstance(token, str) and token in self._ids
+
+    def __getitem__(self, token: str) -> int:
+        """词元的编号；不在词表中的词元得到 UNK 的编号 0。"""
+        return self._ids.get(_check_token(token, "token"), UNK_ID)
+
+    def __repr__(self) -> str:
+        head = ", ".join(self.tokens[:6]) + (", ..." if len(self) > 6 else "")
+        return f"Vocab(大小 {len(self)}: {head})"
+
+    def encode(self, tokens: Sequence[str], *, add_eos: bool = False) -> np.ndarray:
+        """词元序列 → 编号数组（int64）；``add_eos=True`` 时在末尾加上 EOS 的编号。"""
+        _check_tokens(tokens, "tokens")
+        if not isinstance(add_eos, bool):
+            fail("add_eos", "布尔值（True 或 False）", add_eos)
+        ids = [self._ids.get(token, UNK_ID) for token in tokens] + ([EOS_ID] if add_eos else [])
+        return np.array(ids, dtype=np.int64)
+
+    def decode(self, ids) -> list[str]:
+        """编号序列（一维整数数组或张量，也可以是整数列表）→ 词元列表。"""
+        if isinstance(ids, (list, tuple)):
+            ids = np.array(ids, dtype=np.int64) if len(ids) == 0 else np.asarray(ids)
+        check_array(ids, "ids", ndim=1, dtype="int", nonempty=False)
+        if len(ids) == 0:
+            return []
+        check_ids(ids, "ids", len(self))
+        return [self.tokens[i] for i in ids.tolist()]
