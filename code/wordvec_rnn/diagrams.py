@@ -71,7 +71,7 @@ def render(name: str, path: Path) -> None:
     """按书的风格画 ``name`` 这张图并存到 ``path``（不写入随 matplotlib 版本变化的元数据）。"""
     use_book_style()
     fig = FIGURES[name]()
-    fig.savefig(path, dpi=150, metadata={"Software": None})
+    fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
 
 
