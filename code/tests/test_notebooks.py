@@ -49,7 +49,10 @@ def test_package_matches_saved_cells():
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_notebook_time_budget(path, record_property):
     """构建时 jupyter-cache 记下了每个笔记本（当前内容）的执行时间；它必须在预算之内（结尾打印一览表）。"""
-    record = get_cache(REPO / "_build" / ".jupyter_cache").match_cache_file(str(path))
+    try:
+        record = get_cache(REPO / "_build" / ".jupyter_cache").match_cache_file(str(path))
+    except KeyError:
+        pytest.fail(f"构建没有执行过 {path.name} 的当前内容：它在 _toc.yml 里吗？先 make book")
     seconds = record.data["execution_seconds"]
     record_property("notebook_seconds", seconds)
     assert seconds <= NOTEBOOK_BUDGET_SECONDS, f"{path.name} 执行了 {seconds:.1f} s，超过 {NOTEBOOK_BUDGET_SECONDS} s"

@@ -1,0 +1,176 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save negative_sampling` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/01_word2vec/03_negative_sampling.ipynb
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_ids, check_int
+
+
+def sigmoid(x):
+    """σ(x) = 1 / (1 + e^{-x})，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
+
+
+def softplus(x):
+    """softplus(x) = log(1 + e^x) = -log σ(-x)，逐元素，数值稳定。"""
+    return np.logaddexp(0.0, x)
+
+
+def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):
+    """一个正样本 (c, o) 与 k 个负样本 w_1, …, w_k 的负采样损失及其梯度。
+
+    - ``center_vec``：v_c，形状 (d,)；``outside_idx``：o 的编号（整数）；
+    - ``negative_idx``：w_1, …, w_k 的编号，形状 (k,)，k ≥ 1，可以重复；
+    - ``outside_vectors``：所有上下文词向量，形状 (|V|, d)，第 w 行是 u_w。
+
+    返回 ``(loss, grad_center, grad_outside)``：
+    J = -log σ(u_oᵀv_c) - Σ_i log σ(-u_{w_i}ᵀv_c)；∂J/∂v_c 形状 (d,)；
+    ∂J/∂U 按行存放，形状 (|V|, d)，只有 o 与各 w_i 的行不为零，
+    同一个词被抽到几次，它那一行就累加几次。
+    """
+    dims = {}
+    check_array(outside_vectors, "outside_vectors", shape=("|V|", "d"), dtype="float",
+                dims=dims)
+    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims,
+                finite=True)
+    n_words = dims["|V|"]
+    o = check_int(outside_idx, "outside_idx", low=0, high=n_words - 1)
+    check_array(negative_idx, "negative_idx", shape=("k",), dtype="int")  # k = 0 在这里报错
+    check_ids(negative_idx, "negative_idx", n_words)
+    v_c, U = np.asarray(center_vec), np.asarray(outside_vectors)
+    neg = np.asarray(negative_idx)
+
+    u_o, u_neg = U[o], U[neg]              # u_o：(d,)；u_{w_1..w_k}：(k, d)
+    x_o, x_neg = u_o @ v_c, u_neg @ v_c    # u_oᵀv_c 与 u_{w_i}ᵀv_c
+    # -log σ(x) = softplus(-x)，-log σ(-x) = softplus(x)
+    loss = softplus(-x_o) + softplus(x_neg).sum()
+
+    grad_center = (sigmoid(x_o) - 1.0) * u_o + sigmoid(x_neg) @ u_neg
+    grad_outside = np.zeros_like(U)
+    grad_outside[o] += (sigmoid(x_o) - 1.0) * v_c
+    np.add.at(grad_outside, neg, sigmoid(x_neg)[:, None] * v_c)  # 重复的负样本逐次累加
+    return float(loss), grad_center, grad_outside
+
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_ids
+
+
+def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
+                                         outside_vectors):
+    """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度；没有逐对的 Python 循环。
+
+    - ``center_vecs``：v_{c_b} 按行堆叠，形状 (B, d)；``outside_idx``：o_b，形状 (B,)；
+    - ``negative_idx``：第 b 行是 (c_b, o_b) 的 k 个负样本，形状 (B, k)；
+    - ``outside_vectors``：形状 (|V|, d)，第 w 行是 u_w。
+
+    返回 ``(loss, grad_centers, grad_outside)``：loss 是 B 个单对损失的平均，两个梯度都是
+    这个平均损失的梯度，形状分别为 (B, d)（第 b 行对应 v_{c_b}，同一个中心词出现几次由
+    调用者累加）与 (|V|, d)。
+    """
+    dims = {}
+    check_array(outside_vectors, "outside_vectors", shape=("|V|", "d"), dtype="float",
+                dims=dims)
+    check_array(center_vecs, "center_vecs", shape=("B", "d"), dtype="float", dims=dims,
+                finite=True)
+    check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
+    check_array(negative_idx, "negative_idx", shape=("B", "k"), dtype="int", dims=dims)
+    check_ids(outside_idx, "outside_idx", dims["|V|"])
+    check_ids(negative_idx, "negative_idx", dims["|V|"])
+    C, U = np.asarray(center_vecs), np.asarray(outside_vectors)
+    B, d = C.shape
+
+    # 第 b 行：[o_b, w_{b,1}, …, w_{b,k}]，标签 [1, 0, …, 0]：真实的上下文词为 1，噪声词为 0
+    idx = np.column_stack([np.asarray(outside_idx), np.asarray(negative_idx)])  # (B, k+1)
+    labels = np.zeros(idx.shape)
+    labels[:, 0] = 1.0
+    W = U[idx]                                   # (B, k+1, d)：每一对用到的上下文词向量
+    x = np.einsum("bjd,bd->bj", W, C)            # (B, k+1)：u_oᵀv_c 与 u_{w_i}ᵀv_c
+    # 标签为 1 的项是 -log σ(x) = softplus(-x)，标签为 0 的是 -log σ(-x) = softplus(x)
+    loss = np.where(labels == 1.0, softplus(-x), softplus(x)).sum(axis=1).mean()
+
+    g = (sigmoid(x) - labels) / B                # ∂(平均损失)/∂x：σ(x) - ℓ，再除以 B
+    grad_centers = np.einsum("bj,bjd->bd", g, W)
+    grad_outside = np.zeros_like(U)
+    np.add.at(grad_outside, idx.ravel(), (g[:, :, None] * C[:, None, :]).reshape(-1, d))
+    return float(loss), grad_centers, grad_outside
+
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_float, fail
+
+
+def _check_counts(counts, name="counts"):
+    """词频：一维非负整数数组（列表也行），不能全为 0。"""
+    if isinstance(counts, (list, tuple)):
+        counts = np.asarray(counts)
+    check_array(counts, name, ndim=1, dtype="int")
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.min() < 0:
+        fail(name, "非负的出现次数", counts)
+    if counts.max() == 0:
+        fail(name, "至少一个词的出现次数大于 0", counts)
+    return counts
+
+
+def noise_distribution(counts, power=0.75):
+    """噪声分布 P_n(w) ∝ count(w)^power（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
+    counts = _check_counts(counts)
+    power = check_float(power, "power", low=0.0)
+    # 0 次的词单独处理：否则 power = 0 时 0**0 = 1，它也会得到概率
+    weights = np.where(counts > 0, counts.astype(np.float64) ** power, 0.0)
+    return weights / weights.sum()
+
+
+def _is_positive_int(n):
+    return isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1
+
+
+class NoiseSampler:
+    """从 P_n 独立抽取负样本：在累积分布上二分查找（逆变换采样），一次抽一整个数组。"""
+
+    def __init__(self, counts, power=0.75, rng=None):
+        self.probs = noise_distribution(counts, power)
+        cdf = np.cumsum(self.probs)
+        self.cdf = cdf / cdf[-1]  # 消去累加的舍入误差，最后一项恰好是 1
+        if rng is None:
+            rng = np.random.default_rng(0)
+        if not isinstance(rng, np.random.Generator):
+            fail("rng", "numpy 的 np.random.Generator（或 None）", rng)
+        self.rng = rng
+
+    def __len__(self):
+        return len(self.probs)
+
+    def sample(self, shape):
+        """形状为 ``shape`` 的 int64 编号数组，每个元素独立地服从 P_n。"""
+        dims = shape if isinstance(shape, tuple) else (shape,)
+        if not dims or not all(_is_positive_int(n) for n in dims):
+            fail("shape", "正整数或由正整数组成的元组，如 (B, k)，k ≥ 1", shape)
+        u = self.rng.random(dims)  # [0, 1) 上的均匀分布
+        # 第一个满足 cdf[w] > u 的 w：u 落在 [cdf[w-1], cdf[w]) 的概率正是 P_n(w)；
+        # P_n(w) = 0 的词区间为空，永远不会被抽中
+        return np.searchsorted(self.cdf, u, side="right").astype(np.int64)
+
+
+import numpy as np
+
+from wordvec_rnn.checks import check_float, fail
+
+
+def keep_probability(counts, threshold=1e-5):
+    """高频词二次采样：词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
+
+    f(w) = counts[w] / counts.sum()；出现 0 次的词得到 1.0（它不出现，取 1 不会误删什么）。
+    """
+    counts = _check_counts(counts)
+    threshold = check_float(threshold, "threshold", low=0.0, high=1.0)
+    if threshold == 0.0:
+        fail("threshold", "正实数（约 1e-5）", threshold)
+    freq = counts / counts.sum()
+    with np.errstate(divide="ignore"):
+        keep = np.sqrt(threshold / freq)  # f = 0 时为 inf，下面的 min 取 1
+    return np.minimum(1.0, keep)

@@ -1,0 +1,189 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save skipgram` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/01_word2vec/01_skipgram_softmax.ipynb
+
+from __future__ import annotations
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_ids, check_int
+
+
+def log_softmax(x: np.ndarray) -> np.ndarray:
+    """沿最后一维的 log softmax：x_i - log Σ_j exp(x_j)。先减去最大值，exp 不会上溢。"""
+    check_array(x, "x", dtype="float")
+    shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    """沿最后一维的 softmax：exp(x_i) / Σ_j exp(x_j)，数值稳定（先减去最大值）。"""
+    return np.exp(log_softmax(x))
+
+
+def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
+    """一个 (c, o) 对的跳元模型损失 J = -log P(o | c)（完整的 softmax）及其梯度。
+
+    - ``center_vec``：中心词向量 v_c，形状 (d,)；
+    - ``outside_idx``：上下文词 o 的编号，0 <= o < |V|；
+    - ``outside_vectors``：全部上下文词向量，形状 (|V|, d)，第 w 行是 u_w（代码按行存放 U 的转置）。
+
+    返回 ``(loss, grad_center, grad_outside)``：grad_center = ∂J/∂v_c = U(ŷ - y)，形状 (d,)；
+    grad_outside 的第 w 行是 ∂J/∂u_w = (ŷ_w - y_w) v_c，形状 (|V|, d)，即 (v_c (ŷ - y)^T)^T。
+    """
+    dims = {}
+    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims)
+    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
+    o = check_int(outside_idx, "outside_idx", low=0, high=len(outside_vectors) - 1)
+    log_y_hat = log_softmax(outside_vectors @ center_vec)  # log P(w | c)，对每个 w ∈ V
+    loss = -log_y_hat[o]                                   # J = -log P(o | c)
+    delta = np.exp(log_y_hat)                              # ŷ = softmax(U^T v_c)
+    delta[o] -= 1.0                                        # ŷ - y，y 是 o 的独热向量
+    grad_center = outside_vectors.T @ delta                # U(ŷ - y) = -u_o + Σ_w P(w|c) u_w
+    grad_outside = np.outer(delta, center_vec)             # 第 w 行：(ŷ_w - y_w) v_c
+    return float(loss), grad_center, grad_outside
+
+
+def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vectors):
+    """一批 B 个 (c, o) 对的平均损失 (1/B) Σ_i -log P(o_i | c_i) 及其梯度（向量化，不逐对循环）。
+
+    - ``center_vecs``：形状 (B, d)，第 i 行是第 i 对的中心词向量 v_{c_i}；
+    - ``outside_idx``：形状 (B,) 的整数数组，第 i 对的上下文词编号 o_i；
+    - ``outside_vectors``：形状 (|V|, d)，第 w 行是 u_w。
+
+    返回 ``(loss, grad_centers, grad_outside)``，都是平均损失的梯度：grad_centers 形状 (B, d)，第 i 行是
+    (1/B) U(ŷ_i - y_i)（同一个中心词在批中出现几次，调用者就把几行都加到它的 v_c 上）；grad_outside 形状
+    (|V|, d)，是 (1/B) Σ_i (ŷ_i - y_i) v_{c_i}^T。
+    """
+    dims = {}
+    check_array(center_vecs, "center_vecs", shape=("B", "d"), dtype="float", dims=dims)
+    check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
+    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
+    check_ids(outside_idx, "outside_idx", len(outside_vectors))
+    batch = len(center_vecs)
+    rows = np.arange(batch)
+    log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # (B, |V|)：第 i 行是 log softmax(U^T v_{c_i})
+    loss = -log_y_hat[rows, outside_idx].mean()
+    delta = np.exp(log_y_hat)                                 # Ŷ：第 i 行是 ŷ_i
+    delta[rows, outside_idx] -= 1.0                           # Ŷ - Y
+    delta /= batch                                            # 平均损失：每对的梯度乘 1/B
+    grad_centers = delta @ outside_vectors                    # (B, d)：第 i 行 (1/B) U(ŷ_i - y_i)
+    grad_outside = delta.T @ center_vecs                      # (|V|, d)：(1/B) Σ_i (ŷ_i - y_i) v_{c_i}^T
+    return float(loss), grad_centers, grad_outside
+
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_int, fail
+
+
+def flatten_sentences(sentences: Sequence[np.ndarray]):
+    """把若干句的编号数组首尾相接：返回 ``(ids, sentence_of)``，sentence_of[t] 是位置 t 所在句子的序号。
+
+    ``sentences`` 是非空的列表，元素是一维整数数组（可以为空）。产生窗口的函数用 sentence_of 保证窗口不跨句。
+    """
+    if isinstance(sentences, np.ndarray) or not isinstance(sentences, Sequence) or len(sentences) == 0:
+        fail("sentences", "非空的列表，每个元素是一个一维整数数组（一句的编号）", sentences)
+    for i, ids in enumerate(sentences):
+        check_array(ids, f"sentences[{i}]", ndim=1, dtype="int", nonempty=False)
+    ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sentences])
+    sentence_of = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
+    return ids, sentence_of
+
+
+def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
+    """滑动窗口产生的全部 (中心词, 上下文词) 对：每个位置 t 与同一句内的 t + j，0 < |j| <= window。
+
+    返回两个 int64 数组 ``(centers, outsides)``，按中心词的位置、再按 j 从小到大排列。
+    只对 2·window 个偏移 j 循环，每个 j 一次处理所有位置，不逐对循环。
+    """
+    window = check_int(window, "window", low=1)
+    ids, sentence_of = flatten_sentences(sentences)
+    positions, offsets = [], []
+    for j in [j for j in range(-window, window + 1) if j != 0]:
+        t = np.arange(max(0, -j), len(ids) - max(0, j))      # t 与 t + j 都在语料之内
+        t = t[sentence_of[t] == sentence_of[t + j]]          # 而且在同一句内
+        positions.append(t)
+        offsets.append(np.full(len(t), j))
+    positions, offsets = np.concatenate(positions), np.concatenate(offsets)
+    order = np.lexsort((offsets, positions))                 # 先按位置 t，再按偏移 j
+    positions, offsets = positions[order], offsets[order]
+    return ids[positions], ids[positions + offsets]
+
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_float, check_ids, check_int, fail
+from wordvec_rnn.progress import progress
+
+
+def peoples_daily_ids(n_lines: int = 300, min_count: int = 5):
+    """本章的小语料：《人民日报》语料的前 ``n_lines`` 段，出现少于 ``min_count`` 次的词不进词表。
+
+    返回 ``(vocab, sentences)``：sentences 是每段一个的编号数组；
+    与 word2vec 的做法一样，词表外的词（UNK）直接删去。
+    """
+    from wordvec_rnn.corpora import peoples_daily
+    from wordvec_rnn.vocab import UNK_ID, Vocab
+
+    lines = peoples_daily()[: check_int(n_lines, "n_lines", low=1)]
+    vocab = Vocab(lines, min_count=min_count)
+    sentences = [ids[ids != UNK_ID] for ids in map(vocab.encode, lines)]
+    return vocab, sentences
+
+
+def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
+    """word2vec 的初始化：中心词向量 v_w 在 [-0.5/d, 0.5/d) 上均匀分布，上下文词向量 u_w 全为 0。
+
+    返回 ``(center_vectors, outside_vectors)``，形状都是 (vocab_size, d)，float64。
+    u 全为 0 时每个 P(w | c) = 1/|V|。
+    """
+    vocab_size, d = check_int(vocab_size, "vocab_size", low=1), check_int(d, "d", low=1)
+    if not isinstance(rng, np.random.Generator):
+        fail("rng", "numpy.random.Generator（如 set_seed 的返回值）", rng)
+    return (rng.random((vocab_size, d)) - 0.5) / d, np.zeros((vocab_size, d))
+
+
+def check_training_args(lr, epochs, batch_size, rng):
+    """训练函数共用的参数检查：学习率为正，轮数与批量大小为正整数，rng 是 numpy 的 Generator。"""
+    if check_float(lr, "lr", low=0.0) == 0.0:
+        fail("lr", "正实数", lr)
+    check_int(epochs, "epochs", low=1)
+    check_int(batch_size, "batch_size", low=1)
+    if not isinstance(rng, np.random.Generator):
+        fail("rng", "numpy.random.Generator（如 set_seed 的返回值）", rng)
+
+
+def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, epochs, batch_size=128, rng,
+                   desc="训练跳元模型"):
+    """用完整 softmax 的跳元模型与小批量 SGD 训练词向量：θ ← θ - α ∇_θ J(θ)，原地更新两张表。
+
+    ``centers``、``outsides`` 是形状 (N,) 的编号数组（N 个 (c, o) 对）；每轮把它们打乱，按 ``batch_size`` 分批。
+    返回每个小批量的平均损失（形状 (轮数 × 批数,) 的数组）。
+    """
+    dims = {}
+    check_array(center_vectors, "center_vectors", shape=("V", "d"), dtype="float", dims=dims)
+    check_array(outside_vectors, "outside_vectors", shape=("V", "d"), dtype="float", dims=dims)
+    check_array(centers, "centers", shape=("N",), dtype="int", dims=dims)
+    check_array(outsides, "outsides", shape=("N",), dtype="int", dims=dims)
+    check_ids(centers, "centers", dims["V"])
+    check_ids(outsides, "outsides", dims["V"])
+    check_training_args(lr, epochs, batch_size, rng)
+    n_batches = -(-len(centers) // batch_size)
+    losses = []
+    with progress(total=epochs * n_batches, desc=desc) as bar:
+        for _ in range(epochs):
+            order = rng.permutation(len(centers))
+            for start in range(0, len(centers), batch_size):
+                batch = order[start : start + batch_size]
+                loss, grad_centers, grad_outside = naive_softmax_batch_loss_and_gradient(
+                    center_vectors[centers[batch]], outsides[batch], outside_vectors
+                )
+                np.add.at(center_vectors, centers[batch], -lr * grad_centers)  # 重复的中心词：梯度累加
+                outside_vectors -= lr * grad_outside
+                losses.append(loss)
+                bar.update(1)
+            bar.set_postfix_str(f"本轮平均损失 {np.mean(losses[-n_batches:]):.3f}")
+    return np.array(losses)
