@@ -33,7 +33,13 @@ PAGES = sorted(
     for p in HTML.glob("**/*.html")
     if not p.relative_to(HTML).parts[0].startswith(("_", "reports"))
 )
-WAIT_FOR_MATH = "async () => await window.bookMathReady"  # 见 book/_static/book.js
+# 页面加载完（goto 已等到 load）后，再等公式排版完（见 book/_static/book.js）与排版用到的字体都到齐。
+# 不用 playwright 的 networkidle：它可能在 MathJax 开始取字体之前的空档里就触发过一次，之后不再触发。
+WAIT_FOR_MATH = """async () => {
+  await window.bookMathReady;
+  await document.fonts.ready;
+  return true;
+}"""
 PAGE_PROBLEMS = """() => {
   const problems = [];
   const text = document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText;
@@ -79,8 +85,11 @@ def browser():
         browser.close()
 
 
-def open_page(browser, url):
-    """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。"""
+def open_page(browser, url, *, redirect=False):
+    """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。
+
+    ``redirect``：url 是书根目录的 index.html，它只是跳转到前言的空页。
+    """
     page = browser.new_page()
     problems: list[str] = []
     host = urlparse(url).netloc
@@ -97,13 +106,11 @@ def open_page(browser, url):
     page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
     page.on("requestfailed", lambda req: problems.append(f"请求失败：{req.url}（{req.failure}）"))
     page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
-    redirect = urlparse(url).path.endswith("/index.html")  # index.html 只是跳转到前言
     if redirect:
         with page.expect_navigation(url=lambda new: new != url):
             page.goto(url)
     else:
         page.goto(url)
-    page.wait_for_load_state("networkidle")
     page.evaluate(WAIT_FOR_MATH)
     return page, problems
 
@@ -114,14 +121,14 @@ def test_built_pages_found():
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_renders_offline(browser, site, name):
-    page, problems = open_page(browser, site + quote(name))
+    page, problems = open_page(browser, site + quote(name), redirect=name == "index.html")
     problems += page.evaluate(PAGE_PROBLEMS)
     page.close()
     assert problems == []
 
 
 def test_index_shows_rendered_math_and_chinese(browser, site):
-    page, problems = open_page(browser, site + "index.html")  # 跳转到前言
+    page, problems = open_page(browser, site + "index.html", redirect=True)
     assert page.locator("mjx-container").count() > 0, "首页没有排版好的公式"
     assert "前言" in page.title()
     faces = page.evaluate("async () => (await document.fonts.load('16px \"Book CJK\"', '词向量')).length")
@@ -132,7 +139,7 @@ def test_index_shows_rendered_math_and_chinese(browser, site):
 
 def test_opens_from_the_file_system(browser, built_html):
     """拷走 _build/html 直接双击打开（file://）：公式照样排版，不请求外部资源。"""
-    page, problems = open_page(browser, (built_html / "index.html").as_uri())
+    page, problems = open_page(browser, (built_html / "index.html").as_uri(), redirect=True)
     assert page.locator("mjx-container").count() > 0
     page.close()
     assert problems == []
