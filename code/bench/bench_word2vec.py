@@ -1,0 +1,163 @@
+"""基准：本书的 word2vec 训练（``wordvec_rnn.word2vec_train``）对照 gensim，同一语料、同一组超参数、同一次运行。
+
+运行（在仓库根目录）::
+
+    .venv/bin/python code/bench/bench_word2vec.py                       # 英文维基节选，跳元模型 + 负采样，5 轮
+    .venv/bin/python code/bench/bench_word2vec.py --corpus peoples_daily  # 《人民日报》1998-01（没有 WordSim-353）
+    .venv/bin/python code/bench/bench_word2vec.py --model cbow --objective hierarchical_softmax --epochs 5
+
+打印两者的速度（词元/秒 = 语料词元数 × 轮数 / 训练秒数）、比值（本书 / gensim）、CPU 时间、WordSim-353 的
+Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一个子进程里运行（fork，语料在父进程读好），峰值内存
+是那个子进程的 ``ru_maxrss``，互不干扰；父进程读完语料时的 ``ru_maxrss`` 也一并打印，作为两者共同的起点。
+
+公平起见：
+
+- gensim 用 ``workers=1``（一个训练线程；另有一个线程把句子分批喂给它）；本书的实现用 ``torch.set_num_threads(1)``，
+  numpy 的批量矩阵乘法由 OpenBLAS 执行（本脚本不改环境变量，OPENBLAS_CORETYPE 等保持原样）。打印的
+  「CPU/墙钟」之比说明各自实际用了多少个核。
+- 超参数相同：d=100，窗口 a=5（两者都随机缩小窗口），k=5，min_count=5，二次采样阈值 1e-3，学习率 0.025 → 0.0001，
+  同样的轮数。计时只算训练（gensim 的 ``train``；本书的 ``train_word2vec`` 去掉建词表，含编码语料）。
+- 英文维基节选的文章最长约 1.5 万词，而 gensim 只训练每个文本的前 10000 个词（``MAX_WORDS_IN_BATCH``），
+  所以两者拿到的都是切成每段至多 1000 词的文章。
+- 二次采样默认用与 gensim 相同的 word2vec.c 公式 min(1, (sqrt(f/t)+1)·t/f)（``--subsample-rule sqrt`` 换成本书
+  默认的论文公式 min(1, sqrt(t/f))，它删去更多高频词，词对更少、更快）。
+- 仍有的差别（见 ``word2vec_train`` 的说明）：本书跳元模型一个窗口里的词对共用 k 个负样本；σ 精确计算，而 gensim
+  查表，且 |u·v| ≥ 6 时跳过这一项更新；gensim 抽到与正样本相同的负样本时跳过它，本书不跳过；本书按批更新。
+
+两个 ρ 都由 ``wordsim_spearman`` 用同一种方式算出（中心词向量的余弦相似度）。这个语料只有 45 万词，ρ 随种子的
+波动约 ±0.02，``--seeds 0 1 2`` 对几个种子各跑一遍并打印平均。
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+
+import numpy as np
+
+MAX_PIECE = 1000
+
+
+def load_corpus(name: str) -> list[list[str]]:
+    from wordvec_rnn import corpora
+
+    if name == "enwiki":
+        articles = corpora.english_wiki()
+        return [a[i : i + MAX_PIECE] for a in articles for i in range(0, len(a), MAX_PIECE)]
+    return corpora.peoples_daily()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux：KiB
+
+
+def run_ours(sentences, args, seed, queue):
+    import torch
+
+    from wordvec_rnn.corpora import wordsim353
+    from wordvec_rnn.vocab import Vocab
+    from wordvec_rnn.word2vec_train import train_word2vec, wordsim_spearman
+
+    torch.set_num_threads(1)
+    t = time.perf_counter()
+    vocab = Vocab(sentences, min_count=5)
+    vocab_seconds = time.perf_counter() - t
+    cpu = time.process_time()
+    result = train_word2vec(
+        sentences, model=args.model, objective=args.objective, dim=100, window=5, negatives=5, epochs=args.epochs,
+        lr=0.025, min_lr=1e-4, subsample=1e-3, subsample_rule=args.subsample_rule, seed=seed, vocab=vocab,
+        show_progress=False,
+    )
+    cpu = time.process_time() - cpu
+    rho, found = wordsim_spearman(result, wordsim353()) if args.corpus == "enwiki" else (float("nan"), 0)
+    queue.put(dict(name="本书", seconds=result.seconds, cpu=cpu, vocab_seconds=vocab_seconds, vocab=len(vocab) - 2,
+                   rho=rho, found=found, peak=peak_mb(), threads=torch.get_num_threads()))
+
+
+def run_gensim(sentences, args, seed, queue):
+    from gensim.models import Word2Vec
+
+    from wordvec_rnn.corpora import wordsim353
+    from wordvec_rnn.vocab import Vocab
+    from wordvec_rnn.word2vec_train import Word2VecResult, wordsim_spearman
+
+    hs = args.objective == "hierarchical_softmax"
+    model = Word2Vec(vector_size=100, window=5, min_count=5, workers=1, sg=int(args.model == "skipgram"),
+                     hs=int(hs), negative=0 if hs else 5, sample=1e-3, alpha=0.025, min_alpha=1e-4, seed=seed)
+    t = time.perf_counter()
+    model.build_vocab(sentences)
+    vocab_seconds = time.perf_counter() - t
+    cpu, t = time.process_time(), time.perf_counter()
+    model.train(sentences, total_examples=len(sentences), epochs=args.epochs)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    rho, found = float("nan"), 0
+    if args.corpus == "enwiki":
+        # 把 gensim 的向量按同一个词表排好，用同一个函数评估
+        wrapped = Word2VecResult.from_vectors(Vocab(sentences, min_count=5), model.wv, model=args.model)
+        rho, found = wordsim_spearman(wrapped, wordsim353())
+    queue.put(dict(name="gensim", seconds=seconds, cpu=cpu, vocab_seconds=vocab_seconds, vocab=len(model.wv),
+                   rho=rho, found=found, peak=peak_mb(), threads=1))
+
+
+def in_child(target, sentences, args, seed):
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=target, args=(sentences, args, seed, queue))
+    process.start()
+    out = queue.get()
+    process.join()
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=["enwiki", "peoples_daily"], default="enwiki")
+    parser.add_argument("--model", choices=["skipgram", "cbow"], default="skipgram")
+    parser.add_argument("--objective", choices=["negative_sampling", "hierarchical_softmax"], default="negative_sampling")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--subsample-rule", choices=["word2vec", "sqrt"], default="word2vec",
+                        help="本书一方的二次采样公式：word2vec（与 gensim 相同，默认）或 sqrt（论文的 min(1, sqrt(t/f))）")
+    args = parser.parse_args(argv)
+
+    import gensim
+    import torch
+
+    sentences = load_corpus(args.corpus)
+    n_tokens = sum(map(len, sentences))
+    base = peak_mb()
+    k_text = "k=5，" if args.objective == "negative_sampling" else ""
+    print(f"语料 {args.corpus}：{len(sentences)} 段，{n_tokens} 个词元；{args.model}，{args.objective}，"
+          f"d=100，a=5，{k_text}min_count=5，sample=1e-3（本书用 {args.subsample_rule} 公式），{args.epochs} 轮")
+    print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {torch.__version__}，gensim {gensim.__version__}")
+    print(f"读完语料时父进程的峰值内存 {base:.0f} MB（两个子进程的共同起点）\n")
+    rows = []
+    for seed in args.seeds:
+        # 交替运行，减少机器负载随时间变化带来的偏差
+        for target in (run_gensim, run_ours):
+            out = in_child(target, sentences, args, seed)
+            out["seed"], out["wps"] = seed, n_tokens * args.epochs / out["seconds"]
+            rows.append(out)
+            print(f"  种子 {seed}  {out['name']:6s}  训练 {out['seconds']:6.2f} s（CPU {out['cpu']:6.2f} s，"
+                  f"CPU/墙钟 {out['cpu'] / out['seconds']:.2f}，线程数 {out['threads']}） "
+                  f"{out['wps']:9.0f} 词元/s  建词表 {out['vocab_seconds']:.2f} s  词表 {out['vocab']}  "
+                  + (f"ρ = {out['rho']:.3f}（{out['found']} 对）  " if out["found"] else "")
+                  + f"峰值内存 {out['peak']:.0f} MB")
+    ours = [r for r in rows if r["name"] == "本书"]
+    ref = [r for r in rows if r["name"] == "gensim"]
+    wps_ours, wps_ref = np.mean([r["wps"] for r in ours]), np.mean([r["wps"] for r in ref])
+    cpu_ratio = np.mean([r["cpu"] for r in ref]) / np.mean([r["cpu"] for r in ours])
+    print(f"\n速度：本书 {wps_ours:.0f} 词元/s，gensim {wps_ref:.0f} 词元/s，比值（本书/gensim）{wps_ours / wps_ref:.2f}"
+          f"（按 CPU 时间 {cpu_ratio:.2f}）")
+    if args.corpus == "enwiki":
+        rho_ours, rho_ref = np.mean([r["rho"] for r in ours]), np.mean([r["rho"] for r in ref])
+        print(f"WordSim-353：本书 ρ = {rho_ours:.3f}，gensim ρ = {rho_ref:.3f}，差 {rho_ours - rho_ref:+.3f}"
+              f"（{len(args.seeds)} 个种子的平均；词对 {ours[0]['found']} / {ref[0]['found']}）")
+    print(f"峰值内存：本书 {max(r['peak'] for r in ours):.0f} MB，gensim {max(r['peak'] for r in ref):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

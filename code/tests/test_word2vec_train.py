@@ -1,0 +1,263 @@
+"""wordvec_rnn.word2vec_train：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）与评估函数。"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from wordvec_rnn.vocab import Vocab
+from wordvec_rnn.word2vec_train import (
+    Word2VecResult,
+    _chunks,
+    cbow_batch_update,
+    _encode,
+    skipgram_batch_update,
+    _windows,
+    analogy,
+    keep_probability_word2vec,
+    most_similar,
+    similarity,
+    spearman,
+    train_word2vec,
+    wordsim_spearman,
+)
+
+CONFIGS = [(m, o) for m in ("skipgram", "cbow") for o in ("negative_sampling", "hierarchical_softmax")]
+
+
+def topic_corpus(n_sentences=1500, seed=0):
+    """两组词各有自己的上下文：cat 与 dog 的上下文都取自 A 组，car 与 bus 的都取自 B 组。"""
+    rng = np.random.default_rng(seed)
+    A, B = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
+    sentences = []
+    for _ in range(n_sentences):
+        if rng.random() < 0.5:
+            words, middle = A, ["cat", "dog"][rng.integers(2)]
+        else:
+            words, middle = B, ["car", "bus"][rng.integers(2)]
+        left, right = rng.choice(words, 2).tolist(), rng.choice(words, 2).tolist()
+        sentences.append(left + [middle] + right)
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return topic_corpus()
+
+
+@pytest.fixture(scope="module")
+def trained(corpus):
+    return train_word2vec(corpus, dim=12, window=2, min_count=1, epochs=5, subsample=None, lr=0.05,
+                          batch_size=64, show_progress=False)
+
+
+@pytest.mark.parametrize("model,objective", CONFIGS)
+def test_shapes_and_loss_falls(corpus, model, objective):
+    r = train_word2vec(corpus, model=model, objective=objective, dim=8, window=2, min_count=1, epochs=3,
+                       subsample=None, batch_size=64, chunk_tokens=1000, show_progress=False)
+    n = len(r.vocab)
+    assert r.center_vectors.shape == (n, 8) and r.center_vectors.dtype == np.float32
+    rows = n if objective == "negative_sampling" else n - 1  # 层序 softmax：|V|-1 个内部节点
+    assert r.outside_vectors.shape == (rows, 8)
+    assert r.losses.shape == r.loss_tokens.shape and len(r.losses) >= 6 and np.isfinite(r.losses).all()
+    assert np.all(np.diff(r.loss_tokens) > 0) and r.loss_tokens[-1] == 3 * sum(map(len, corpus))
+    assert r.losses[-3:].mean() < 0.8 * r.losses[:2].mean()  # 损失下降
+    assert r.n_predictions > 0 and r.words_per_second > 0 and r.model == model and r.objective == objective
+    # UNK 与 EOS 不参加训练：负采样时它们的 u 一直是 0
+    if objective == "negative_sampling":
+        assert not r.outside_vectors[:2].any()
+
+
+def test_words_with_shared_contexts_end_up_close(trained):
+    for a, b in [("cat", "dog"), ("car", "bus")]:
+        assert similarity(trained, a, b) > 0.8
+    assert similarity(trained, "cat", "dog") > similarity(trained, "cat", "car") + 0.5
+    assert most_similar(trained, "cat", 1)[0][0] == "dog"
+    assert {w for w, _ in most_similar(trained, "a0", 5)} == {f"a{i}" for i in range(1, 6)}
+    # 类比：cat 之于 dog，如同 car 之于 ?（同组的另一个词）
+    assert analogy(trained, "cat", "dog", "car", topn=1)[0][0] == "bus"
+
+
+def test_cbow_also_groups_words(corpus):
+    r = train_word2vec(corpus, model="cbow", dim=12, window=2, min_count=1, epochs=5, subsample=None, lr=0.05,
+                       batch_size=64, show_progress=False)
+    assert similarity(r, "cat", "dog") > similarity(r, "cat", "car") + 0.3
+
+
+def test_same_seed_same_result(corpus):
+    kw = dict(dim=6, window=2, min_count=1, epochs=2, batch_size=32, show_progress=False)
+    first, again = train_word2vec(corpus, seed=3, **kw), train_word2vec(corpus, seed=3, **kw)
+    other = train_word2vec(corpus, seed=4, **kw)
+    assert np.array_equal(first.center_vectors, again.center_vectors)
+    assert np.array_equal(first.outside_vectors, again.outside_vectors)
+    assert np.array_equal(first.losses, again.losses)
+    assert not np.array_equal(first.center_vectors, other.center_vectors)
+
+
+def test_encode_windows_and_chunks():
+    sentences = [["x", "y", "z"], ["y"], ["z", "x", "rare", "y", "x"], ["rare2"]]
+    vocab = Vocab(sentences, min_count=2)
+    ids, sent = _encode(sentences, vocab)
+    expected = np.concatenate([vocab.encode(s) for s in sentences])
+    assert ids.tolist() == expected[expected != 0].tolist()            # 低频词（UNK）删去
+    assert sent.tolist() == [0, 0, 0, 1, 2, 2, 2, 2]
+    for size in (1, 2, 3, 100):
+        bounds = _chunks(sent, size)
+        assert bounds[0][0] == 0 and bounds[-1][1] == len(ids)
+        assert all(e == b2 for (_, e), (b2, _) in zip(bounds, bounds[1:]))  # 首尾相接
+        assert all(b == 0 or sent[b] != sent[b - 1] for b, _ in bounds)     # 只在句首切
+
+    rng = np.random.default_rng(0)
+    words = rng.integers(2, 9, size=200)
+    sents = np.repeat(np.arange(20), rng.integers(1, 20, size=20))[:200]
+    b, pos, valid, offsets = _windows(words, sents, 4, rng)
+    assert b.min() >= 1 and b.max() <= 4 and pos.shape == valid.shape == (200, 8)
+    i, j = np.nonzero(valid)
+    assert np.all(pos[i, j] == i + offsets[j])                    # 没有截断过
+    assert np.all(sents[pos[i, j]] == sents[i])                   # 不跨句
+    assert np.all(np.abs(offsets[j]) <= b[i])                     # 在缩小的窗口里
+    # 反过来：同一句、距离 ≤ b 的位置都在
+    full = sum(((sents[k] == sents) & (np.abs(np.arange(200) - k) <= b[k]) & (np.arange(200) != k)).sum()
+               for k in range(200))
+    assert valid.sum() == full
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_one_step_is_a_gradient_step(model):
+    """一次更新 = 学习率 × 这一批的损失之和对参数的梯度（与 torch.autograd 对照）；CBOW 的 v 按 word2vec 加整个 ∂J/∂h。"""
+    rng = np.random.default_rng(1)
+    n_words, d, W, half, T = 11, 5, 4, 2, 4
+    context = rng.integers(0, n_words, (W, 2 * half))
+    mask = rng.random((W, 2 * half)) < 0.8
+    mask[:, 0] = True
+    target = rng.integers(0, n_words, (W, T))
+    labels = (rng.random((W, T)) < 0.5).astype(np.float32)
+    target_mask = (rng.random((W, T)) < 0.8).astype(np.float32)
+    V = rng.normal(size=(n_words, d)).astype(np.float32)
+    U = rng.normal(size=(n_words, d)).astype(np.float32)
+
+    V64 = torch.tensor(V, dtype=torch.float64, requires_grad=True)
+    U64 = torch.tensor(U, dtype=torch.float64, requires_grad=True)
+    X, Y = V64[torch.from_numpy(context)], U64[torch.from_numpy(target)]
+    m, tm = torch.from_numpy(mask).double(), torch.from_numpy(target_mask).double()
+    sign = torch.from_numpy(2.0 * labels - 1.0).double()
+    if model == "skipgram":
+        S = X @ Y.transpose(1, 2)  # (W, 2b, T)
+        loss = -(torch.nn.functional.logsigmoid(S * sign[:, None]) * m[:, :, None] * tm[:, None]).sum()
+    else:
+        h = (m[:, :, None] * X).sum(1) / m.sum(1, keepdim=True)
+        h.retain_grad()
+        loss = -(torch.nn.functional.logsigmoid((Y @ h[:, :, None])[:, :, 0] * sign) * tm).sum()
+    loss.backward()
+
+    alpha = 0.1
+    step = skipgram_batch_update if model == "skipgram" else cbow_batch_update
+    V_new, U_new = V.copy(), U.copy()
+    got_loss, n = step(V_new, U_new, context, mask, target, labels, target_mask, alpha)
+    assert got_loss == pytest.approx(loss.item(), rel=1e-5)
+    assert n == (mask.sum() if model == "skipgram" else W)
+    np.testing.assert_allclose(U_new, U - alpha * U64.grad.numpy(), atol=1e-5)
+    grad_V = V64.grad.numpy()
+    if model == "cbow":  # word2vec 的做法：窗口内每个上下文词加上整个 ∂J/∂h（准确的梯度还要除以窗口内的词数）
+        grad_V = np.zeros_like(grad_V)
+        np.add.at(grad_V, context[mask], np.repeat(h.grad.numpy(), mask.sum(1), axis=0))
+    np.testing.assert_allclose(V_new, V - alpha * grad_V, atol=1e-5)
+
+
+def test_subsample_rules(corpus):
+    from wordvec_rnn.negative_sampling import keep_probability
+
+    counts = np.array([0, 5, 1000, 100, 10, 1])
+    t = 1e-2
+    f = counts / counts.sum()
+    keep = keep_probability_word2vec(counts, t)
+    assert keep[0] == 1.0 and np.all((keep > 0) & (keep <= 1))
+    np.testing.assert_allclose(keep[2], (np.sqrt(f[2] / t) + 1) * t / f[2])
+    assert np.all(keep >= keep_probability(counts, t) - 1e-12)  # word2vec.c 的公式保留得更多
+    kw = dict(dim=4, window=2, min_count=1, epochs=1, subsample=0.05, show_progress=False)
+    sqrt_rule = train_word2vec(corpus, **kw)
+    w2v_rule = train_word2vec(corpus, subsample_rule="word2vec", **kw)
+    assert w2v_rule.n_predictions > sqrt_rule.n_predictions  # 删去的高频词更少，词对更多
+
+
+def test_spearman_matches_scipy():
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 6, size=40).astype(float)  # 有并列
+    y = x + rng.normal(size=40)
+    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y)[0], abs=1e-12)
+    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+
+
+def test_wordsim_spearman(trained):
+    pairs = [("cat", "dog", 9.0), ("car", "bus", 8.5), ("cat", "car", 1.0), ("dog", "bus", 1.5), ("cat", "zebra", 5.0)]
+    rho, found = wordsim_spearman(trained, pairs)
+    assert found == 4 and rho > 0.5  # zebra 不在词表里
+
+
+def test_bad_inputs(corpus, trained):
+    bad_calls = [
+        ("sentences", lambda: train_word2vec([])),
+        ("sentences", lambda: train_word2vec([[]])),
+        ("sentences", lambda: train_word2vec("我 爱 北京")),
+        ("sentences", lambda: train_word2vec([["x", "y"]], min_count=5)),  # 没有词出现 5 次
+        ("model", lambda: train_word2vec(corpus, model="glove")),
+        ("objective", lambda: train_word2vec(corpus, objective="softmax")),
+        ("dim", lambda: train_word2vec(corpus, dim=0)),
+        ("window", lambda: train_word2vec(corpus, window=0)),
+        ("negatives", lambda: train_word2vec(corpus, negatives=0)),
+        ("epochs", lambda: train_word2vec(corpus, epochs=0)),
+        ("lr", lambda: train_word2vec(corpus, lr=0.0)),
+        ("min_lr", lambda: train_word2vec(corpus, lr=0.01, min_lr=0.1)),
+        ("batch_size", lambda: train_word2vec(corpus, batch_size=0)),
+        ("subsample", lambda: train_word2vec(corpus, subsample=0.0)),
+        ("subsample", lambda: train_word2vec(corpus, subsample=2.0)),
+        ("seed", lambda: train_word2vec(corpus, seed=-1)),
+        ("subsample_rule", lambda: train_word2vec(corpus, subsample_rule="gensim")),
+        ("min_count", lambda: train_word2vec(corpus, min_count=0)),
+        ("vocab", lambda: train_word2vec(corpus, vocab={"cat": 2})),
+        ("chunk_tokens", lambda: train_word2vec(corpus, chunk_tokens=0)),
+        ("show_progress", lambda: train_word2vec(corpus, show_progress="yes")),
+        ("word", lambda: most_similar(trained, "zebra")),
+        ("word", lambda: most_similar(trained, "<unk>")),
+        ("topn", lambda: most_similar(trained, "cat", 0)),
+        ("b", lambda: analogy(trained, "cat", "zebra", "car")),
+        ("word2", lambda: similarity(trained, "cat", 3)),
+        ("result", lambda: most_similar("model", "cat")),
+        ("pairs", lambda: wordsim_spearman(trained, "cat dog 9")),
+        ("pairs[0]", lambda: wordsim_spearman(trained, [("cat", "dog")])),
+        ("pairs", lambda: wordsim_spearman(trained, [("zebra", "lion", 9.0)])),
+        ("x, y", lambda: spearman([1, 2, 3], [1, 2])),
+    ]
+    V, U = np.zeros((5, 3), np.float32), np.zeros((5, 3), np.float32)
+    ctx, msk, tgt = np.array([[1, 2]]), np.array([[True, False]]), np.array([[3, 4, 0]])
+    lab, tm = np.array([[1.0, 0.0, 0.0]], np.float32), np.ones((1, 3), np.float32)
+    bad_calls += [
+        ("outside_vectors", lambda: skipgram_batch_update(V[:, :2], U, ctx, msk, tgt, lab, tm, 0.1)),  # d 不一致
+        ("center_vectors", lambda: skipgram_batch_update(V.tolist(), U, ctx, msk, tgt, lab, tm, 0.1)),
+        ("outside_vectors", lambda: skipgram_batch_update(V, U.astype(np.float64), ctx, msk, tgt, lab, tm, 0.1)),
+        ("context", lambda: skipgram_batch_update(V, U, ctx + 4, msk, tgt, lab, tm, 0.1)),
+        ("mask", lambda: cbow_batch_update(V, U, ctx, msk[:, :1], tgt, lab, tm, 0.1)),
+        ("mask", lambda: cbow_batch_update(V, U, ctx, ~np.ones_like(msk), tgt, lab, tm, 0.1)),
+        ("target", lambda: cbow_batch_update(V, U, ctx, msk, tgt + 5, lab, tm, 0.1)),
+        ("labels", lambda: cbow_batch_update(V, U, ctx, msk, tgt, lab[:, :2], tm, 0.1)),
+        ("lr", lambda: cbow_batch_update(V, U, ctx, msk, tgt, lab, tm, -1.0)),
+    ]
+    for name, call in bad_calls:
+        with pytest.raises(ValueError, match=re.escape(f"参数 `{name}`")):
+            call()
+
+
+def test_result_type_and_external_vectors(trained):
+    assert isinstance(trained, Word2VecResult) and trained.config["window"] == 2
+    by_word = {w: trained.center_vectors[i] for i, w in enumerate(trained.vocab.tokens) if i > 1}
+    for source in (by_word, trained.center_vectors):
+        wrapped = Word2VecResult.from_vectors(trained.vocab, source)
+        assert most_similar(wrapped, "cat", 3) == most_similar(trained, "cat", 3)
+    with pytest.raises(ValueError, match="参数 `vectors`"):
+        Word2VecResult.from_vectors(trained.vocab, {"zebra": np.ones(3)})
+    with pytest.raises(ValueError, match="参数 `vocab`"):
+        Word2VecResult.from_vectors(["cat"], by_word)

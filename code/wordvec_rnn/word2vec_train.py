@@ -1,0 +1,533 @@
+"""word2vec 的快速训练：跳元模型（skip-gram）与连续词袋（CBOW），用负采样或层序 softmax；以及评估词向量的函数。
+
+本模块是手写的（不由笔记本导出），供第 01 章「训练与评估」一节与 ``bench/bench_word2vec.py`` 使用。
+算法与 word2vec 的 C 程序（``word2vec.c``）及 gensim 相同，只是把逐个词对的循环换成了按块、按批的向量化运算：
+
+1. **编码**：句子 → 编号；不在词表中的词（出现少于 ``min_count`` 次）直接删去，窗口跨过它们（word2vec 的做法）。
+2. **二次采样**（subsampling）：每一轮（epoch）重新抽样，词 w 的每次出现以概率
+   ``keep_probability(counts, subsample)`` = min(1, sqrt(t / f(w))) 保留（论文的公式；``subsample_rule="word2vec"``
+   换成 word2vec.c 与 gensim 的公式）。
+3. **动态窗口**：每个位置 i 抽一个缩小的半宽 b_i ~ U{1, …, a}（word2vec 的 reduced window），窗口是同一句子里、
+   删词之后与 i 相距不超过 b_i 的位置。
+4. **按窗口成批**：语料切成若干块（chunk，整句为单位），一块里所有窗口的编号一次用 numpy 算出；b 相同的窗口
+   形状相同，叠成 (W, 2b) 的编号矩阵，一批是 W 个窗口。
+5. **一次更新**：位置 i 的窗口给出矩阵 X（窗口内 2b 个词的 v，2b×d）与输出向量矩阵 Y：负采样时
+   Y = [u_{w_i}; u_{n_1}; …; u_{n_k}]（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 1, 0, …, 0）；
+   层序 softmax 时 Y 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1）。
+
+   - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2b 个词对。
+     这是把全部词对按**上下文词的位置**分组：位置对 (j, i) 与 (i, j) 都在语料的词对里，分组方式不改变词对的
+     集合，word2vec.c 与 gensim 的循环也是这样分组的。得分矩阵 S = X Y^T（2b×(k+1)）。同一窗口的 2b 个词对
+     **共用**这 k 个负样本（Ji et al. 2016, *Parallelizing Word2Vec in Shared and Distributed Memory*），
+     word2vec.c 则给每个词对各抽 k 个：损失的期望相同，而要读写的 u 少了约 2b 倍，这是本实现在 CPU 上追上
+     gensim 的关键。
+   - CBOW：h = 窗口内 v 的平均，用 h 预测中心词 w_i：s = Y h。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
+     窗口内的每个 v 都加上整个 ∂J/∂h（准确的梯度是 ∂J/∂h 除以窗口内的词数）。
+
+   损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 X 与 Y 的
+   梯度（批量矩阵乘法 ``np.matmul``），最后用 ``torch.Tensor.index_add_`` 把一批的梯度加回 ``center_vectors``
+   与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。
+6. **学习率**像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计。
+
+一批的梯度都在更新之前算出：同一批里两次用到同一行时，第二次用的是旧值，这与 word2vec 逐对更新不同。批量
+不大（默认每批约 1024 个词对）时看不出差别（见 ``bench/bench_word2vec.py`` 与 gensim 的对照）；批量太大时高频词的
+一行一次加上太多个旧梯度，训练会发散。
+
+初始化与 word2vec.c 相同：v_w ~ U(-0.5/d, 0.5/d)，u_w = 0；参数为 float32。所有随机性来自
+``np.random.default_rng(seed)``：同一个 ``seed``、同样的输入，结果逐位相同。
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, fail
+from wordvec_rnn.negative_sampling import NoiseSampler, keep_probability
+from wordvec_rnn.progress import progress
+from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
+
+MODELS = ("skipgram", "cbow")
+OBJECTIVES = ("negative_sampling", "hierarchical_softmax")
+SUBSAMPLE_RULES = ("sqrt", "word2vec")
+
+
+def keep_probability_word2vec(counts, threshold: float) -> np.ndarray:
+    """word2vec.c 与 gensim 的二次采样公式：保留概率 min(1, (sqrt(f/t) + 1) · t/f)，f = counts / counts.sum()。
+
+    比论文（Mikolov et al. 2013b）的 min(1, sqrt(t/f)) 多保留一些高频词：f ≫ t 时两者之比约为 1 + sqrt(t/f)。
+    出现次数为 0 的词得到 1.0。
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    threshold = check_float(threshold, "threshold", low=0.0, high=1.0)
+    freq = counts / counts.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        keep = (np.sqrt(freq / threshold) + 1.0) * threshold / freq
+    return np.where(counts > 0, np.minimum(keep, 1.0), 1.0)
+
+
+@dataclass
+class Word2VecResult:
+    """``train_word2vec`` 的结果。
+
+    - ``center_vectors``：形状 (|V|, d)，第 w 行是 v_w（通常用作词 w 的词向量）；
+    - ``outside_vectors``：负采样时形状 (|V|, d)，第 w 行是 u_w；层序 softmax 时是 Huffman 树内部节点的向量，
+      形状 (|V|-1, d)，树在 ``tree``；
+    - ``losses``：训练中的平均损失，每块语料一个值（跳元模型为每个词对、CBOW 为每个窗口的损失）；
+    - ``loss_tokens``：记下每个损失值时已处理的词数（各轮累计，作横轴）；
+    - ``words_per_second``：语料的词元数 × 轮数 / 训练秒数（词元按原始语料计，含被删去的低频词，与 gensim 的计法相同）；
+    - ``seconds``：训练用的秒数（不含构建词表）；``n_predictions``：一共做了多少次预测（词对或窗口）。
+
+    UNK 与 EOS 两行不参加训练（保持初值），评估函数也不把它们算作近邻。
+    """
+
+    vocab: Vocab
+    center_vectors: np.ndarray
+    outside_vectors: np.ndarray
+    losses: np.ndarray
+    loss_tokens: np.ndarray
+    words_per_second: float
+    seconds: float
+    n_predictions: int
+    model: str
+    objective: str = "negative_sampling"
+    tree: object = None
+    config: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_vectors(cls, vocab: Vocab, vectors: Mapping[str, np.ndarray] | np.ndarray, *, model: str = "skipgram"):
+        """把别处训练的词向量（如 gensim 的 ``model.wv``）按 ``vocab`` 的编号排成一个结果，以便用同样的函数评估。
+
+        ``vectors`` 是 (|V|, d) 数组，或可以按词取向量的映射（``vectors[word]``）；词表中取不到的词（含 UNK、EOS）为 0。
+        """
+        if not isinstance(vocab, Vocab):
+            fail("vocab", "Vocab 对象", vocab)
+        if isinstance(vectors, np.ndarray):
+            check_array(vectors, "vectors", shape=(len(vocab), None), dtype="float")
+            table = vectors.astype(np.float32)
+        else:
+            rows = {w: np.asarray(vectors[token], dtype=np.float32) for w, token in enumerate(vocab.tokens)
+                    if w > EOS_ID and token in vectors}
+            if not rows:
+                fail("vectors", "至少含有词表中的一个词", vectors)
+            table = np.zeros((len(vocab), len(next(iter(rows.values())))), dtype=np.float32)
+            for w, row in rows.items():
+                table[w] = row
+        return cls(vocab=vocab, center_vectors=table, outside_vectors=np.zeros((0, table.shape[1]), np.float32),
+                   losses=np.zeros(0), loss_tokens=np.zeros(0, np.int64), words_per_second=float("nan"),
+                   seconds=float("nan"), n_predictions=0, model=model, objective="external")
+
+
+def _check_sentences(sentences) -> list:
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Iterable):
+        fail("sentences", "句子的列表，每个句子是一个词元列表，如 [['我', '爱', '北京']]", sentences)
+    sentences = list(sentences)
+    if not any(isinstance(s, Sequence) and len(s) for s in sentences):
+        fail("sentences", "非空的语料（至少一个非空句子）", sentences)
+    return sentences
+
+
+def _encode(sentences: list, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """全部句子 → (编号, 句子号)：删去 UNK（低频词），不加 EOS。
+
+    与逐句 ``vocab.encode`` 的结果相同，只是一次查完整个语料（词元在构建词表时已检查过）。
+    """
+    index = {token: i for i, token in enumerate(vocab.tokens)}.get
+    ids = np.fromiter((index(token, UNK_ID) for sentence in sentences for token in sentence), dtype=np.int64)
+    lengths = np.fromiter((len(sentence) for sentence in sentences), dtype=np.int64, count=len(sentences))
+    sentence_ids = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
+    known = ids != UNK_ID
+    return ids[known], sentence_ids[known]
+
+
+def _chunks(sentence_ids: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]]:
+    """把编号序列切成约 ``chunk_tokens`` 个词元的块，只在句子边界处切（一块至少一整句）。"""
+    n = len(sentence_ids)
+    starts = np.flatnonzero(np.r_[True, sentence_ids[1:] != sentence_ids[:-1]])
+    bounds, begin = [], 0
+    while begin < n:
+        j = np.searchsorted(starts, begin + chunk_tokens)   # 第一个不早于 begin + chunk_tokens 的句首
+        end = int(starts[j]) if j < len(starts) else n
+        bounds.append((begin, end))
+        begin = end
+    return bounds
+
+
+def _windows(words: np.ndarray, sents: np.ndarray, window: int, rng: np.random.Generator):
+    """一块语料（二次采样之后）的全部窗口，不逐位置循环。
+
+    返回 ``(b, pos, valid, offsets)``：``b[i]`` ~ U{1..window} 是位置 i 的缩小半宽；``offsets`` 是
+    -window..-1, 1..window；``pos[i, j]`` 是位置 i + offsets[j]（越界处截到边上）；``valid[i, j]`` 表示
+    那个位置在同一句子里且 |offsets[j]| ≤ b[i]。
+    """
+    n = len(words)
+    b = rng.integers(1, window + 1, size=n)
+    offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
+    pos = np.arange(n)[:, None] + offsets
+    inside = (pos >= 0) & (pos < n)
+    np.clip(pos, 0, n - 1, out=pos)
+    valid = inside & (sents[pos] == sents[:, None]) & (np.abs(offsets) <= b[:, None])
+    return b, pos, valid, offsets
+
+
+def train_word2vec(
+    sentences,
+    *,
+    model: str = "skipgram",
+    objective: str = "negative_sampling",
+    dim: int = 100,
+    window: int = 5,
+    negatives: int = 5,
+    min_count: int = 5,
+    epochs: int = 1,
+    lr: float = 0.025,
+    min_lr: float = 1e-4,
+    batch_size: int = 1024,
+    subsample: float | None = 1e-3,
+    subsample_rule: str = "sqrt",
+    seed: int = 0,
+    vocab: Vocab | None = None,
+    chunk_tokens: int = 50_000,
+    show_progress: bool = True,
+) -> Word2VecResult:
+    """训练跳元模型（``model="skipgram"``）或连续词袋（``model="cbow"``）。
+
+    - ``sentences``：句子的列表，每个句子是一个词元列表（已分好词）；
+    - ``objective``：``"negative_sampling"``（负采样，k = ``negatives``）或 ``"hierarchical_softmax"``（层序 softmax，
+      用 ``wordvec_rnn.hierarchical_softmax`` 按词频建的 Huffman 树）；
+    - ``dim`` = d，``window`` = 窗口半宽 a（每个位置再随机缩小为 b ~ U{1..a}），``negatives`` = k；
+    - ``min_count``：出现少于这么多次的词不进词表、从语料中删去（给出 ``vocab`` 时不用它）；
+    - ``epochs``：轮数；``lr``、``min_lr``：学习率从 ``lr`` 线性降到 ``min_lr``（word2vec 与 gensim 的默认 0.025 → 0.0001）；
+    - ``batch_size``：每批大约含多少个（中心词, 上下文词）词对，即 batch_size / 2b 个窗口（跳元模型每个词对是一次预测，
+      CBOW 每个窗口是一次预测）；
+    - ``subsample``：高频词二次采样的阈值 t（如 1e-3 或 1e-5），``None`` 表示不做；``subsample_rule``：保留概率的公式，
+      ``"sqrt"`` 是论文的 min(1, sqrt(t/f))（``negative_sampling.keep_probability``），``"word2vec"`` 是 word2vec.c 与
+      gensim 的 min(1, (sqrt(f/t)+1)·t/f)（与 gensim 逐项对照时用它）；
+    - ``seed``：随机种子（初始化、二次采样、窗口、负样本）；
+    - ``vocab``：已建好的词表（可选）；``chunk_tokens``：每块语料的词元数（只影响内存与速度，不影响算法）；
+    - ``show_progress``：显示进度条（``wordvec_rnn.progress``）。
+    """
+    sentences = _check_sentences(sentences)
+    model = check_choice(model, "model", MODELS)
+    objective = check_choice(objective, "objective", OBJECTIVES)
+    dim = check_int(dim, "dim", low=1)
+    window = check_int(window, "window", low=1)
+    negatives = check_int(negatives, "negatives", low=1)
+    epochs = check_int(epochs, "epochs", low=1)
+    lr = check_float(lr, "lr", low=0.0)
+    if lr == 0.0:
+        fail("lr", "正实数（如 0.025）", lr)
+    min_lr = check_float(min_lr, "min_lr", low=0.0, high=lr)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    if subsample is not None:
+        subsample = check_float(subsample, "subsample", low=0.0, high=1.0)
+        if subsample == 0.0:
+            fail("subsample", "(0, 1] 内的阈值（如 1e-3），或 None 表示不做二次采样", subsample)
+    subsample_rule = check_choice(subsample_rule, "subsample_rule", SUBSAMPLE_RULES)
+    seed = check_int(seed, "seed", low=0)
+    chunk_tokens = check_int(chunk_tokens, "chunk_tokens", low=1)
+    min_count = check_int(min_count, "min_count", low=1)
+    if vocab is None:
+        vocab = Vocab(sentences, min_count=min_count)
+    elif not isinstance(vocab, Vocab):
+        fail("vocab", "Vocab 对象或 None", vocab)
+    if not isinstance(show_progress, bool):
+        fail("show_progress", "布尔值", show_progress)
+
+    rng = np.random.default_rng(seed)
+    start = time.perf_counter()
+    n_raw = sum(len(s) for s in sentences)
+    ids, sentence_ids = _encode(sentences, vocab)
+    if len(ids) == 0:
+        fail("sentences", f"至少一个词在词表中（出现不少于 min_count={min_count} 次），否则无词可训练", "没有这样的词")
+
+    counts = vocab.counts.copy()
+    counts[[UNK_ID, EOS_ID]] = 0  # UNK 与 EOS 不训练：不在语料里，也不作负样本
+    if subsample is None:
+        keep = np.ones(len(vocab))
+    elif subsample_rule == "sqrt":
+        keep = keep_probability(counts, subsample)
+    else:
+        keep = keep_probability_word2vec(counts, subsample)
+
+    V = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)  # v_w ~ U(-0.5/d, 0.5/d)
+    tree, sampler = None, None
+    if objective == "negative_sampling":
+        sampler = NoiseSampler(counts, rng=np.random.default_rng(rng.integers(2**63)))
+        U = np.zeros((len(vocab), dim), dtype=np.float32)           # u_w = 0
+    else:
+        from wordvec_rnn.hierarchical_softmax import build_huffman_tree
+
+        tree = build_huffman_tree(counts)
+        U = np.zeros((tree.num_inner, dim), dtype=np.float32)       # 内部节点的向量，初值 0
+        path_labels = (1 - tree.codes).astype(np.float32)          # 向左（编码 0）的标签为 1：P = σ(u·v)
+        path_mask = tree.mask.astype(np.float32)
+    ns_labels = np.zeros((1, negatives + 1), dtype=np.float32)
+    ns_labels[0, 0] = 1.0                                 # 第 0 列是真实的词，其余 k 列是负样本
+    ns_mask = np.ones((1, negatives + 1), dtype=np.float32)
+
+    chunks = _chunks(sentence_ids, chunk_tokens)
+    total = epochs * len(ids)
+    losses, loss_tokens = [], []
+    done_tokens, n_predictions = 0, 0
+    step = _skipgram_update if model == "skipgram" else _cbow_update
+    bar = progress(total=total, desc=f"{model} 训练") if show_progress else None
+    for _ in range(epochs):
+        for begin, end in chunks:
+            words, sents = ids[begin:end], sentence_ids[begin:end]
+            kept = rng.random(len(words)) < keep[words]
+            words, sents = words[kept], sents[kept]
+            loss_sum, count = 0.0, 0
+            if len(words) > 1:
+                b, pos, valid, offsets = _windows(words, sents, window, rng)
+                n_context = valid.sum(axis=1)
+                chunk_predictions = int(n_context.sum()) if model == "skipgram" else int((n_context > 0).sum())
+                if objective == "negative_sampling":
+                    negs = sampler.sample((len(words), negatives))           # 每个窗口 k 个负样本
+                    targets = np.concatenate([words[:, None], negs], axis=1)  # (n, k+1)：[w_i, n_1..n_k]
+                for half in range(1, window + 1):  # b 相同的窗口形状相同：(W, 2b)
+                    rows = np.flatnonzero((b == half) & (n_context > 0))
+                    if len(rows) == 0:
+                        continue
+                    cols = np.flatnonzero(np.abs(offsets) <= half)
+                    context = words[pos[rows][:, cols]]   # (W, 2b)：窗口内的词
+                    mask = valid[rows][:, cols]           # (W, 2b)：哪些位置真在窗口里
+                    n_windows = max(1, batch_size // (2 * half))  # 一批约 batch_size 个（中心词, 上下文词）词对
+                    for s in range(0, len(rows), n_windows):
+                        batch = slice(s, s + n_windows)
+                        if objective == "negative_sampling":
+                            target, labels, target_mask = targets[rows[batch]], ns_labels, ns_mask
+                        else:
+                            center = words[rows[batch]]
+                            depth = int(tree.lengths[center].max())     # 补位只补到这一批最长的路径
+                            target = tree.paths[center, :depth]
+                            labels, target_mask = path_labels[center, :depth], path_mask[center, :depth]
+                        frac = (done_tokens + (end - begin) * count / max(chunk_predictions, 1)) / total
+                        alpha = lr - (lr - min_lr) * min(frac, 1.0)
+                        loss, n = step(V, U, context[batch], mask[batch], target, labels, target_mask, alpha)
+                        loss_sum += loss
+                        count += n
+                n_predictions += count
+            done_tokens += end - begin
+            if count:
+                losses.append(loss_sum / count)
+                loss_tokens.append(done_tokens)
+            if bar is not None:
+                bar.update(end - begin)
+                if losses:
+                    bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+    if bar is not None:
+        bar.close()
+    seconds = time.perf_counter() - start
+    config = dict(dim=dim, window=window, negatives=negatives, min_count=min_count, epochs=epochs, lr=lr,
+                  min_lr=min_lr, batch_size=batch_size, subsample=subsample, subsample_rule=subsample_rule, seed=seed)
+    return Word2VecResult(
+        vocab=vocab,
+        center_vectors=V,
+        outside_vectors=U,
+        losses=np.array(losses, dtype=np.float64),
+        loss_tokens=np.array(loss_tokens, dtype=np.int64),
+        words_per_second=epochs * n_raw / seconds,
+        seconds=seconds,
+        n_predictions=n_predictions,
+        model=model,
+        objective=objective,
+        tree=tree,
+        config=config,
+    )
+
+
+def _gradient_of_scores(scores: np.ndarray, labels, weight) -> tuple[np.ndarray, float]:
+    """损失 Σ −log σ(±s) 对得分的导数 g = σ(s) − 标签，与损失本身（就地改写 ``scores``）。
+
+    标签为 1 时 −log σ(s) = −log(1 + g)，为 0 时 −log σ(−s) = −log(1 − g)：两种情形都是 −log(1 − |g|)，
+    损失由导数顺手得到。``weight`` 是 0/1 掩码（不在窗口或路径上的位置为 0，它们的 g 与损失都是 0）。
+    float32 的 σ(s) 在 |s| > 17 时舍入成 0 或 1，这里把 1 − |g| 截在 1e-7 以上，单项损失最多约 16。
+    """
+    g = torch.sigmoid(torch.from_numpy(scores), out=torch.from_numpy(scores)).numpy()  # σ(s)，就地
+    g -= labels
+    g *= weight
+    loss = -float(np.log(np.maximum(1.0 - np.abs(g), 1e-7)).sum())
+    return g, loss
+
+
+def _scatter(V, U, context, grad_X, target, grad_Y) -> None:
+    """v ← v − 梯度，u ← u − 梯度；同一行在一批里出现几次就加几次（``index_add_`` 累加，就地改写 numpy 数组）。"""
+    d = grad_X.shape[-1]
+    torch.from_numpy(V).index_add_(0, torch.from_numpy(context.reshape(-1)), torch.from_numpy(grad_X.reshape(-1, d)), alpha=-1.0)
+    torch.from_numpy(U).index_add_(0, torch.from_numpy(target.reshape(-1)), torch.from_numpy(grad_Y.reshape(-1, d)), alpha=-1.0)
+
+
+def _skipgram_update(V, U, context, mask, target, labels, target_mask, alpha) -> tuple[float, int]:
+    X = V[context]                                    # (W, 2b, d)：中心词向量 v_c
+    Y = U[target]                                     # (W, T, d)：[u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点向量
+    S = np.matmul(X, Y.transpose(0, 2, 1))            # (W, 2b, T)：得分 x = u·v_c
+    G, loss = _gradient_of_scores(S, labels[:, None, :], mask[:, :, None] * target_mask[:, None, :])
+    G *= alpha                                        # α ∂J/∂x
+    grad_X = np.matmul(G, Y)                          # (W, 2b, d)：∂J/∂v_c = Σ_j ∂J/∂x_j u_j
+    grad_Y = np.matmul(G.transpose(0, 2, 1), X)       # (W, T, d)：∂J/∂u_j = Σ_c ∂J/∂x_j v_c
+    _scatter(V, U, context, grad_X, target, grad_Y)
+    return loss, int(mask.sum())
+
+
+def _cbow_update(V, U, context, mask, target, labels, target_mask, alpha) -> tuple[float, int]:
+    m = mask.astype(V.dtype)
+    X = V[context]                                    # (W, 2b, d)
+    h = np.matmul(m[:, None, :], X)[:, 0]             # (W, d)：窗口内 v 之和
+    h /= m.sum(axis=1, keepdims=True)                 # h = 上下文词向量的平均
+    Y = U[target]                                     # (W, T, d)
+    x = np.matmul(Y, h[:, :, None])[:, :, 0]          # (W, T)：得分 x = u·h
+    g, loss = _gradient_of_scores(x, labels, target_mask)
+    g *= alpha                                        # α ∂J/∂x
+    grad_h = np.matmul(g[:, None, :], Y)[:, 0]        # (W, d)：∂J/∂h = Σ_j ∂J/∂x_j u_j
+    grad_X = m[:, :, None] * grad_h[:, None, :]       # (W, 2b, d)：每个上下文词都加上整个 ∂J/∂h（word2vec 的做法）
+    grad_Y = g[:, :, None] * h[:, None, :]            # (W, T, d)：∂J/∂u_j = ∂J/∂x_j h
+    _scatter(V, U, context, grad_X, target, grad_Y)
+    return loss, len(context)
+
+
+def _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
+    dims: dict[str, int] = {}
+    check_array(center_vectors, "center_vectors", shape=(None, "d"), dtype="float", dims=dims)
+    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
+    if not (isinstance(center_vectors, np.ndarray) and isinstance(outside_vectors, np.ndarray)):
+        fail("center_vectors", "numpy 数组（就地更新）", center_vectors)
+    if center_vectors.dtype != outside_vectors.dtype or not center_vectors.flags.c_contiguous \
+            or not outside_vectors.flags.c_contiguous:
+        fail("outside_vectors", f"与 center_vectors 同为 {center_vectors.dtype}、行连续存放的数组", outside_vectors)
+    check_array(context, "context", shape=("W", "2b"), dtype="int", dims=dims)
+    check_ids(context, "context", len(center_vectors))
+    check_array(mask, "mask", shape=("W", "2b"), dtype="bool", dims=dims)
+    if not mask.any(axis=1).all():
+        fail("mask", "每个窗口至少一个 True", mask)
+    check_array(target, "target", shape=("W", "T"), dtype="int", dims=dims)
+    check_ids(target, "target", len(outside_vectors))
+    for name, value in (("labels", labels), ("target_mask", target_mask)):
+        check_array(value, name, ndim=2, dtype="float")
+        if value.shape[1] != dims["T"] or value.shape[0] not in (1, dims["W"]):
+            fail(name, f"形状 ({dims['W']} 或 1, {dims['T']})", value)
+    return check_float(lr, "lr", low=0.0)
+
+
+def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
+    """跳元模型的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 词对数)``。
+
+    W 个窗口：第 r 个窗口中央的词作上下文词 o，窗口里 ``mask[r]`` 为真的 2b 个词 ``context[r]`` 各作一次中心词 c；
+    ``target[r]`` 是 T 个输出向量的编号（负采样：[o, n_1, …, n_k]），``labels[r]`` 是它们的标签（1 或 0），
+    ``target_mask[r]`` 标出有效的列（层序 softmax 的路径长短不一）。损失是 Σ −log σ(±u·v_c)，更新是
+    v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u（梯度都由更新前的参数算出）。
+    """
+    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+    return _skipgram_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+
+
+def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
+    """CBOW 的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 窗口数)``。
+
+    参数同 :func:`skipgram_batch_update`；h = 窗口内（``mask`` 为真的）上下文词向量的平均，预测窗口中央的词：
+    损失 Σ −log σ(±u·h)。与 word2vec.c、gensim 一样，窗口内每个上下文词向量都减去 lr·∂J/∂h（准确的梯度
+    ∂J/∂v 还要除以窗口内的词数）。
+    """
+    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+    return _cbow_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+
+
+# ---------------------------------------------------------------- 评估
+
+
+def _unit_vectors(result: Word2VecResult) -> np.ndarray:
+    vectors = result.center_vectors.astype(np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def _check_result(result) -> Word2VecResult:
+    if not isinstance(result, Word2VecResult):
+        fail("result", "train_word2vec 返回的 Word2VecResult", result)
+    return result
+
+
+def _word_id(result: Word2VecResult, word, name: str) -> int:
+    _check_result(result)
+    if not isinstance(word, str) or word not in result.vocab or result.vocab[word] in (UNK_ID, EOS_ID):
+        fail(name, "词表中的词", word)
+    return result.vocab[word]
+
+
+def _nearest(result: Word2VecResult, query: np.ndarray, exclude: Sequence[int], topn: int) -> list[tuple[str, float]]:
+    unit = _unit_vectors(result)
+    sims = unit @ (query / np.linalg.norm(query))
+    sims[[UNK_ID, EOS_ID, *exclude]] = -np.inf  # 特殊词元与查询词本身不算
+    topn = min(topn, int(np.isfinite(sims).sum()))
+    best = np.argpartition(-sims, topn - 1)[:topn] if topn else np.zeros(0, np.int64)
+    best = best[np.argsort(-sims[best], kind="stable")]
+    return [(result.vocab.tokens[i], float(sims[i])) for i in best]
+
+
+def similarity(result: Word2VecResult, word1: str, word2: str) -> float:
+    """两个词的中心词向量的余弦相似度 cos(v_1, v_2)。"""
+    unit = _unit_vectors(result)
+    return float(unit[_word_id(result, word1, "word1")] @ unit[_word_id(result, word2, "word2")])
+
+
+def most_similar(result: Word2VecResult, word: str, topn: int = 10) -> list[tuple[str, float]]:
+    """与 ``word`` 的中心词向量余弦相似度最大的 ``topn`` 个词（不含它自己、UNK 与 EOS），从大到小。"""
+    w = _word_id(result, word, "word")
+    topn = check_int(topn, "topn", low=1)
+    return _nearest(result, _unit_vectors(result)[w], [w], topn)
+
+
+def analogy(result: Word2VecResult, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
+    """类比「a 之于 b，如同 c 之于 ?」：与 v_b − v_a + v_c 余弦最大的词（不含 a、b、c），各向量先归一化（3CosAdd）。"""
+    ia, ib, ic = _word_id(result, a, "a"), _word_id(result, b, "b"), _word_id(result, c, "c")
+    topn = check_int(topn, "topn", low=1)
+    unit = _unit_vectors(result)
+    return _nearest(result, unit[ib] - unit[ia] + unit[ic], [ia, ib, ic], topn)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    """从 1 起的秩，并列的取平均秩（Spearman 相关系数的定义）。"""
+    order = np.argsort(x, kind="stable")
+    ranks = np.empty(len(x), dtype=np.float64)
+    ranks[order] = np.arange(1, len(x) + 1)
+    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    sums = np.bincount(inverse, weights=ranks)
+    return sums[inverse] / counts[inverse]
+
+
+def spearman(x, y) -> float:
+    """Spearman 秩相关系数：两组数的秩的 Pearson 相关系数（并列取平均秩）。"""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
+        fail("x, y", "长度相同（至少 2）的一维数组", (x.shape, y.shape))
+    rx, ry = _ranks(x) - (len(x) + 1) / 2, _ranks(y) - (len(y) + 1) / 2
+    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
+    return float(rx @ ry / denominator) if denominator > 0 else float("nan")
+
+
+def wordsim_spearman(result: Word2VecResult, pairs) -> tuple[float, int]:
+    """词语相似度评测：``pairs`` 是 (词1, 词2, 人给的分数) 的序列，如 ``corpora.wordsim353()``。
+
+    对两个词都在词表中的词对，算中心词向量的余弦相似度，返回它与人的分数的 Spearman ρ，以及用到的词对数。
+    """
+    _check_result(result)
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+        fail("pairs", "(词1, 词2, 分数) 三元组的序列", pairs)
+    pairs = list(pairs)
+    for j, item in enumerate(pairs):
+        if not (isinstance(item, (tuple, list)) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)):
+            fail(f"pairs[{j}]", "(词1, 词2, 分数) 三元组", item)
+    unit = _unit_vectors(result)
+    vocab = result.vocab
+    found = [(vocab[w1], vocab[w2], float(score)) for w1, w2, score in pairs
+             if w1 in vocab and w2 in vocab and min(vocab[w1], vocab[w2]) > EOS_ID]
+    if len(found) < 2:
+        fail("pairs", "至少 2 个两词都在词表中的词对", f"{len(found)} 个")
+    i, j, human = (np.array(col) for col in zip(*found))
+    cosines = np.einsum("nd,nd->n", unit[i], unit[j])
+    return spearman(cosines, human), len(found)
