@@ -63,7 +63,11 @@ def keep_probability_word2vec(counts, threshold: float) -> np.ndarray:
     比论文（Mikolov et al. 2013b）的 min(1, sqrt(t/f)) 多保留一些高频词：f ≫ t 时两者之比约为 1 + sqrt(t/f)。
     出现次数为 0 的词得到 1.0。
     """
-    counts = np.asarray(counts, dtype=np.float64)
+    counts = np.asarray(counts)
+    check_array(counts, "counts", ndim=1, finite=True)
+    if counts.dtype.kind not in "iuf" or (counts < 0).any() or counts.sum() == 0:
+        fail("counts", "非负的出现次数，不全为 0", counts)
+    counts = counts.astype(np.float64)
     threshold = check_float(threshold, "threshold", low=0.0, high=1.0)
     freq = counts / counts.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
