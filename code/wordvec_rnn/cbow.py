@@ -38,6 +38,17 @@ def cbow_loss_and_gradient(context_idx, center_idx, center_vectors, outside_vect
     return float(loss), grad_center_vectors, grad_outside
 
 
+def check_cbow_batch(context_idx, center_idx, center_vectors, outside_vectors) -> None:
+    """检查一批窗口：``context_idx`` 形状 (B, 2a)、``center_idx`` 形状 (B,)，编号都在两张 (|V|, d) 的表的范围内。"""
+    dims = {}
+    check_array(center_vectors, "center_vectors", shape=("V", "d"), dtype="float", dims=dims)
+    check_array(outside_vectors, "outside_vectors", shape=("V", "d"), dtype="float", dims=dims)
+    check_array(context_idx, "context_idx", shape=("B", None), dtype="int", dims=dims)
+    check_array(center_idx, "center_idx", shape=("B",), dtype="int", dims=dims)
+    check_ids(context_idx, "context_idx", dims["V"])
+    check_ids(center_idx, "center_idx", dims["V"])
+
+
 def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outside_vectors):
     """一批 B 个窗口的 CBOW 平均损失 (1/B) Σ_i -log P(w_{t_i} | 上下文_i) 及其梯度（向量化，不逐窗口循环）。
 
@@ -48,13 +59,7 @@ def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outsid
     返回 ``(loss, grad_center_vectors, grad_outside)``：平均损失对两张表的梯度，形状都是 (|V|, d)。
     同一个词在批中出现多次（同一窗口里或不同窗口里），它的各份梯度用 ``np.add.at`` 累加（scatter-add）。
     """
-    dims = {}
-    check_array(center_vectors, "center_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(context_idx, "context_idx", shape=("B", None), dtype="int", dims=dims)
-    check_array(center_idx, "center_idx", shape=("B",), dtype="int", dims=dims)
-    check_ids(context_idx, "context_idx", dims["V"])
-    check_ids(center_idx, "center_idx", dims["V"])
+    check_cbow_batch(context_idx, center_idx, center_vectors, outside_vectors)
     batch, width = context_idx.shape                         # width = 2a
     rows = np.arange(batch)
     v_bar = center_vectors[context_idx].mean(axis=1)         # (B, d)：第 i 行是 v̄_i
@@ -73,9 +78,8 @@ def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outsid
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
-from wordvec_rnn.progress import progress
-from wordvec_rnn.skipgram import check_training_args, flatten_sentences
+from wordvec_rnn.checks import check_int
+from wordvec_rnn.skipgram import flatten_sentences, minibatch_sgd
 
 
 def cbow_windows(sentences, window: int):
@@ -100,27 +104,14 @@ def train_cbow(context_idx, center_idx, center_vectors, outside_vectors, *, lr, 
     ``context_idx`` 形状 (N, 2a)，``center_idx`` 形状 (N,)：N 个窗口。每轮打乱，按 ``batch_size`` 分批。
     返回每个小批量的平均损失。
     """
-    dims = {}
-    check_array(center_vectors, "center_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(context_idx, "context_idx", shape=("N", None), dtype="int", dims=dims)
-    check_array(center_idx, "center_idx", shape=("N",), dtype="int", dims=dims)
-    check_ids(context_idx, "context_idx", dims["V"])
-    check_ids(center_idx, "center_idx", dims["V"])
-    check_training_args(lr, epochs, batch_size, rng)
-    n_batches = -(-len(center_idx) // batch_size)
-    losses = []
-    with progress(total=epochs * n_batches, desc=desc) as bar:
-        for _ in range(epochs):
-            order = rng.permutation(len(center_idx))
-            for start in range(0, len(center_idx), batch_size):
-                batch = order[start : start + batch_size]
-                loss, grad_center_vectors, grad_outside = cbow_batch_loss_and_gradient(
-                    context_idx[batch], center_idx[batch], center_vectors, outside_vectors
-                )
-                center_vectors -= lr * grad_center_vectors
-                outside_vectors -= lr * grad_outside
-                losses.append(loss)
-                bar.update(1)
-            bar.set_postfix_str(f"本轮平均损失 {np.mean(losses[-n_batches:]):.3f}")
-    return np.array(losses)
+    check_cbow_batch(context_idx, center_idx, center_vectors, outside_vectors)
+
+    def step(batch, lr):
+        loss, grad_center_vectors, grad_outside = cbow_batch_loss_and_gradient(
+            context_idx[batch], center_idx[batch], center_vectors, outside_vectors
+        )
+        np.subtract(center_vectors, lr * grad_center_vectors, out=center_vectors)
+        np.subtract(outside_vectors, lr * grad_outside, out=outside_vectors)
+        return loss
+
+    return minibatch_sgd(len(center_idx), step, lr=lr, epochs=epochs, batch_size=batch_size, rng=rng, desc=desc)

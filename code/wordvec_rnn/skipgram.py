@@ -146,14 +146,26 @@ def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
     return (rng.random((vocab_size, d)) - 0.5) / d, np.zeros((vocab_size, d))
 
 
-def check_training_args(lr, epochs, batch_size, rng):
-    """训练函数共用的参数检查：学习率为正，轮数与批量大小为正整数，rng 是 numpy 的 Generator。"""
+def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
+    """小批量 SGD 的循环：每轮把 ``n_examples`` 个样本的下标打乱，按 ``batch_size`` 分批，
+    每批调用 ``step(batch, lr)``（就地更新参数，返回这一批的平均损失）。返回每个小批量的损失。
+    """
     if check_float(lr, "lr", low=0.0) == 0.0:
         fail("lr", "正实数", lr)
     check_int(epochs, "epochs", low=1)
     check_int(batch_size, "batch_size", low=1)
     if not isinstance(rng, np.random.Generator):
         fail("rng", "numpy.random.Generator（如 set_seed 的返回值）", rng)
+    n_batches = -(-n_examples // batch_size)
+    losses = []
+    with progress(total=epochs * n_batches, desc=desc) as bar:
+        for _ in range(epochs):
+            order = rng.permutation(n_examples)
+            for start in range(0, n_examples, batch_size):
+                losses.append(step(order[start : start + batch_size], lr))
+                bar.update(1)
+            bar.set_postfix_str(f"本轮平均损失 {np.mean(losses[-n_batches:]):.3f}")
+    return np.array(losses)
 
 
 def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, epochs, batch_size=128, rng,
@@ -170,20 +182,13 @@ def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, ep
     check_array(outsides, "outsides", shape=("N",), dtype="int", dims=dims)
     check_ids(centers, "centers", dims["V"])
     check_ids(outsides, "outsides", dims["V"])
-    check_training_args(lr, epochs, batch_size, rng)
-    n_batches = -(-len(centers) // batch_size)
-    losses = []
-    with progress(total=epochs * n_batches, desc=desc) as bar:
-        for _ in range(epochs):
-            order = rng.permutation(len(centers))
-            for start in range(0, len(centers), batch_size):
-                batch = order[start : start + batch_size]
-                loss, grad_centers, grad_outside = naive_softmax_batch_loss_and_gradient(
-                    center_vectors[centers[batch]], outsides[batch], outside_vectors
-                )
-                np.add.at(center_vectors, centers[batch], -lr * grad_centers)  # 重复的中心词：梯度累加
-                outside_vectors -= lr * grad_outside
-                losses.append(loss)
-                bar.update(1)
-            bar.set_postfix_str(f"本轮平均损失 {np.mean(losses[-n_batches:]):.3f}")
-    return np.array(losses)
+
+    def step(batch, lr):
+        loss, grad_centers, grad_outside = naive_softmax_batch_loss_and_gradient(
+            center_vectors[centers[batch]], outsides[batch], outside_vectors
+        )
+        np.add.at(center_vectors, centers[batch], -lr * grad_centers)  # 重复的中心词：梯度累加
+        np.subtract(outside_vectors, lr * grad_outside, out=outside_vectors)
+        return loss
+
+    return minibatch_sgd(len(centers), step, lr=lr, epochs=epochs, batch_size=batch_size, rng=rng, desc=desc)
