@@ -31,3 +31,29 @@ def test_missing_package_says_what_to_install():
         corpora.package_file("no_such_corpus_package", "data.txt")
     with pytest.raises(FileNotFoundError, match="没有数据文件"):
         corpora.package_file("gensim", "test", "test_data", "no-such-file.txt")
+
+
+def test_disk_cache_rebuilds_when_the_source_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "data.txt"
+    source.write_text("a")
+    calls = []
+
+    def build():
+        calls.append(1)
+        return ("parsed", len(calls))
+
+    assert corpora.disk_cached("toy", source, build) == ("parsed", 1)
+    assert corpora.disk_cached("toy", source, build) == ("parsed", 1)   # 读缓存，不重建
+    source.write_text("ab")
+    assert corpora.disk_cached("toy", source, build) == ("parsed", 2)   # 源文件变了：重建
+    assert (tmp_path / "cache" / "wordvec_rnn" / "toy.pickle").exists()
+
+
+def test_disk_cache_works_without_a_writable_directory(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))   # 缓存目录建不起来
+    source = tmp_path / "data.txt"
+    source.write_text("a")
+    assert corpora.disk_cached("toy", source, lambda: 42) == 42
