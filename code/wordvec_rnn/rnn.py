@@ -1,0 +1,143 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save rnn` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/02_rnn/01_rnn.ipynb
+#   chapters/02_rnn/02_bptt.ipynb
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_ids, check_int, fail
+
+PARAM_NAMES = ("V", "W", "b_h", "U", "b_y")
+
+
+def init_rnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.float64) -> dict:
+    """RNN 的参数 V (m×n)、W (m×m)、b_h (m)、U (q×m)、b_y (q)，q 是输出的维数（语言模型中 q = |𝒱|）。
+
+    与 ``torch.nn.RNN`` 一样，每个元素取自均匀分布 U(-1/√m, 1/√m)。
+    """
+    n, m, q = (check_int(v, name, low=1) for v, name in ((n, "n"), (m, "m"), (q, "q")))
+    if not isinstance(rng, np.random.Generator):
+        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
+    shapes = {"V": (m, n), "W": (m, m), "b_h": (m,), "U": (q, m), "b_y": (q,)}
+    bound = 1.0 / np.sqrt(m)
+    return {name: rng.uniform(-bound, bound, size=shape).astype(dtype) for name, shape in shapes.items()}
+
+
+def check_rnn_params(params) -> dict[str, int]:
+    """检查参数字典的键与形状是否一致，返回维数 ``{"m": …, "n": …, "q": …}``。"""
+    if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
+        fail("params", f"键为 {', '.join(PARAM_NAMES)} 的字典", params)
+    dims: dict[str, int] = {}
+    for name, shape in (("V", ("m", "n")), ("W", ("m", "m")), ("b_h", ("m",)), ("U", ("q", "m")), ("b_y", ("q",))):
+        check_array(params[name], f"params['{name}']", shape=shape, dtype="float", dims=dims)
+    return dims
+
+
+def _check_inputs(params, X, h0) -> tuple[dict[str, int], np.ndarray]:
+    """检查参数、输入 X (B, T, n) 与初始状态 h0 (B, m)；h0 为 None 时取全零。返回维数与 h0。"""
+    dims = check_rnn_params(params)
+    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
+    if h0 is None:
+        h0 = np.zeros((X.shape[0], dims["m"]), dtype=params["W"].dtype)
+    check_array(h0, "h0", shape=("B", "m"), dtype="float", dims=dims)
+    return dims, h0
+
+
+def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
+    """编号数组 → 独热向量：形状 ``ids.shape + (size,)``，第 ``ids[...]`` 个位置为 1，其余为 0。"""
+    size = check_int(size, "size", low=1)
+    ids = check_ids(np.asarray(ids), "ids", size)
+    return np.eye(size, dtype=dtype)[ids]
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """沿最后一维的 softmax；先减去最大值，避免 exp 上溢。"""
+    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
+    return E / E.sum(axis=-1, keepdims=True)
+
+
+def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """前向传播：逐步照公式 h_t = tanh(V x_t + W h_{t-1} + b_h)，ŷ_t = softmax(U h_t + b_y)，批量优先。
+
+    ``X`` 的形状 (B, T, n)，``h0`` 的形状 (B, m)（默认全零）。返回 ``(H, Y_hat)``：``H`` 的形状 (B, T+1, m)，
+    ``H[:, t]`` 是 h_t（``H[:, 0]`` 是 h_0）；``Y_hat`` 的形状 (B, T, q)，``Y_hat[:, t-1]`` 是 ŷ_t。
+    """
+    dims, h0 = _check_inputs(params, X, h0)
+    V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
+    B, T, _ = X.shape
+    H = np.zeros((B, T + 1, dims["m"]), dtype=W.dtype)
+    H[:, 0] = h0
+    for t in range(1, T + 1):
+        H[:, t] = np.tanh(X[:, t - 1] @ V.T + H[:, t - 1] @ W.T + b_h)   # h_t = f_h(V x_t + W h_{t-1} + b_h)
+    Y_hat = softmax(H[:, 1:] @ U.T + b_y)                                 # ŷ_t = f_y(U h_t + b_y)，t = 1..T
+    return H, Y_hat
+
+
+def rnn_to_torch(params: dict):
+    """同样的参数放进 ``torch.nn.RNN``（``batch_first=True``）与 ``torch.nn.Linear``，返回 ``(rnn, linear)``。
+
+    ``weight_ih_l0`` = V，``weight_hh_l0`` = W，``bias_ih_l0`` = b_h，``bias_hh_l0`` = 0（``nn.RNN`` 的两个偏置之和
+    起 b_h 的作用）；``linear.weight`` = U，``linear.bias`` = b_y。dtype 与参数相同（float32 或 float64）。
+    """
+    import torch
+    from torch import nn
+
+    dims = check_rnn_params(params)
+    dtypes = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
+    if params["V"].dtype not in dtypes:
+        fail("params", "float32 或 float64 的参数", params["V"])
+    dtype = dtypes[params["V"].dtype]
+    rnn = nn.RNN(dims["n"], dims["m"], batch_first=True, dtype=dtype)
+    linear = nn.Linear(dims["m"], dims["q"], dtype=dtype)
+    with torch.no_grad():
+        for weight, name in [(rnn.weight_ih_l0, "V"), (rnn.weight_hh_l0, "W"), (rnn.bias_ih_l0, "b_h"),
+                             (linear.weight, "U"), (linear.bias, "b_y")]:
+            weight.copy_(torch.from_numpy(params[name]))
+        rnn.bias_hh_l0.zero_()
+    return rnn, linear
+
+
+def cross_entropy(Y_hat: np.ndarray, targets) -> float:
+    """L = Σ_t L_t = −Σ_t log ŷ_t[y_t]，对批量中的每个序列也求和。``targets`` 的形状 (B, T)，元素是编号。"""
+    check_array(Y_hat, "Y_hat", ndim=3, dtype="float")
+    check_array(targets, "targets", shape=Y_hat.shape[:2], dtype="int")
+    check_ids(targets, "targets", Y_hat.shape[2])
+    picked = np.take_along_axis(Y_hat, targets[..., None], axis=-1)   # ŷ_{t, y_t}
+    return float(-np.log(picked).sum())
+
+
+def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[dict, np.ndarray]:
+    """时间反向传播（BPTT）：由 ``rnn_forward`` 的结果求 L = Σ_t L_t 对各参数的梯度，以及 ∂L/∂h_0。
+
+    ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵）；∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤δ_{t+1}（t = T 时没有第二项）；
+    δ_t = ∂L/∂z_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t；各参数的梯度是各步之和，也对批量中的序列求和。
+    """
+    dims = check_rnn_params(params)
+    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
+    T = dims["T"]
+    check_array(H, "H", shape=("B", T + 1, "m"), dtype="float", dims=dims)
+    check_array(Y_hat, "Y_hat", shape=("B", "T", "q"), dtype="float", dims=dims)
+    check_array(targets, "targets", shape=("B", "T"), dtype="int", dims=dims)
+    check_ids(targets, "targets", dims["q"])
+    V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
+    grads = {name: np.zeros_like(p) for name, p in params.items()}
+    dS = Y_hat - one_hot(targets, dims["q"], dtype=Y_hat.dtype)   # ∂L/∂s_t = ŷ_t − y_t，形状 (B, T, q)
+    grads["U"] = dS.reshape(-1, dims["q"]).T @ H[:, 1:].reshape(-1, dims["m"])  # Σ_t (ŷ_t − y_t) h_t^⊤
+    grads["b_y"] = dS.sum(axis=(0, 1))                            # Σ_t (ŷ_t − y_t)
+    dh_next = np.zeros_like(H[:, 0])                              # W^⊤ δ_{t+1}；t = T 时为 0
+    for t in range(T, 0, -1):
+        dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}
+        delta = dh * (1.0 - H[:, t] ** 2)                         # δ_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t
+        grads["V"] += delta.T @ X[:, t - 1]                       # + δ_t x_t^⊤
+        grads["W"] += delta.T @ H[:, t - 1]                       # + δ_t h_{t-1}^⊤
+        grads["b_h"] += delta.sum(axis=0)                         # + δ_t
+        dh_next = delta @ W                                       # W^⊤ δ_t，留给第 t-1 步
+    return grads, dh_next                                         # 循环结束时 dh_next = W^⊤ δ_1 = ∂L/∂h_0
+
+
+def rnn_loss_and_gradients(params: dict, X: np.ndarray, targets, h0: np.ndarray | None = None):
+    """一次前向与反向：返回 ``(L, 梯度字典, h_T)``，h_T 形状 (B, m)，可作下一段序列的 h_0（截断 BPTT）。"""
+    H, Y_hat = rnn_forward(params, X, h0)
+    loss = cross_entropy(Y_hat, targets)
+    grads, _ = rnn_backward(params, X, H, Y_hat, targets)
+    return loss, grads, H[:, -1]
