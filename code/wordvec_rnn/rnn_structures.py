@@ -1,0 +1,266 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save rnn_structures` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/02_rnn/04_structures.ipynb
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, fail
+from wordvec_rnn.vocab import EOS_ID, Vocab
+
+
+def _check_rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
+    return rng
+
+
+def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
+    """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1。
+
+    返回 ``(X, y)``，形状 (B, 2) 与 (B,)（int64）。
+    """
+    _check_rng(rng)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    X = rng.uniform(-1, 1, size=(batch_size, 2))
+    return torch.tensor(X, dtype=dtype), torch.from_numpy((X[:, 0] * X[:, 1] > 0).astype(np.int64))
+
+
+IGNORE_INDEX = -100  # 不计损失的标签（F.cross_entropy 的默认 ignore_index）：填在较短的目标序列末尾
+
+DIGITS_ZH = "零一二三四五六七八九"
+NUMERAL_VOCAB = Vocab([list(DIGITS_ZH + "十")])  # <unk> 0、<eos> 1，零…九 为 2…11，十 为 12
+
+
+def chinese_numeral(k: int) -> list[str]:
+    """0…99 的中文数词，逐字：7 → 七，10 → 十，15 → 十五，20 → 二十，37 → 三十七。"""
+    k = check_int(k, "k", low=0, high=99)
+    tens, units = divmod(k, 10)
+    if tens == 0:
+        return [DIGITS_ZH[units]]
+    return ([] if tens == 1 else [DIGITS_ZH[tens]]) + ["十"] + ([] if units == 0 else [DIGITS_ZH[units]])
+
+
+def numeral_batch(numbers) -> tuple[torch.Tensor, torch.Tensor]:
+    """一对多的数据：``numbers`` 是 0…99 的整数（一维）。返回 ``(e, targets)``：
+
+    ``e`` 形状 (B, 20)，前 10 维是十位的独热向量、后 10 维是个位的；``targets`` 形状 (B, 4)，是数词的编号
+    （``NUMERAL_VOCAB``）加一个 EOS，较短的在末尾填 ``IGNORE_INDEX``。
+    """
+    numbers = np.asarray(numbers)
+    check_array(numbers, "numbers", ndim=1, dtype="int")
+    if numbers.min() < 0 or numbers.max() > 99:
+        fail("numbers", "0…99 内的整数", numbers)
+    e = np.zeros((len(numbers), 20), dtype=np.float32)
+    targets = np.full((len(numbers), 4), IGNORE_INDEX, dtype=np.int64)
+    for i, k in enumerate(numbers.tolist()):
+        e[i, k // 10] = e[i, 10 + k % 10] = 1
+        ids = NUMERAL_VOCAB.encode(chinese_numeral(k), add_eos=True)
+        targets[i, : len(ids)] = ids
+    return torch.from_numpy(e), torch.from_numpy(targets)
+
+
+def _previous_outputs(targets: torch.Tensor, vocab_size: int) -> torch.Tensor:
+    """教师强制时接回的 y_1 … y_{T_y-1}；填充的位置换成 EOS（那些步的输出不计损失，换成什么都一样）。"""
+    previous = targets[:, :-1].masked_fill(targets[:, :-1] == IGNORE_INDEX, EOS_ID)
+    if previous.shape[1] > 0:                                       # T_y = 1 时没有要接回的输出
+        check_ids(previous, "targets", vocab_size)
+    return previous
+
+
+class OneToMany(nn.Module):
+    """一对多：一个输入 e，输出一个以 EOS 结尾的序列。
+
+    第 1 步的输入是 [e; 0]，之后第 t 步是 [0; y_{t-1} 的独热向量]：上一步的输出接回来作输入。
+    ``forward`` 用教师强制（接回真实的 y_{t-1}），``generate`` 贪心生成（接回自己选出的词元）。
+    """
+
+    def __init__(self, n_in: int, vocab_size: int, m: int):
+        super().__init__()
+        self.n_in = check_int(n_in, "n_in", low=1)
+        self.vocab_size = check_int(vocab_size, "vocab_size", low=2)
+        m = check_int(m, "m", low=1)
+        self.rnn = nn.RNN(self.n_in + self.vocab_size, m, batch_first=True)
+        self.output = nn.Linear(m, self.vocab_size)
+
+    def _inputs(self, e: torch.Tensor, previous: torch.Tensor | None) -> torch.Tensor:
+        """各步的输入：``previous`` 为 None 时只有第 1 步 [e; 0]，否则只有 [0; onehot(previous[:, t])] 这些步。"""
+        if previous is None:
+            return torch.cat([e, e.new_zeros(len(e), self.vocab_size)], dim=1).unsqueeze(1)
+        fed_back = F.one_hot(previous, self.vocab_size).to(e.dtype)
+        return torch.cat([e.new_zeros(*previous.shape, self.n_in), fed_back], dim=2)
+
+    def forward(self, e: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """教师强制：``e`` (B, n_in)，``targets`` (B, T_y) → 每步的 logits (B, T_y, |V|)。"""
+        check_array(e, "e", shape=(None, self.n_in), dtype="float")
+        check_array(targets, "targets", shape=(len(e), None), dtype="int")
+        previous = _previous_outputs(targets, self.vocab_size)
+        inputs = torch.cat([self._inputs(e, None), self._inputs(e, previous)], dim=1)
+        H, _ = self.rnn(inputs)
+        return self.output(H)
+
+    @torch.no_grad()
+    def generate(self, e: torch.Tensor, max_len: int) -> torch.Tensor:
+        """贪心生成 ``max_len`` 步：每步取概率最大的词元，接回作下一步的输入。返回编号 (B, max_len)。"""
+        check_array(e, "e", shape=(None, self.n_in), dtype="float")
+        max_len = check_int(max_len, "max_len", low=1)
+        inputs, h, tokens = self._inputs(e, None), None, []
+        for _ in range(max_len):
+            H, h = self.rnn(inputs, h)
+            token = self.output(H[:, -1]).argmax(dim=-1)
+            tokens.append(token)
+            inputs = self._inputs(e, token[:, None])
+        return torch.stack(tokens, dim=1)
+
+
+def exact_match(generated: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
+    """逐个序列判断生成得是否完全正确：``targets`` (B, T_y) 中不是 ``IGNORE_INDEX`` 的位置（含 EOS）都要与
+    ``generated`` 相同，EOS 之后生成了什么不管。返回形状 (B,) 的布尔数组。"""
+    check_array(generated, "generated", ndim=2, dtype="int")
+    check_array(targets, "targets", shape=(generated.shape[0], None), dtype="int")
+    valid = targets != IGNORE_INDEX
+    width = int(valid.sum(dim=1).max())
+    if generated.shape[1] < width:
+        fail("generated", f"至少 {width} 列（最长的目标序列的长度）", generated)
+    same = (generated[:, :width] == targets[:, :width]) | ~valid[:, :width]
+    return same.all(dim=1).numpy()
+
+
+def last_state(H: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """每个序列最后一个真实时间步的隐状态：``H`` 形状 (B, T, m)，返回 (B, m)，第 i 行是 ``H[i, lengths[i] - 1]``。
+
+    ``lengths`` 形状 (B,) 的整数，1 ≤ 长度 ≤ T：较短的序列在末尾补齐，补齐的位置不用。
+    """
+    check_array(H, "H", ndim=3, dtype="float")
+    check_array(lengths, "lengths", shape=(H.shape[0],), dtype="int")
+    if int(lengths.min()) < 1 or int(lengths.max()) > H.shape[1]:
+        fail("lengths", f"[1, {H.shape[1]}] 内的序列长度", lengths)
+    return H[torch.arange(H.shape[0]), lengths - 1]
+
+
+def majority_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 5, max_len: int = 21):
+    """多对一的数据：长度为奇数（min_len…max_len）的 0/1 序列，1 比 0 多时标签为 1。
+
+    返回 ``(ids, lengths, labels)``：形状 (B, T)（T 是这一批的最大长度，较短的在末尾补 0）、(B,)、(B,)。
+    """
+    _check_rng(rng)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    min_len = check_int(min_len, "min_len", low=1)
+    max_len = check_int(max_len, "max_len", low=min_len)
+    if min_len % 2 == 0 or max_len % 2 == 0:
+        fail("min_len / max_len", "奇数（长度为奇数，0 与 1 才不会一样多）", (min_len, max_len))
+    lengths = rng.choice(np.arange(min_len, max_len + 1, 2), size=batch_size)
+    ids = rng.integers(0, 2, size=(batch_size, lengths.max()))
+    ids[np.arange(lengths.max()) >= lengths[:, None]] = 0           # 末尾补 0
+    labels = (2 * ids.sum(axis=1) > lengths).astype(np.int64)
+    return torch.from_numpy(ids), torch.from_numpy(lengths), torch.from_numpy(labels)
+
+
+class ManyToOne(nn.Module):
+    """多对一：读完整个序列，只在最后一个真实时间步输出一次，ŷ = f_y(U h_{T_x} + b_y)。
+
+    ``forward(ids, lengths)``：``ids`` (B, T)、``lengths`` (B,) → logits (B, n_classes)。
+    """
+
+    def __init__(self, vocab_size: int, d: int, m: int, n_classes: int):
+        super().__init__()
+        self.vocab_size = check_int(vocab_size, "vocab_size", low=1)
+        d, m = check_int(d, "d", low=1), check_int(m, "m", low=1)
+        self.embedding = nn.Embedding(self.vocab_size, d)
+        self.rnn = nn.RNN(d, m, batch_first=True)
+        self.output = nn.Linear(m, check_int(n_classes, "n_classes", low=2))
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        check_array(ids, "ids", ndim=2, dtype="int")
+        check_ids(ids, "ids", self.vocab_size)
+        H, _ = self.rnn(self.embedding(ids))
+        return self.output(last_state(H, lengths))
+
+
+def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """多对多（等长）的数据：0/1 序列，第 t 步的标签是前缀 x_1 … x_t 中 1 的个数的奇偶（奇数为 1）。
+
+    返回 ``(ids, tags)``，形状都是 (B, T)。
+    """
+    _check_rng(rng)
+    batch_size, T = check_int(batch_size, "batch_size", low=1), check_int(T, "T", low=1)
+    ids = rng.integers(0, 2, size=(batch_size, T))
+    return torch.from_numpy(ids), torch.from_numpy(np.cumsum(ids, axis=1) % 2)
+
+
+DIGIT_VOCAB = Vocab([list("0123456789")])  # <unk> 0、<eos> 1，数字 0…9 为 2…11
+
+
+def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3, max_len: int = 8,
+                  task: str = "reverse"):
+    """多对多（不等长）的数据：长度 min_len…max_len 的数字串（编号取自 ``DIGIT_VOCAB``），目标是把它倒过来
+    （``task="reverse"``）或照抄（``"copy"``），再加一个 EOS。
+
+    返回 ``(src, lengths, targets)``：``src`` 形状 (B, T_x)（较短的在末尾填 EOS），``lengths`` (B,)，
+    ``targets`` 形状 (B, T_x + 1)（EOS 之后填 ``IGNORE_INDEX``）。
+    """
+    _check_rng(rng)
+    batch_size = check_int(batch_size, "batch_size", low=1)
+    min_len = check_int(min_len, "min_len", low=1)
+    max_len = check_int(max_len, "max_len", low=min_len)
+    check_choice(task, "task", ("reverse", "copy"))
+    lengths = rng.integers(min_len, max_len + 1, size=batch_size)
+    T_x = lengths.max()
+    src = np.full((batch_size, T_x), EOS_ID, dtype=np.int64)
+    targets = np.full((batch_size, T_x + 1), IGNORE_INDEX, dtype=np.int64)
+    for i, length in enumerate(lengths):
+        digits = rng.integers(2, 12, size=length)                  # 编号 2…11 是数字 0…9
+        src[i, :length] = digits
+        targets[i, :length] = digits[::-1] if task == "reverse" else digits
+        targets[i, length] = EOS_ID
+    return torch.from_numpy(src), torch.from_numpy(lengths), torch.from_numpy(targets)
+
+
+class Seq2Seq(nn.Module):
+    """编码器–解码器：两个 tanh RNN，共用一张词向量表。
+
+    编码器读完 x_1 … x_{T_x}，c = h^enc_{T_x} 作解码器的初始状态；解码器第 1 步的输入是 EOS，之后是
+    上一步的输出。``forward`` 用教师强制，``generate`` 贪心解码。
+    """
+
+    def __init__(self, vocab_size: int, d: int, m: int):
+        super().__init__()
+        self.vocab_size = check_int(vocab_size, "vocab_size", low=2)
+        d, m = check_int(d, "d", low=1), check_int(m, "m", low=1)
+        self.embedding = nn.Embedding(self.vocab_size, d)
+        self.encoder = nn.RNN(d, m, batch_first=True)
+        self.decoder = nn.RNN(d, m, batch_first=True)
+        self.output = nn.Linear(m, self.vocab_size)
+
+    def encode(self, src: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """``src`` (B, T_x)、``lengths`` (B,) → c，形状 (1, B, m)（``nn.RNN`` 的初始状态的形状）。"""
+        check_array(src, "src", ndim=2, dtype="int")
+        check_ids(src, "src", self.vocab_size)
+        H, _ = self.encoder(self.embedding(src))
+        return last_state(H, lengths).unsqueeze(0)
+
+    def forward(self, src: torch.Tensor, lengths: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """教师强制：解码器的输入是 [EOS, y_1, …, y_{T_y-1}]。返回每步的 logits (B, T_y, |V|)。"""
+        c = self.encode(src, lengths)
+        check_array(targets, "targets", shape=(len(src), None), dtype="int")
+        previous = _previous_outputs(targets, self.vocab_size)
+        inputs = torch.cat([torch.full_like(targets[:, :1], EOS_ID), previous], dim=1)
+        H, _ = self.decoder(self.embedding(inputs), c)
+        return self.output(H)
+
+    @torch.no_grad()
+    def generate(self, src: torch.Tensor, lengths: torch.Tensor, max_len: int) -> torch.Tensor:
+        """贪心解码 ``max_len`` 步（每步取概率最大的词元，接回作下一步的输入）。返回编号 (B, max_len)。"""
+        h = self.encode(src, lengths)
+        max_len = check_int(max_len, "max_len", low=1)
+        token = torch.full((len(src),), EOS_ID, dtype=torch.int64)
+        tokens = []
+        for _ in range(max_len):
+            H, h = self.decoder(self.embedding(token[:, None]), h)
+            token = self.output(H[:, -1]).argmax(dim=-1)
+            tokens.append(token)
+        return torch.stack(tokens, dim=1)
