@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 # 没有缓存 CPU 轮子的 Linux 机器：PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make book
 # macOS / Windows（PyPI 上的轮子本来就是 CPU 版）：make book TORCH=torch==2.13.0
 TORCH ?= torch==2.13.0+cpu
-# numpy 的 OpenBLAS 只用一个线程：书里的矩阵都小，多线程在两个笔记本并行执行时（pytest -n 2）互相争抢，
-# 反而慢几倍；打印的数字不受影响。
+# numpy 的 OpenBLAS 与 torch 的 OpenMP 都只用一个线程：书里的矩阵都小，多线程在两个笔记本并行执行时
+# （pytest -n 2）互相争抢，反而慢几倍乃至几十倍；打印的数字不受影响。需要时笔记本自己调 torch.set_num_threads。
 export OPENBLAS_NUM_THREADS = 1
+export OMP_NUM_THREADS = 1
 
 .PHONY: book test export images clean
 
