@@ -15,8 +15,9 @@ export OMP_NUM_THREADS = 1
 
 .PHONY: book test export images clean
 
+# WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 book: $(VENV)/.installed
-	$(BIN)/jupyter-book build --warningiserror --keep-going .
+	WORDVEC_RNN_STATIC_SLIDERS=1 $(BIN)/jupyter-book build --warningiserror --keep-going .
 
 test: book
 	$(BIN)/python -m pytest

@@ -14,3 +14,30 @@ window.bookMathReady = new Promise((resolve) => {
     }
   });
 });
+
+// 静态书里的滑块图（wordvec_rnn.sliders.StaticSliders）：每组取值的帧与说明文字都由 Python 预先算好，
+// 存在图旁的 <script type="application/json"> 里；拖动滑块时按各滑块的下标换上对应的帧。
+function bookSliders(root) {
+  const data = JSON.parse(root.querySelector(".book-sliders-data").textContent);
+  const controls = data.params.map((p) => root.querySelector(`[data-param="${CSS.escape(p.name)}"]`));
+  const image = root.querySelector(".book-sliders-frame");
+  const caption = root.querySelector(".book-sliders-caption");
+  const show = () => {
+    const key = controls.map((c) => c.value).join(",");
+    const frame = data.frames[key];
+    image.src = frame.src;
+    image.alt = frame.alt;
+    caption.textContent = frame.alt;
+    controls.forEach((c, i) => {
+      const output = c.parentElement.querySelector("output");
+      if (output) output.textContent = data.params[i].values[Number(c.value)];
+    });
+    root.dataset.key = key;
+  };
+  controls.forEach((c) => {
+    c.disabled = false;
+    c.addEventListener("input", show);
+  });
+  show();
+}
+document.addEventListener("DOMContentLoaded", () => document.querySelectorAll(".book-sliders").forEach(bookSliders));

@@ -154,3 +154,51 @@ def test_chinese_search_finds_notation_chapter(browser, site, query):
     page.close()
     assert any("00_notation/01_notation" in link for link in links), f"检索「{query}」没有找到第 00 章：{links}"
     assert problems == []
+
+
+# 带滑块的图（wordvec_rnn.sliders）：页面上每个滑块都拖到两个取值，显示的帧、替代文字与说明都要换成
+# Python 为这组取值画好的那一帧；说明里写着这一帧的取值，与滑块旁显示的取值一致。
+SLIDER_PAGES = sorted(name for name in PAGES if 'class="book-sliders"' in (HTML / name).read_text(encoding="utf-8"))
+SLIDER_STATE = """(root) => ({
+  key: root.dataset.key,
+  src: root.querySelector('.book-sliders-frame').getAttribute('src'),
+  alt: root.querySelector('.book-sliders-frame').alt,
+  caption: root.querySelector('.book-sliders-caption').textContent,
+  shown: [...root.querySelectorAll('[data-param]')].map((c) =>
+    c.tagName === 'SELECT' ? c.options[c.selectedIndex].text : c.parentElement.querySelector('output').textContent),
+  enabled: [...root.querySelectorAll('[data-param]')].every((c) => !c.disabled),
+})"""
+MOVE = """([root, name, index]) => {
+  const control = root.querySelector(`[data-param="${CSS.escape(name)}"]`);
+  control.value = String(index);
+  control.dispatchEvent(new Event('input', {bubbles: true}));
+}"""
+
+
+@pytest.mark.parametrize("name", SLIDER_PAGES)
+def test_sliders_move_in_the_static_page(browser, site, name):
+    page, problems = open_page(browser, site + quote(name))
+    figures = page.locator(".book-sliders")
+    for f in range(figures.count()):
+        root = figures.nth(f).element_handle()
+        data = root.evaluate("(root) => JSON.parse(root.querySelector('.book-sliders-data').textContent)")
+        state = root.evaluate(SLIDER_STATE)
+        assert state["enabled"], f"{name}：第 {f + 1} 幅图的滑块没有启用"
+        index = [int(i) for i in state["key"].split(",")]
+        seen = {state["src"]}
+        for p, param in enumerate(data["params"]):
+            for target in (len(param["values"]) - 1, 0):
+                index[p] = target
+                page.evaluate(MOVE, [root, param["name"], target])
+                state = root.evaluate(SLIDER_STATE)
+                key = ",".join(map(str, index))
+                frame = data["frames"][key]
+                assert state["key"] == key and state["src"] == frame["src"]
+                assert state["alt"] == state["caption"] == frame["alt"]
+                assert state["shown"] == [q["values"][i] for q, i in zip(data["params"], index)]
+                for q, i in zip(data["params"], index):   # 说明文字写的正是滑块显示的取值
+                    assert f"{q['label']} = {q['values'][i]}" in frame["alt"]
+                seen.add(state["src"])
+        assert len(seen) >= 2, f"{name}：第 {f + 1} 幅图拖动滑块后图没有变化"
+    page.close()
+    assert problems == []

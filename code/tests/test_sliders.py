@@ -1,0 +1,76 @@
+"""滑块图：有内核时是 ipywidgets 的交互，静态构建时每组取值一帧、嵌进 HTML。"""
+
+import json
+import re
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pytest
+
+from wordvec_rnn import sliders
+from wordvec_rnn.sliders import STATIC_ENV, StaticSliders, format_value, slider_figure
+
+
+def render(w, act):
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [0, w if act == "tanh" else -w])
+    return fig
+
+
+def describe(w, act):
+    return f"末端 {w if act == 'tanh' else -w}"
+
+
+GRID = {"w": [0.5, 1.0, 1.5], "act": ["tanh", "relu"]}
+
+
+def test_live_mode_is_an_interactive_widget(monkeypatch):
+    monkeypatch.delenv(STATIC_ENV, raising=False)
+    view = slider_figure(render, GRID, describe=describe, labels={"act": "激活函数"})
+    assert isinstance(view, widgets.interactive)
+    w, act = view.children[:2]
+    assert isinstance(w, widgets.SelectionSlider) and w.value == 1.0
+    assert isinstance(act, widgets.Dropdown) and act.value == "relu" and act.description == "激活函数"
+
+
+def test_static_mode_renders_every_frame(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    view = slider_figure(render, GRID, default={"w": 0.5, "act": "tanh"}, describe=describe, name="toy")
+    assert isinstance(view, StaticSliders)
+    assert len(view.frames) == 6 and view.frames[view.key({"w": 1.5, "act": "relu"})]["alt"] == "w = 1.5，act = relu：末端 -1.5"
+    assert len({f["src"] for f in view.frames.values()}) == 6          # 每组取值一幅不同的图
+    page = view._repr_html_()
+    data = json.loads(re.search(r'<script type="application/json" class="book-sliders-data">(.*?)</script>',
+                                page).group(1).replace("<\\/", "</"))
+    assert data["frames"] == view.frames and [p["name"] for p in data["params"]] == ["w", "act"]
+    assert 'value="0" disabled' in page and "<noscript>" in page          # 默认帧；没有 JavaScript 时控件不可用
+    assert view.frames["0,0"]["src"] in page and 0 < view.nbytes < 200_000
+
+
+@pytest.mark.parametrize(
+    "name, call",
+    [
+        ("render", lambda: slider_figure("not callable", GRID)),
+        ("describe", lambda: slider_figure(render, GRID, describe=3)),
+        ("sliders", lambda: slider_figure(render, {})),
+        ("sliders['w']", lambda: slider_figure(render, {"w": [1.0]})),
+        ("sliders['w']", lambda: slider_figure(render, {"w": [1.0, 1.00001]})),
+        ("default", lambda: slider_figure(render, GRID, default={"x": 1})),
+        ("default['w']", lambda: slider_figure(render, GRID, default={"w": 2.0})),
+        ("sliders", lambda: slider_figure(render, {"a": list(range(30)), "b": list(range(30))})),
+    ],
+)
+def test_bad_input_names_the_argument(name, call):
+    with pytest.raises(ValueError, match=re.escape(f"`{name}`")):
+        call()
+
+
+def test_static_mode_rejects_render_that_returns_no_figure(monkeypatch):
+    monkeypatch.setenv(STATIC_ENV, "1")
+    with pytest.raises(ValueError, match="`render`"):
+        slider_figure(lambda w, act: None, GRID)
+
+
+def test_format_value():
+    assert format_value(0.123456) == "0.1235" and format_value(3) == "3" and format_value("tanh") == "tanh"
+    assert sliders.static_mode() in (True, False)

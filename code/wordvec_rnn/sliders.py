@@ -1,0 +1,213 @@
+"""带滑块的图：在 Jupyter、Colab、Binder 里是 ipywidgets 的实时交互，在静态 HTML 书里也能拖动。
+
+全书每一幅带滑块的图都由 :func:`slider_figure` 画出。它接受一个绘图函数 ``render(**取值)``（返回 matplotlib 的
+``Figure``）、每个滑块的取值列表，以及一个可选的 ``describe(**取值)``（返回一句话，写出这组取值下的关键数字）。
+
+- **有内核时**（默认）：返回 ``ipywidgets.interactive``，拖动滑块就用 Python 重新画图。数值滑块是
+  ``SelectionSlider``，文字取值（如激活函数的名字）是下拉框。
+- **构建静态书时**（环境变量 ``WORDVEC_RNN_STATIC_SLIDERS=1``，``make book`` 设置它）：对取值网格上的**每一组**
+  取值调用 ``render`` 与 ``describe``，把每帧存成调色板 PNG，连同说明文字一起嵌进输出的 HTML；页面上的
+  ``book.js`` 在拖动滑块时换上对应的帧。图与数字都出自同一个 Python 函数，不联网，也不需要内核。
+  浏览器关掉 JavaScript 时，页面显示默认取值的图和一句提示。
+
+帧数是各滑块取值个数之积，每帧约 10–30 KB（见 :attr:`StaticSliders.nbytes`），所以网格要取得粗一些。
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from numbers import Real
+
+import matplotlib.pyplot as plt
+from PIL import Image
+
+from wordvec_rnn.checks import check_str, fail
+
+STATIC_ENV = "WORDVEC_RNN_STATIC_SLIDERS"
+FRAME_DPI = 90
+PALETTE_COLORS = 96
+MAX_FRAMES = 400
+
+
+def static_mode() -> bool:
+    """是否在为静态书预先画出全部帧（``WORDVEC_RNN_STATIC_SLIDERS=1``）。"""
+    return os.environ.get(STATIC_ENV) == "1"
+
+
+def format_value(value) -> str:
+    """滑块旁显示的取值：浮点数最多 4 位有效数字，其余原样。"""
+    if isinstance(value, Real) and not isinstance(value, (bool, int)):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _check_sliders(sliders, default, labels) -> tuple[dict, dict, dict]:
+    if not isinstance(sliders, Mapping) or not sliders:
+        fail("sliders", "非空的字典：参数名 → 取值列表，如 {'rho': [0.5, 1.0, 1.5]}", sliders)
+    grid = {}
+    for name, values in sliders.items():
+        check_str(name, "sliders 的键")
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) < 2:
+            fail(f"sliders['{name}']", "至少两个取值的列表", values)
+        if len({format_value(v) for v in values}) != len(values):
+            fail(f"sliders['{name}']", "互不相同的取值", values)
+        grid[name] = list(values)
+    default = dict(default or {})
+    for name in default:
+        if name not in grid:
+            fail("default", f"只含滑块 {', '.join(grid)} 的取值", default)
+    for name, values in grid.items():
+        value = default.setdefault(name, values[len(values) // 2])
+        if value not in values:
+            fail(f"default['{name}']", f"sliders['{name}'] 中的一个取值", value)
+    labels = dict(labels or {})
+    for name in grid:
+        labels.setdefault(name, name)
+    return grid, default, labels
+
+
+def slider_figure(
+    render: Callable[..., plt.Figure],
+    sliders: Mapping[str, Sequence],
+    *,
+    default: Mapping | None = None,
+    describe: Callable[..., str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    name: str = "figure",
+):
+    """一幅带滑块的图。
+
+    - ``render(**取值)``：画一幅图并返回 ``Figure``（``plt.subplots()`` 建的图即可，画完不要 ``plt.show()``）；
+    - ``sliders``：参数名 → 取值列表（数值或字符串，至少两个，按显示顺序）；
+    - ``default``：初始取值（默认取每个列表中间的那个）；
+    - ``describe(**取值)``：一句话，写出这组取值下的关键数字；图下显示「各滑块的取值：这句话」（静态书里也是
+      图片的替代文字，浏览器测试用它核对显示的帧与滑块的取值一致）；
+    - ``labels``：滑块旁显示的名字（可以含 Unicode，如 ``{"rho": "ρ"}``）；``name``：图的名字（页面内的标识）。
+
+    有内核时返回 ipywidgets 的 ``interactive``；静态构建时返回 :class:`StaticSliders`。两者都在单元的最后一行
+    显示出来。
+    """
+    if not callable(render):
+        fail("render", "绘图函数 render(**取值) -> Figure", render)
+    if describe is not None and not callable(describe):
+        fail("describe", "函数 describe(**取值) -> str，或 None", describe)
+    check_str(name, "name")
+    grid, default, labels = _check_sliders(sliders, default, labels)
+    n_frames = 1
+    for values in grid.values():
+        n_frames *= len(values)
+    if n_frames > MAX_FRAMES:
+        fail("sliders", f"取值网格至多 {MAX_FRAMES} 帧（各滑块取值个数之积）", f"{n_frames} 帧")
+    if static_mode():
+        return StaticSliders(render, grid, default, describe, labels, name)
+    return _live(render, grid, default, describe, labels)
+
+
+def _live(render, grid, default, describe, labels):
+    import ipywidgets as widgets
+
+    controls = {}
+    for key, values in grid.items():
+        options = [(format_value(v), v) for v in values]
+        common = dict(options=options, value=default[key], description=labels[key], style={"description_width": "initial"})
+        if all(isinstance(v, str) for v in values):
+            controls[key] = widgets.Dropdown(**common)
+        else:   # 松开滑块时才重画：每帧都要运行一次 Python
+            controls[key] = widgets.SelectionSlider(continuous_update=False, **common)
+
+    def show(**values):
+        fig = render(**values)
+        plt.show()
+        plt.close(fig)
+        print(_caption(describe, labels, values))
+
+    return widgets.interactive(show, **controls)
+
+
+def _caption(describe, labels: dict, values: dict) -> str:
+    """图下的说明：先写出这一帧的取值，再接 ``describe`` 给出的数字，如「w = 0.9，激活函数 = tanh：……」。"""
+    text = "，".join(f"{labels[k]} = {format_value(v)}" for k, v in values.items())
+    if describe is None:
+        return text
+    extra = describe(**values)
+    if not isinstance(extra, str):
+        fail("describe", "返回字符串的函数", extra)
+    return f"{text}：{extra}"
+
+
+def _frame(render, values: dict) -> str:
+    """画一帧，存成调色板 PNG（颜色少的线图压缩得很小），返回 data URI。"""
+    fig = render(**values)
+    if not isinstance(fig, plt.Figure):
+        fail("render", "返回 matplotlib Figure 的函数", fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=FRAME_DPI)
+    plt.close(fig)
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    small = io.BytesIO()
+    image.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(small.getvalue()).decode("ascii")
+
+
+class StaticSliders:
+    """静态书里的滑块图：全部帧与说明文字嵌在一段 HTML 里（``_repr_html_``），由 ``book.js`` 驱动。"""
+
+    def __init__(self, render, grid, default, describe, labels, name):
+        self.grid, self.default, self.labels, self.name = grid, default, labels, name
+        self.frames = {}
+        for combo in itertools.product(*(range(len(v)) for v in grid.values())):
+            values = {key: grid[key][i] for key, i in zip(grid, combo)}
+            caption = _caption(describe, labels, values)
+            self.frames[",".join(map(str, combo))] = {"src": _frame(render, values), "alt": caption}
+
+    @property
+    def nbytes(self) -> int:
+        """嵌入页面的全部帧与说明文字的字节数。"""
+        return len(self._data_json().encode("utf-8"))
+
+    def key(self, values: Mapping) -> str:
+        """一组取值对应的帧的键：各滑块取值在列表中的下标，用逗号连接。"""
+        return ",".join(str(self.grid[k].index(values[k])) for k in self.grid)
+
+    def _data_json(self) -> str:
+        params = [{"name": k, "label": self.labels[k], "values": [format_value(v) for v in vs]}
+                  for k, vs in self.grid.items()]
+        return json.dumps({"name": self.name, "params": params, "frames": self.frames}, ensure_ascii=False)
+
+    def _control(self, key: str) -> str:
+        values, index = self.grid[key], self.grid[key].index(self.default[key])
+        label = html.escape(self.labels[key])
+        if all(isinstance(v, str) for v in values):
+            options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>{html.escape(v)}</option>'
+                              for i, v in enumerate(values))
+            widget = f'<select data-param="{html.escape(key)}" disabled>{options}</select>'
+        else:
+            widget = (f'<input type="range" data-param="{html.escape(key)}" min="0" max="{len(values) - 1}" '
+                      f'step="1" value="{index}" disabled>'
+                      f'<output>{html.escape(format_value(values[index]))}</output>')
+        return f'<label class="book-slider">{label} {widget}</label>'
+
+    def _repr_html_(self) -> str:
+        first = self.frames[self.key(self.default)]
+        data = self._data_json().replace("</", "<\\/")   # 不让帧数据提前结束 <script>
+        uid = hashlib.sha1(data.encode("utf-8")).hexdigest()[:10]
+        controls = "".join(self._control(k) for k in self.grid)
+        return (
+            f'<div class="book-sliders" id="book-sliders-{uid}" data-name="{html.escape(self.name)}">'
+            f'<div class="book-sliders-controls">{controls}</div>'
+            f'<img class="book-sliders-frame" src="{first["src"]}" alt="{html.escape(first["alt"])}">'
+            f'<p class="book-sliders-caption">{html.escape(first["alt"])}</p>'
+            '<noscript><p class="book-sliders-note">（拖动滑块需要 JavaScript；上图是默认取值下的图。）</p></noscript>'
+            f'<script type="application/json" class="book-sliders-data">{data}</script>'
+            "</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"<StaticSliders {self.name}：{len(self.frames)} 帧，{self.nbytes / 1024:.0f} KB>"
