@@ -1,0 +1,136 @@
+# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save jacobian` 的代码单元生成，
+# 请勿直接修改：改笔记本，再重新导出。来源：
+#   chapters/03_vanishing_exploding/01_jacobian_products.ipynb
+
+from collections.abc import Callable
+
+import numpy as np
+
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
+MAX_SLOPE = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "identity": 1.0}   # max |f'(z)|
+MATRIX_KINDS = ("normal", "nonnormal")
+
+
+def activation(name: str) -> tuple[Callable, Callable]:
+    """激活函数 ``f`` 与它的导数 ``f'``（都逐元素作用于 numpy 数组）。
+
+    ``name`` 取 ``"tanh"``、``"sigmoid"``、``"relu"``、``"identity"``（恒等，即线性 RNN）。
+    ReLU 在 0 处的导数取 0（与 torch 相同）。
+    """
+    check_choice(name, "name", ACTIVATIONS)
+    if name == "tanh":
+        return np.tanh, lambda z: 1.0 - np.tanh(z) ** 2
+    if name == "sigmoid":
+        sigmoid = lambda z: 0.5 * (1.0 + np.tanh(0.5 * z))   # = 1/(1+e^{-z})，不会溢出
+        return sigmoid, lambda z: sigmoid(z) * (1.0 - sigmoid(z))
+    if name == "relu":
+        return lambda z: np.maximum(z, 0.0), lambda z: (np.asarray(z) > 0).astype(float)
+    return lambda z: np.asarray(z, dtype=float), lambda z: np.ones_like(z, dtype=float)
+
+
+def _orthogonal(m: int, rng: np.random.Generator) -> np.ndarray:
+    """均匀分布的随机正交矩阵：高斯矩阵的 QR 分解，再把 R 的对角元的符号乘回 Q。"""
+    Q, R = np.linalg.qr(rng.standard_normal((m, m)))
+    return Q * np.sign(np.diag(R))
+
+
+def matrix_with_spectral_radius(m: int, rho: float, rng: np.random.Generator, kind: str = "normal") -> np.ndarray:
+    """谱半径（特征值绝对值的最大者）为 ``rho`` 的随机 m×m 矩阵。
+
+    - ``"normal"``：``rho * Q``，Q 是随机正交矩阵。它是正规矩阵，全部奇异值都等于 ``rho``，‖W^s‖₂ = rho^s。
+    - ``"nonnormal"``：``Q (D + N) Qᵀ``，D 是对角阵（对角元 ``rho``，其余取自 ``rho * U(-1, 1)``），N 是严格上
+      三角（幂零）部分，元素取自 N(0, 4/m)。相似变换不改变特征值，所以谱半径仍是 ``rho``（上三角阵的特征值
+      就是对角元），但最大奇异值大得多，‖W^s‖₂ 会先增长，再按 rho^s 衰减。
+    """
+    m = check_int(m, "m", low=1)
+    rho = check_float(rho, "rho", low=0.0)
+    if not isinstance(rng, np.random.Generator):
+        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
+    check_choice(kind, "kind", MATRIX_KINDS)
+    Q = _orthogonal(m, rng)
+    if kind == "normal":
+        return rho * Q
+    diagonal = rho * rng.uniform(-1.0, 1.0, size=m)
+    diagonal[0] = rho
+    nilpotent = np.triu(rng.standard_normal((m, m)), k=1) * 2.0 / np.sqrt(m)
+    return Q @ (np.diag(diagonal) + nilpotent) @ Q.T
+
+
+def jacobian_products(W: np.ndarray, Z: np.ndarray, act: str = "tanh") -> np.ndarray:
+    """``P[s - 1] = ∂h_T/∂h_{T-s} = ∏_{i=T-s+1}^{T} diag(f'(z_i)) W``，s = 1, …, T。
+
+    ``W``：(m, m)；``Z``：(T, m)，一条序列的预激活 z_1, …, z_T（第 t 行是 z_t）。返回 (T, m, m)。
+    时间越晚的因子越靠左：P[s] = P[s - 1] · diag(f'(z_{T-s})) W。
+    """
+    dims: dict[str, int] = {}
+    check_array(W, "W", shape=("m", "m"), dtype="float", dims=dims)
+    check_array(Z, "Z", shape=("T", "m"), dtype="float", dims=dims)
+    _, f_prime = activation(act)
+    T, m = Z.shape
+    products = np.empty((T, m, m))
+    current = np.eye(m)
+    for s in range(1, T + 1):
+        z = Z[T - s]                                   # z_{T-s+1}，Python 下标 t - 1
+        current = current @ (f_prime(z)[:, None] * W)  # 右乘 diag(f'(z)) W
+        products[s - 1] = current
+    return products
+
+
+def rnn_preactivations(W: np.ndarray, V: np.ndarray, b_h: np.ndarray, X: np.ndarray, act: str = "tanh",
+                       h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """一条序列的前向传播 z_t = V x_t + W h_{t-1} + b_h，h_t = f(z_t)。
+
+    ``X``：(T, n)。返回 ``(Z, H)``：Z (T, m) 的第 t 行是 z_t；H (T + 1, m) 的第 t 行是 h_t，H[0] = h_0（默认全零）。
+    """
+    dims: dict[str, int] = {}
+    check_array(W, "W", shape=("m", "m"), dtype="float", dims=dims)
+    check_array(V, "V", shape=("m", "n"), dtype="float", dims=dims)
+    check_array(b_h, "b_h", shape=("m",), dtype="float", dims=dims)
+    check_array(X, "X", shape=("T", "n"), dtype="float", dims=dims)
+    f, _ = activation(act)
+    H = np.zeros((X.shape[0] + 1, dims["m"]))
+    if h0 is not None:
+        H[0] = check_array(h0, "h0", shape=("m",), dtype="float", dims=dims)
+    Z = X @ V.T + b_h            # 先算好各步的 V x_t + b_h
+    for t in range(1, X.shape[0] + 1):
+        Z[t - 1] += W @ H[t - 1]
+        H[t] = f(Z[t - 1])
+    return Z, H
+
+
+def scalar_product(w: float, act: str, x: np.ndarray, v: float = 1.0, b: float = 0.0, h0: float = 0.0) -> np.ndarray:
+    """标量 RNN h_t = f(w h_{t-1} + v x_t + b) 的连乘 ∏_{i=1}^{s} w f'(z_i)，s = 1, …, T（带符号）。
+
+    ``x``：(T,)，输入 x_1, …, x_T。返回 (T,)，第 s - 1 个元素是跨度 s 的乘积 ∂h_s/∂h_0。
+    """
+    w, v, b, h = (check_float(value, name) for value, name in ((w, "w"), (v, "v"), (b, "b"), (h0, "h0")))
+    check_array(x, "x", shape=("T",), dtype="float", finite=True)
+    f, f_prime = activation(act)
+    slopes = np.empty(len(x))
+    for t in range(1, len(x) + 1):
+        z = w * h + v * x[t - 1] + b
+        slopes[t - 1] = w * f_prime(z)
+        h = f(z)
+    return np.cumprod(slopes)
+
+
+def state_gradient_norms(W: np.ndarray, Z: np.ndarray, g_T: np.ndarray, act: str = "tanh") -> np.ndarray:
+    """‖∂L_T/∂h_k‖，k = 0, …, T：从 g_T = ∂L_T/∂h_T 出发，按 g_k = Wᵀ (f'(z_{k+1}) ⊙ g_{k+1}) 往回算。
+
+    ``Z``：(T, m)，预激活 z_1, …, z_T；``g_T``：(m,)。返回 (T + 1,)，第 k 个元素是 ‖∂L_T/∂h_k‖。
+    """
+    dims: dict[str, int] = {}
+    check_array(W, "W", shape=("m", "m"), dtype="float", dims=dims)
+    check_array(Z, "Z", shape=("T", "m"), dtype="float", dims=dims)
+    check_array(g_T, "g_T", shape=("m",), dtype="float", dims=dims)
+    _, f_prime = activation(act)
+    T = Z.shape[0]
+    norms = np.empty(T + 1)
+    g = np.array(g_T, dtype=float)
+    norms[T] = np.linalg.norm(g)
+    for k in range(T - 1, -1, -1):
+        g = W.T @ (f_prime(Z[k]) * g)          # Z[k] 是 z_{k+1}
+        norms[k] = np.linalg.norm(g)
+    return norms
