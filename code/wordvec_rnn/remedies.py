@@ -5,8 +5,8 @@
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, fail
-from wordvec_rnn.jacobian import activation
-from wordvec_rnn.rnn import check_rnn_params, one_hot, rnn_forward
+from wordvec_rnn.jacobian import ACTIVATIONS, activation
+from wordvec_rnn.rnn import check_rnn_params, output_layer_gradients, rnn_forward
 
 
 def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
@@ -23,7 +23,7 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
         h0 = np.zeros(dims["m"])
     check_array(h0, "h0", shape=("m",), dtype="float", dims=dims, finite=True)
     alpha = check_float(alpha, "alpha", low=1e-6, high=1.0)
-    f, f_prime = activation(check_choice(act, "act", ("tanh", "sigmoid", "relu", "identity")))
+    f, f_prime = activation(check_choice(act, "act", ACTIVATIONS))
     T, m = inputs.shape
     H = np.zeros((T + 1, m))
     H[0] = h0
@@ -142,12 +142,9 @@ def truncated_bptt_gradients(params, X, targets, K):
     check_ids(targets, "targets", dims["q"])
     K = check_int(K, "K", low=1)
     H, Y_hat = rnn_forward(params, X)
-    V, W, U = params["V"], params["W"], params["U"]
-    T, q = dims["T"], dims["q"]
-    dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)                  # ∂L_t/∂s_t = ŷ_t − y_t
+    W, U, T = params["W"], params["U"], dims["T"]
     grads = {name: np.zeros_like(p) for name, p in params.items()}
-    grads["U"] = np.einsum("btq,btm->qm", dS, H[:, 1:])
-    grads["b_y"] = dS.sum(axis=(0, 1))
+    dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)  # 输出层不截断：与完整 BPTT 相同
     for t in range(1, T + 1):                                              # 每个 L_t 单独往回传
         dh = dS[:, t - 1] @ U                                              # ∂L_t/∂h_t
         for k in range(t, max(1, t - K + 1) - 1, -1):                      # k = t, t−1, …, max(1, t−K+1)

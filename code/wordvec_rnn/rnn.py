@@ -106,6 +106,17 @@ def cross_entropy(Y_hat: np.ndarray, targets) -> float:
     return float(-np.log(picked).sum())
 
 
+def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """输出层的梯度：返回 ``(dS, ∂L/∂U, ∂L/∂b_y)``。
+
+    ``dS[:, t-1]`` = ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵），形状 (B, T, q)；∂L/∂U = Σ_t (ŷ_t − y_t) h_t^⊤，
+    把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。输入由调用者检查过。
+    """
+    q, m = Y_hat.shape[-1], H.shape[-1]
+    dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)
+    return dS, dS.reshape(-1, q).T @ H[:, 1:].reshape(-1, m), dS.sum(axis=(0, 1))
+
+
 def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[dict, np.ndarray]:
     """时间反向传播（BPTT）：由 ``rnn_forward`` 的结果求 L = Σ_t L_t 对各参数的梯度，以及 ∂L/∂h_0。
 
@@ -121,9 +132,7 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
     check_ids(targets, "targets", dims["q"])
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
     grads = {name: np.zeros_like(p) for name, p in params.items()}
-    dS = Y_hat - one_hot(targets, dims["q"], dtype=Y_hat.dtype)   # ∂L/∂s_t = ŷ_t − y_t，形状 (B, T, q)
-    grads["U"] = dS.reshape(-1, dims["q"]).T @ H[:, 1:].reshape(-1, dims["m"])  # Σ_t (ŷ_t − y_t) h_t^⊤
-    grads["b_y"] = dS.sum(axis=(0, 1))                            # Σ_t (ŷ_t − y_t)
+    dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)   # ∂L/∂s_t = ŷ_t − y_t 与输出层
     dh_next = np.zeros_like(H[:, 0])                              # W^⊤ δ_{t+1}；t = T 时为 0
     for t in range(T, 0, -1):
         dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}
