@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_str
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, check_rng, check_str
 
 
 def test_empty_string_names_argument():
@@ -85,3 +85,19 @@ def test_ids_out_of_vocabulary():
         check_ids(np.array([-1, 2]), "ids", 5)
     with pytest.raises(ValueError, match="整数类型的数组"):
         check_ids(np.array([0.0]), "ids", 5)
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -1e-3, float("nan"), float("inf"), "1", True])
+def test_positive_rejects_zero_negative_and_non_numbers(value):
+    with pytest.raises(ValueError, match="参数 `lr`"):
+        check_positive(value, "lr")
+
+
+def test_positive_and_rng_pass_through():
+    assert check_positive(3, "lr") == 3.0
+    rng = np.random.default_rng(0)
+    assert check_rng(rng) is rng
+    with pytest.raises(ValueError, match="参数 `rng`.*Generator.*int 0"):
+        check_rng(0)
+    with pytest.raises(ValueError, match="参数 `gen`"):
+        check_rng(np.random.RandomState(0), "gen")

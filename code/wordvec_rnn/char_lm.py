@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_str, fail
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, check_str, fail
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, Vocab
 
@@ -24,13 +24,6 @@ def _check_list(value, name: str, what: str, *, min_len: int = 1):
         fail(name, f"至少 {min_len} 个{what}的列表" if min_len else f"{what}的列表", value)
     return value
 
-
-def _check_positive(value, name: str) -> float:
-    """``value`` 必须是正的有限实数。"""
-    value = check_float(value, name)
-    if value <= 0:
-        fail(name, "正实数", value)
-    return value
 
 
 def char_sentences(sentences) -> list[list[str]]:
@@ -210,8 +203,8 @@ def train_char_lm(model: CharLM, train_data, val_data, *, T: int = 35, steps: in
     if steps is None and max_seconds is None:
         fail("steps", "正整数（或给出 max_seconds）", steps)
     steps = None if steps is None else check_int(steps, "steps", low=1)
-    max_seconds = None if max_seconds is None else _check_positive(max_seconds, "max_seconds")
-    lr, max_norm = _check_positive(lr, "lr"), _check_positive(max_norm, "max_norm")
+    max_seconds = None if max_seconds is None else check_positive(max_seconds, "max_seconds")
+    lr, max_norm = check_positive(lr, "lr"), check_positive(max_norm, "max_norm")
     eval_every = None if eval_every is None else check_int(eval_every, "eval_every", low=1)
     val_T = check_int(val_T, "val_T", low=1)
 
@@ -258,7 +251,7 @@ def next_char_probs(model: CharLM, ids, temperature: float = 1.0, state=None):
     """读入一维编号序列 ``ids`` 后，下一个字的分布 softmax(s / τ)，s 是最后一步的 logits。返回 ``(概率, 状态)``。"""
     if not isinstance(model, CharLM):
         fail("model", "CharLM", model)
-    temperature = _check_positive(temperature, "temperature")
+    temperature = check_positive(temperature, "temperature")
     check_array(ids, "ids", ndim=1, dtype="int")
     logits, state = model(torch.as_tensor(ids, dtype=torch.int64)[None, :], state)
     return torch.softmax(logits[0, -1] / temperature, dim=-1), state
@@ -278,7 +271,7 @@ def sample(model: CharLM, vocab: Vocab, prompt: str, length: int, *, temperature
         fail("vocab", f"大小为 {model.vocab_size} 的 Vocab（与模型一致）", vocab)
     check_str(prompt, "prompt")
     length = check_int(length, "length", low=1)
-    temperature = _check_positive(temperature, "temperature")
+    temperature = check_positive(temperature, "temperature")
     if generator is not None and not isinstance(generator, torch.Generator):
         fail("generator", "torch.Generator 或 None", generator)
     was_training = model.training

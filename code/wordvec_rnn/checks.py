@@ -57,6 +57,21 @@ def check_float(value: Any, name: str, *, low: float | None = None, high: float 
     return float(value)
 
 
+def check_positive(value: Any, name: str) -> float:
+    """``value`` 必须是正的有限实数（学习率、温度、时间上限等）。"""
+    value = check_float(value, name)
+    if value <= 0:
+        fail(name, "正实数", value)
+    return value
+
+
+def check_rng(value: Any, name: str = "rng") -> np.random.Generator:
+    """``value`` 必须是 ``numpy.random.Generator``（如 ``set_seed`` 或 ``np.random.default_rng`` 的返回值）。"""
+    if not isinstance(value, np.random.Generator):
+        fail(name, "numpy.random.Generator（如 np.random.default_rng(0)）", value)
+    return value
+
+
 def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     """``value`` 必须是 ``choices`` 之一。"""
     choices = list(choices)

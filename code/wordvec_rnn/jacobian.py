@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, check_rng
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
 MAX_SLOPE = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "identity": 1.0}   # max |f'(z)|
@@ -46,8 +46,7 @@ def matrix_with_spectral_radius(m: int, rho: float, rng: np.random.Generator, ki
     """
     m = check_int(m, "m", low=1)
     rho = check_float(rho, "rho", low=0.0)
-    if not isinstance(rng, np.random.Generator):
-        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
+    check_rng(rng)
     check_choice(kind, "kind", MATRIX_KINDS)
     Q = _orthogonal(m, rng)
     if kind == "normal":

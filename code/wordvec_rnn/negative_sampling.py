@@ -100,7 +100,7 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_float, fail
+from wordvec_rnn.checks import check_array, check_float, check_rng, fail
 
 
 def _check_counts(counts, name="counts"):
@@ -138,8 +138,7 @@ class NoiseSampler:
         self.cdf = cdf / cdf[-1]  # 消去累加的舍入误差，最后一项恰好是 1
         if rng is None:
             rng = np.random.default_rng(0)
-        if not isinstance(rng, np.random.Generator):
-            fail("rng", "numpy 的 np.random.Generator（或 None）", rng)
+        check_rng(rng)
         self.rng = rng
 
     def __len__(self):

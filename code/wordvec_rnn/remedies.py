@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, fail
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail
 from wordvec_rnn.jacobian import ACTIVATIONS, activation
 from wordvec_rnn.rnn import check_rnn_params, output_layer_gradients, rnn_forward
 
@@ -44,9 +44,7 @@ def clip_by_norm(grads, max_norm):
     ``grads`` 是一个数组，或数组的列表 / 字典（与 ``torch.nn.utils.clip_grad_norm_`` 一样，范数对全部参数一起算）。
     返回 ``(裁剪后的梯度, 裁剪前的 ‖g‖)``，结构与输入相同，不改动输入。
     """
-    max_norm = check_float(max_norm, "max_norm", low=0.0)
-    if max_norm == 0.0:
-        fail("max_norm", "正实数", max_norm)
+    max_norm = check_positive(max_norm, "max_norm")
     if isinstance(grads, dict):
         keys, arrays = list(grads), list(grads.values())
     elif isinstance(grads, (list, tuple)):
@@ -106,12 +104,10 @@ def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
     """
     start = np.asarray(start, dtype=np.float64)
     check_array(start, "start", shape=(2,), dtype="float", finite=True)
-    lr = check_float(lr, "lr", low=0.0)
-    if lr == 0.0:
-        fail("lr", "正实数", lr)
+    lr = check_positive(lr, "lr")
     steps = check_int(steps, "steps", low=1)
-    if max_norm is not None and check_float(max_norm, "max_norm", low=0.0) == 0.0:
-        fail("max_norm", "正实数或 None", max_norm)
+    if max_norm is not None:
+        check_positive(max_norm, "max_norm")
     path = np.zeros((steps + 1, 2))
     losses = np.zeros(steps + 1)
     grad_norms = np.zeros(steps)

@@ -5,7 +5,7 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int, fail
+from wordvec_rnn.checks import check_array, check_ids, check_int, check_rng, fail
 
 PARAM_NAMES = ("V", "W", "b_h", "U", "b_y")
 
@@ -16,8 +16,7 @@ def init_rnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.f
     与 ``torch.nn.RNN`` 一样，每个元素取自均匀分布 U(-1/√m, 1/√m)。
     """
     n, m, q = (check_int(v, name, low=1) for v, name in ((n, "n"), (m, "m"), (q, "q")))
-    if not isinstance(rng, np.random.Generator):
-        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
+    check_rng(rng)
     shapes = {"V": (m, n), "W": (m, m), "b_h": (m,), "U": (q, m), "b_y": (q,)}
     bound = 1.0 / np.sqrt(m)
     return {name: rng.uniform(-bound, bound, size=shape).astype(dtype) for name, shape in shapes.items()}

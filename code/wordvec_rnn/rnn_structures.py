@@ -9,14 +9,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, fail
+from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, check_rng, fail
 from wordvec_rnn.vocab import EOS_ID, Vocab
 
-
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        fail("rng", "numpy 的 Generator（如 set_seed(0) 的返回值）", rng)
-    return rng
 
 
 def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
@@ -24,7 +19,7 @@ def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) ->
 
     返回 ``(X, y)``，形状 (B, 2) 与 (B,)（int64）。
     """
-    _check_rng(rng)
+    check_rng(rng)
     batch_size = check_int(batch_size, "batch_size", low=1)
     X = rng.uniform(-1, 1, size=(batch_size, 2))
     return torch.tensor(X, dtype=dtype), torch.from_numpy((X[:, 0] * X[:, 1] > 0).astype(np.int64))
@@ -147,7 +142,7 @@ def majority_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 
 
     返回 ``(ids, lengths, labels)``：形状 (B, T)（T 是这一批的最大长度，较短的在末尾补 0）、(B,)、(B,)。
     """
-    _check_rng(rng)
+    check_rng(rng)
     batch_size = check_int(batch_size, "batch_size", low=1)
     min_len = check_int(min_len, "min_len", low=1)
     max_len = check_int(max_len, "max_len", low=min_len)
@@ -186,7 +181,7 @@ def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[tor
 
     返回 ``(ids, tags)``，形状都是 (B, T)。
     """
-    _check_rng(rng)
+    check_rng(rng)
     batch_size, T = check_int(batch_size, "batch_size", low=1), check_int(T, "T", low=1)
     ids = rng.integers(0, 2, size=(batch_size, T))
     return torch.from_numpy(ids), torch.from_numpy(np.cumsum(ids, axis=1) % 2)
@@ -203,7 +198,7 @@ def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3
     返回 ``(src, lengths, targets)``：``src`` 形状 (B, T_x)（较短的在末尾填 EOS），``lengths`` (B,)，
     ``targets`` 形状 (B, T_x + 1)（EOS 之后填 ``IGNORE_INDEX``）。
     """
-    _check_rng(rng)
+    check_rng(rng)
     batch_size = check_int(batch_size, "batch_size", low=1)
     min_len = check_int(min_len, "min_len", low=1)
     max_len = check_int(max_len, "max_len", low=min_len)

@@ -115,7 +115,7 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_float, check_ids, check_int, fail
+from wordvec_rnn.checks import check_array, check_ids, check_int, check_positive, check_rng, fail
 from wordvec_rnn.progress import progress
 
 
@@ -141,8 +141,7 @@ def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
     u 全为 0 时每个 P(w | c) = 1/|V|。
     """
     vocab_size, d = check_int(vocab_size, "vocab_size", low=1), check_int(d, "d", low=1)
-    if not isinstance(rng, np.random.Generator):
-        fail("rng", "numpy.random.Generator（如 set_seed 的返回值）", rng)
+    check_rng(rng)
     return (rng.random((vocab_size, d)) - 0.5) / d, np.zeros((vocab_size, d))
 
 
@@ -150,12 +149,10 @@ def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
     """小批量 SGD 的循环：每轮把 ``n_examples`` 个样本的下标打乱，按 ``batch_size`` 分批，
     每批调用 ``step(batch, lr)``（就地更新参数，返回这一批的平均损失）。返回每个小批量的损失。
     """
-    if check_float(lr, "lr", low=0.0) == 0.0:
-        fail("lr", "正实数", lr)
+    check_positive(lr, "lr")
     check_int(epochs, "epochs", low=1)
     check_int(batch_size, "batch_size", low=1)
-    if not isinstance(rng, np.random.Generator):
-        fail("rng", "numpy.random.Generator（如 set_seed 的返回值）", rng)
+    check_rng(rng)
     n_batches = -(-n_examples // batch_size)
     losses = []
     with progress(total=epochs * n_batches, desc=desc) as bar:

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, fail
+from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail
 from wordvec_rnn.negative_sampling import NoiseSampler, keep_probability
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
@@ -223,9 +223,7 @@ def train_word2vec(
     window = check_int(window, "window", low=1)
     negatives = check_int(negatives, "negatives", low=1)
     epochs = check_int(epochs, "epochs", low=1)
-    lr = check_float(lr, "lr", low=0.0)
-    if lr == 0.0:
-        fail("lr", "正实数（如 0.025）", lr)
+    lr = check_positive(lr, "lr")
     min_lr = check_float(min_lr, "min_lr", low=0.0, high=lr)
     batch_size = check_int(batch_size, "batch_size", low=1)
     if subsample is not None:
