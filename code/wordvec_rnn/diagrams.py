@@ -21,7 +21,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from .plotting import use_book_style  # noqa: E402
+from .plotting import GATE_COLORS, use_book_style  # noqa: E402
 
 MATRIX_COLORS = {"V": "#4C72B0", "x": "#DD8452", "h": "#55A868"}
 
@@ -101,7 +101,11 @@ def _shape(ax, patch, x, y, label, fontsize):
 
 def _style(role, faint):
     """role 的颜色：实线边框 + 浅色不透明填充；faint=True 为虚线边框、白色填充（给定的初值等）。"""
-    color = ROLE_COLORS[role]
+    return _colored(ROLE_COLORS[role], faint)
+
+
+def _colored(color, faint=False):
+    """颜色 color 的实线边框 + 浅色不透明填充；faint=True 为虚线边框、白色填充。"""
     return {"facecolor": "white" if faint else _tint(color), "edgecolor": color, "linewidth": 1.6,
             "linestyle": "--" if faint else "-", "zorder": 3}
 
@@ -114,7 +118,12 @@ def node(ax, x, y, label, role, r=0.32, fontsize=LABEL_SIZE, faint=False):
 
 def cell(ax, x, y, label, role="h", w=0.9, h=0.6, fontsize=LABEL_SIZE, faint=False):
     """循环单元 / 隐状态：以 (x, y) 为中心、宽 w 高 h 的圆角框。"""
-    patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12", **_style(role, faint))
+    return _box(ax, x, y, label, _style(role, faint), w, h, fontsize)
+
+
+def _box(ax, x, y, label, style, w, h, fontsize):
+    """以 (x, y) 为中心、宽 w 高 h、样式 style（见 _colored）的圆角框。"""
+    patch = FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12", **style)
     return _shape(ax, patch, x, y, label, fontsize)
 
 
@@ -130,13 +139,14 @@ def _edge_label(ax, x, y, dx, dy, label, side, offset, fontsize):
             fontsize=fontsize, zorder=5)
 
 
-def arrow(ax, a: Node, b: Node, label=None, side=1, rad=0.0, at=0.5, offset=0.25, fontsize=EDGE_SIZE, bridge=False):
+def arrow(ax, a: Node, b: Node, label=None, side=1, rad=0.0, at=0.5, offset=0.25, fontsize=EDGE_SIZE, bridge=False,
+          color=EDGE_COLOR):
     """从 a 指向 b 的箭头（停在两者边缘）；label 写在箭头上比例 at 处的左侧（side=1）或右侧（side=-1）。
 
     rad ≠ 0 时画成弧线（matplotlib 的 arc3）；bridge=True 时线两侧描白边，与别的线交叉时像从上面跨过。"""
     effects = [patheffects.withStroke(linewidth=5, foreground="white")] if bridge else None
     ax.add_patch(FancyArrowPatch((a.x, a.y), (b.x, b.y), patchA=a.patch, patchB=b.patch, shrinkA=1, shrinkB=1,
-                                 arrowstyle="-|>", mutation_scale=13, linewidth=1.4, color=EDGE_COLOR,
+                                 arrowstyle="-|>", mutation_scale=13, linewidth=1.4, color=color,
                                  connectionstyle=f"arc3,rad={rad}", path_effects=effects, zorder=2))
     if label:
         dx, dy = b.x - a.x, b.y - a.y
@@ -279,12 +289,250 @@ def rnn_structures() -> plt.Figure:
     return fig
 
 
+# ---- 门控单元（GRU、LSTM）：仿 colah《Understanding LSTM Networks》的画法 ----
+# 浅灰大圆角框 = 一个单元；彩色小框 = 带参数的层（对 x_t、h_{t-1} 做仿射变换 V·x_t + W·h_{t-1} + b 再激活），
+# 颜色按门固定（GATE_COLORS），从门出来的线也用这个颜色；灰色小圆 = 不带参数的逐元素运算（⊙、+、1−、tanh）。
+# 线在单元里直角拐弯：两条线汇合 = 拼接 [h_{t-1}; x_t]，黑点 = 分叉（同一个向量送往几处）。
+OPS = {"*": r"$\odot$", "+": "$+$", "1-": "$1{-}$"}
+CELL_FILL = "#F4F4F4"  # 单元外框的填充色
+OP_R, GATE_W, GATE_H = 0.26, 0.8, 0.52  # 运算圆的半径，激活框的宽和高
+
+
+def gate(ax, x, y, name, label=None, w=None, h=GATE_H, fontsize=LABEL_SIZE):
+    """门 name（GATE_COLORS 的键）的激活框：默认候选值 g 写 tanh（框宽一些），其余的门写 σ。"""
+    default, width = (r"$\tanh$", 1.25 * GATE_W) if name == "g" else (r"$\sigma$", GATE_W)
+    return _box(ax, x, y, label or default, _colored(GATE_COLORS[name]), w or width, h, fontsize)
+
+
+def memory(ax, *points, head=True):
+    """记忆元 c 的主干：GATE_COLORS["c"] 色的粗直线。"""
+    wire(ax, *points, color=GATE_COLORS["c"], head=head, width=3.2)
+
+
+def op(ax, x, y, symbol, r=OP_R, fontsize=LABEL_SIZE):
+    """逐元素运算：symbol 为 "*"（⊙）、"+"、"1-" 时画灰色小圆，为 "tanh" 时画灰色扁框。"""
+    if symbol == "tanh":
+        return _box(ax, x, y, r"$\tanh$", _style("cat", False), 4.2 * r, 1.6 * r, fontsize)
+    return node(ax, x, y, OPS[symbol], "cat", r, fontsize)
+
+
+def port(shape: Node, side):
+    """shape 边缘上正对 side（"left"、"right"、"top"、"bottom"）的点：连线从这里出发或停在这里。"""
+    if isinstance(shape.patch, Circle):
+        dx = dy = shape.patch.radius
+    else:
+        dx, dy = shape.patch.get_width() / 2, shape.patch.get_height() / 2
+    return {"left": (shape.x - dx, shape.y), "right": (shape.x + dx, shape.y),
+            "top": (shape.x, shape.y + dy), "bottom": (shape.x, shape.y - dy)}[side]
+
+
+def wire(ax, *points, color=EDGE_COLOR, head=True, width=1.4, bridge=False):
+    """依次经过 points 的折线，head=True 时末端画箭头；bridge=True 时两侧描上单元的底色，从交叉的线上跨过。"""
+    effects = [patheffects.withStroke(linewidth=width + 5, foreground=CELL_FILL)] if bridge else None
+    ax.add_patch(FancyArrowPatch(path=MplPath(points), arrowstyle="-|>" if head else "-", mutation_scale=13,
+                                 linewidth=width, color=color, joinstyle="round", path_effects=effects,
+                                 zorder=2.5 if bridge else 2))
+
+
+def fork(ax, x, y, color=EDGE_COLOR):
+    """分叉点：一个向量从这里同时送往几处。"""
+    ax.add_patch(Circle((x, y), 0.07, color=color, zorder=2.6))
+
+
+def tag(ax, x, y, text, color=EDGE_COLOR, ha="center"):
+    """线旁的名字（门的输出 r_t、u_t 等），颜色与线相同。"""
+    ax.text(x, y, text, ha=ha, va="center", fontsize=EDGE_SIZE, color=color, zorder=5)
+
+
+def frame(ax, x0, y0, x1, y1):
+    """一个门控单元的外框（浅灰圆角矩形，画在最下层）。"""
+    ax.add_patch(FancyBboxPatch((x0, y0), x1 - x0, y1 - y0, boxstyle="round,pad=0,rounding_size=0.3",
+                                facecolor=CELL_FILL, edgecolor="#BBBBBB", linewidth=1.2, zorder=0))
+
+
+def gate_legend(ax, x, y, items, step):
+    """从 (x, y) 起横排的图例：每项 (门, 说明) 画一个该门颜色的小方块再写说明，相邻两项相隔 step。"""
+    for k, (name, text) in enumerate(items):
+        left = x + k * step
+        ax.add_patch(Rectangle((left, y - 0.14), 0.28, 0.28, **_colored(GATE_COLORS[name])))
+        note(ax, left + 0.42, y, text, fontsize=NOTE_SIZE, ha="left", color="black")
+
+
+def gru_cell() -> plt.Figure:
+    """GRU 单元：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}，候选值 g_t 用 Cho 等 (2014) 的 h_{t-1} ⊙ r_t。"""
+    fig, ax = canvas((-1.8, 10.3), (-2.5, 6.8), scale=0.58)
+    top, mid, row, bus = 4.9, 3.5, 2.3, 1.0  # h 的主干、h⊙r 与 1−u 所在的高度、激活框的高度、输入总线
+    frame(ax, 0, 0.35, 8.6, 5.55)
+    h_prev, x = cell(ax, -1.2, top, "$h_{t-1}$"), node(ax, 1.0, -0.55, "$x_t$", "x")
+    h_right, h_up = cell(ax, 9.65, top, "$h_t$"), cell(ax, 8.0, 6.35, "$h_t$")
+    r, u, g = gate(ax, 1.9, row, "r"), gate(ax, 3.5, row, "u"), gate(ax, 5.6, row, "g")
+    hr, uh, one = op(ax, 1.9, mid, "*"), op(ax, 3.5, top, "*"), op(ax, 4.9, 4.05, "1-", r=0.3, fontsize=EDGE_SIZE)
+    ug, add = op(ax, 7.0, 4.05, "*"), op(ax, 7.0, top, "+")
+    c = GATE_COLORS
+    # 输入：h_{t-1} 折下来与 x_t 汇合（拼接），送进两个门；x_t 另有一支送进候选值
+    wire(ax, port(h_prev, "right"), port(uh, "left"))
+    wire(ax, (0.45, top), (0.45, bus), (3.5, bus), port(u, "bottom"))
+    wire(ax, port(x, "top"), (1.0, bus), head=False)
+    wire(ax, (1.0, 0.65), (5.6, 0.65), port(g, "bottom"))
+    wire(ax, (1.9, bus), port(r, "bottom"))
+    # 重置门：r_t ⊙ h_{t-1} 送进候选值（跨过更新门的线）
+    wire(ax, port(r, "top"), port(hr, "bottom"), color=c["r"])
+    wire(ax, (1.9, top), port(hr, "top"))
+    wire(ax, port(hr, "right"), (5.6, mid), port(g, "top"), bridge=True)
+    # 更新门：u_t ⊙ h_{t-1} 与 (1 − u_t) ⊙ g_t 相加
+    wire(ax, port(u, "top"), port(uh, "bottom"), color=c["u"])
+    wire(ax, (3.5, 4.05), port(one, "left"), color=c["u"])
+    wire(ax, port(one, "right"), port(ug, "left"), color=c["u"])
+    wire(ax, port(g, "right"), (7.0, row), port(ug, "bottom"), color=c["g"])
+    wire(ax, port(ug, "top"), port(add, "bottom"))
+    wire(ax, port(uh, "right"), port(add, "left"))
+    wire(ax, port(add, "right"), port(h_right, "left"))
+    wire(ax, (8.0, top), port(h_up, "bottom"))
+    for point, color in [((0.45, top), EDGE_COLOR), ((1.9, top), EDGE_COLOR), ((1.0, 0.65), EDGE_COLOR),
+                         ((1.9, bus), EDGE_COLOR), ((1.0, bus), EDGE_COLOR), ((3.5, 4.05), c["u"]), ((8.0, top), EDGE_COLOR)]:
+        fork(ax, *point, color)
+    tag(ax, 1.65, 2.95, "$r_t$", c["r"], ha="right")
+    tag(ax, 3.25, 3.05, "$u_t$", c["u"], ha="right")
+    tag(ax, 6.0, 4.35, "$1-u_t$", c["u"])
+    tag(ax, 6.7, 2.6, "$g_t$", c["g"], ha="right")
+    tag(ax, 4.55, 3.15, r"$h_{t-1}\odot r_t$")
+    gate_legend(ax, 0.3, -1.45, [("r", "重置门 $r_t$"), ("u", "更新门 $u_t$"), ("g", "候选隐状态 $g_t$")], step=2.9)
+    note(ax, 4.1, -2.15, r"候选值按 Cho 等 (2014)：$W_g(h_{t-1}\odot r_t)$；PyTorch 的 nn.GRU 是 $r_t\odot(W_gh_{t-1}+b)$")
+    return fig
+
+
+def lstm_cell() -> plt.Figure:
+    """LSTM 单元：c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t（上方的记忆元主干），h_t = o_t ⊙ tanh(c_t)。"""
+    fig, ax = canvas((-1.8, 10.6), (-2.5, 6.0), scale=0.56)
+    top, mid, row, bus = 4.9, 3.6, 2.3, 1.0  # 记忆元主干、i⊙g 与 tanh(c_t) 的高度、激活框的高度、输入总线
+    frame(ax, 0, 0.35, 8.7, 5.55)
+    c_prev, c_next = (_box(ax, x, top, label, _colored(GATE_COLORS["c"]), 0.9, 0.6, LABEL_SIZE)
+                      for x, label in [(-1.2, "$c_{t-1}$"), (9.9, "$c_t$")])
+    h_prev, h_next, x = cell(ax, -1.2, bus, "$h_{t-1}$"), cell(ax, 9.9, row, "$h_t$"), node(ax, 0.9, -0.55, "$x_t$", "x")
+    f, i, g, o = (gate(ax, x, row, name) for x, name in [(1.7, "f"), (2.9, "i"), (4.3, "g"), (5.7, "o")])
+    fc, add, ig = op(ax, 1.7, top, "*"), op(ax, 4.3, top, "+"), op(ax, 4.3, mid, "*")
+    squash, oh = op(ax, 7.0, mid, "tanh"), op(ax, 7.0, row, "*")
+    c = GATE_COLORS
+    # 记忆元主干：c_{t-1} ⊙ f_t，再加上 i_t ⊙ g_t
+    memory(ax, port(c_prev, "right"), port(fc, "left"))
+    memory(ax, port(fc, "right"), port(add, "left"))
+    memory(ax, port(add, "right"), port(c_next, "left"))
+    # 输入：h_{t-1} 与 x_t 汇合（拼接），送进四个激活框
+    wire(ax, port(h_prev, "right"), (5.7, bus), port(o, "bottom"))
+    wire(ax, port(x, "top"), (0.9, bus), head=False)
+    for shape in (f, i, g):
+        wire(ax, (shape.x, bus), port(shape, "bottom"))
+        fork(ax, shape.x, bus)
+    fork(ax, 0.9, bus)
+    wire(ax, port(f, "top"), port(fc, "bottom"), color=c["f"])
+    wire(ax, port(i, "top"), (2.9, mid), port(ig, "left"), color=c["i"])
+    wire(ax, port(g, "top"), port(ig, "bottom"), color=c["g"])
+    wire(ax, port(ig, "top"), port(add, "bottom"))
+    # 输出：h_t = o_t ⊙ tanh(c_t)
+    wire(ax, (7.0, top), port(squash, "top"), color=c["c"])
+    fork(ax, 7.0, top, c["c"])
+    wire(ax, port(squash, "bottom"), port(oh, "top"))
+    wire(ax, port(o, "right"), port(oh, "left"), color=c["o"])
+    wire(ax, port(oh, "right"), port(h_next, "left"))
+    tag(ax, 1.45, 3.6, "$f_t$", c["f"], ha="right")
+    tag(ax, 2.65, 3.0, "$i_t$", c["i"], ha="right")
+    tag(ax, 4.55, 3.0, "$g_t$", c["g"], ha="left")
+    tag(ax, 6.35, 2.62, "$o_t$", c["o"])
+    tag(ax, 4.55, 4.25, r"$i_t\odot g_t$", ha="left")
+    tag(ax, 7.6, 1.8, r"$o_t\odot\tanh(c_t)$")
+    gate_legend(ax, -0.6, -1.45, [("g", "候选值 $g_t$"), ("i", "输入门 $i_t$"), ("o", "输出门 $o_t$"), ("f", "遗忘门 $f_t$")], step=2.6)
+    note(ax, 4.2, -2.15, r"讲义按 $(g,i,o,f)$ 堆叠四组参数：$V\in\mathbb{R}^{4m\times n}$；图中从左到右按信息流排成 $f,i,g,o$")
+    return fig
+
+
+GRADIENT_COLOR = "#F0B429"  # 反向传播时梯度走的路径（高亮带）
+
+
+def highlight(ax, start, end, alpha, tail=0.55, head=1.1):
+    """梯度路径的高亮带：从 start 指向 end 的半透明宽箭头（tail=0 时只有箭头），画在所有线的下面。"""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=f"simple,head_length=0.6,head_width={head},tail_width={tail}",
+                                 mutation_scale=22, facecolor=GRADIENT_COLOR, edgecolor="none", alpha=alpha, zorder=1))
+
+
+def dashed_highlight(ax, points, alpha):
+    """沿 points 的虚线高亮带（次要的梯度路径），画在所有线的下面。"""
+    ax.add_patch(FancyArrowPatch(path=MplPath(points), arrowstyle="-", linewidth=8, linestyle=(0, (1.3, 0.8)),
+                                 capstyle="butt", color=GRADIENT_COLOR, alpha=alpha, zorder=1))
+
+
+def _lstm_step(ax, x0, t):
+    """紧凑的一个 LSTM 时间步，外框左边缘在 x0，t 为下标（如 "t-1"）。
+
+    四个门并成一排（f、i、g、o），h 从左边进、从右边出，c 的主干在上方；返回后面连线要用的图形。"""
+    top, mid, row = 3.3, 2.4, 1.5
+    frame(ax, x0, 0.95, x0 + 3.55, 3.75)
+    f, i, g, o = (gate(ax, x0 + 0.75 + 0.5 * k, row, name, f"${name}$", w=0.5, h=0.5, fontsize=EDGE_SIZE)
+                  for k, name in enumerate("figo"))
+    fc, add, ig = op(ax, x0 + 0.75, top, "*", r=0.22), op(ax, x0 + 1.5, top, "+", r=0.22), op(ax, x0 + 1.5, mid, "*", r=0.22)
+    squash, oh = op(ax, x0 + 3.1, mid, "tanh", r=0.22, fontsize=12), op(ax, x0 + 3.1, row, "*", r=0.22)
+    x = node(ax, x0 + 1.5, 0.2, f"$x_{{{t}}}$", "x", r=0.5, fontsize=12)
+    c = GATE_COLORS
+    wire(ax, port(x, "top"), (x0 + 1.5, row - 0.25))
+    wire(ax, port(f, "top"), port(fc, "bottom"), color=c["f"])
+    for name, shape in [("i", i), ("g", g)]:
+        arrow(ax, shape, ig, color=c[name])
+    wire(ax, port(ig, "top"), port(add, "bottom"))
+    memory(ax, port(fc, "right"), port(add, "left"))
+    wire(ax, (x0 + 3.1, top), port(squash, "top"), color=c["c"])
+    fork(ax, x0 + 3.1, top, c["c"])
+    wire(ax, port(squash, "bottom"), port(oh, "top"))
+    wire(ax, port(o, "right"), port(oh, "left"), color=c["o"])
+    return {"t": t, "h_in": port(f, "left"), "c_in": port(fc, "left"), "c_out": port(add, "right"),
+            "h_out": port(oh, "right"), "fork": (x0 + 3.1, top), "add": add, "ig": ig, "i": i}
+
+
+def lstm_unrolled() -> plt.Figure:
+    """LSTM 按时间展开（t−1, t, t+1）：记忆元主干上只有 ⊙f 和 +，隐状态 h 经过各门；高亮两条梯度路径。"""
+    fig, ax = canvas((-1.5, 14.0), (-1.6, 5.0), scale=0.48)
+    steps = [_lstm_step(ax, 4.35 * k, t) for k, t in enumerate(["t-1", "t", "t+1"])]
+    top, row = steps[0]["fork"][1], steps[0]["h_in"][1]
+    left, right = -0.45, steps[-1]["fork"][0] + 0.85
+    memory(ax, (left, top), steps[0]["c_in"])
+    wire(ax, (left, row), steps[0]["h_in"])
+    tag(ax, left - 0.1, top, "$c_{t-2}$", ha="right")
+    tag(ax, left - 0.1, row, "$h_{t-2}$", ha="right")
+    for step, following in zip(steps, steps[1:] + [None]):
+        c_name, h_name = f"$c_{{{step['t']}}}$", f"$h_{{{step['t']}}}$"
+        if following is None:  # 最后一步：c、h 伸出图外
+            memory(ax, step["c_out"], (right, top))
+            wire(ax, step["h_out"], (right, row))
+            tag(ax, right + 0.1, top, c_name, ha="left")
+            tag(ax, right + 0.1, row, h_name, ha="left")
+        else:
+            memory(ax, step["c_out"], following["c_in"])
+            wire(ax, step["h_out"], following["h_in"])
+            middle = (step["fork"][0] + following["c_in"][0]) / 2 + 0.15
+            tag(ax, middle, top + 0.75, c_name)
+            tag(ax, middle, row + 0.45, h_name)
+    # 直接路径：c_t 到 c_{t-1} 只经过 ⊙ f_t 和 +（高亮带，箭头指向梯度传回的方向）
+    prev, now = steps[0], steps[1]
+    highlight(ax, (now["c_out"][0] + 0.25, top), (prev["fork"][0] + 0.5, top), alpha=0.7)
+    note(ax, (now["c_out"][0] + prev["fork"][0]) / 2, 4.55, r"直接路径：$\partial c_t/\partial c_{t-1}=\operatorname{diag}(f_t)$", color="black")
+    # 间接路径：c_t ← i_t、g_t（及 f_t）← h_{t-1} ← o_{t-1} ⊙ tanh(c_{t-1}) ← c_{t-1}
+    fx, fy = prev["fork"]
+    route = [(now["add"].x, top - 0.25), (now["ig"].x, now["ig"].y), (now["i"].x, row), (now["h_in"][0], row),
+             (fx, row), (fx, fy)]
+    dashed_highlight(ax, route, alpha=0.45)
+    highlight(ax, (fx + 0.95, row), (fx + 0.6, row), alpha=0.6, tail=0, head=0.85)  # 只画箭头：梯度往回走
+    note(ax, 6.2, -0.75, r"虚线：经 $h_{t-1}$ 与各门（$f_t,i_t,g_t$）的间接路径，同样把梯度从 $c_t$ 传回 $c_{t-1}$", color="black")
+    note(ax, 6.2, -1.35, r"四个门都读 $h_{t-1}$，所以完整的 $\partial c_t/\partial c_{t-1}$ 不只是 $\operatorname{diag}(f_t)$")
+    return fig
+
+
 # 文件名 → 绘图函数
 FIGURES: dict[str, Callable[[], plt.Figure]] = {
     "notation_shapes.png": notation_shapes,
     "rnn1.png": rnn_unrolled,
     "rnn2.png": rnn_bidirectional,
     "rnn3.png": rnn_structures,
+    "gru1.png": gru_cell,
+    "lstm1.png": lstm_cell,
+    "lstm2.png": lstm_unrolled,
 }
 
 
