@@ -13,7 +13,7 @@ TORCH ?= torch==2.13.0+cpu
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
 
-.PHONY: book test export images clean
+.PHONY: book test export setup-cells images clean
 
 # WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 book: $(VENV)/.installed
@@ -25,6 +25,11 @@ test: book
 # 把笔记本中标记 #@save 的单元导出到 code/wordvec_rnn/
 export: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.export
+
+# 按 _config.yml 里的仓库地址重写 _toc.yml 中每个笔记本的第一个代码单元（新环境里先装上本书的包）；
+# 只检查：python -m wordvec_rnn.setup_cell --check
+setup-cells: $(VENV)/.installed
+	$(BIN)/python -m wordvec_rnn.setup_cell
 
 # 重新画 images/ 下由代码绘制的图
 images: $(VENV)/.installed

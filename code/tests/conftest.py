@@ -26,15 +26,31 @@ def built_html() -> Path:
     return HTML
 
 
-def pytest_terminal_summary(terminalreporter):
-    """列出每个笔记本在构建时的执行时间（test_notebook_time_budget 记下的）。"""
-    rows = [
-        (report.nodeid.split("[", 1)[-1].rstrip("]"), dict(report.user_properties)["notebook_seconds"])
+def _recorded(terminalreporter, name: str) -> list[tuple[str, float]]:
+    """各测试用 record_property 记下的 ``name``：(参数化的编号, 值)。"""
+    return [
+        (report.nodeid.split("[", 1)[-1].rstrip("]"), dict(report.user_properties)[name])
         for reports in terminalreporter.stats.values()
         for report in reports
-        if getattr(report, "when", None) == "call" and "notebook_seconds" in dict(getattr(report, "user_properties", []))
+        if getattr(report, "when", None) == "call" and name in dict(getattr(report, "user_properties", []))
     ]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """列出每个笔记本在构建时（test_notebook_time_budget）与单独运行时（test_standalone）的执行时间。"""
+    rows = _recorded(terminalreporter, "notebook_seconds")
     if rows:
         terminalreporter.section(f"笔记本执行时间（构建时，预算 {NOTEBOOK_BUDGET_SECONDS} s）")
         for name, seconds in sorted(rows):
             terminalreporter.write_line(f"{seconds:7.1f} s  {name}")
+    rows = _recorded(terminalreporter, "standalone_seconds")
+    if rows:
+        venv = max(seconds for _, seconds in _recorded(terminalreporter, "standalone_venv_seconds"))
+        terminalreporter.section(f"单独运行每个笔记本的时间（新环境，建环境另用 {venv:.0f} s）")
+        for name, seconds in rows:
+            terminalreporter.write_line(f"{seconds:7.1f} s  {name}")
+    rows = _recorded(terminalreporter, "dependency_versions")
+    if rows:
+        terminalreporter.section("单元测试跑过的依赖版本（test_dependency_versions）")
+        for _, versions in rows:
+            terminalreporter.write_line(versions)

@@ -1,7 +1,8 @@
 """在无头 chromium 中逐页打开构建好的 HTML 书，像一个离线的读者那样检查它。
 
 每一页：没有控制台错误、没有失败的请求、不向本机以外的地址发请求（离线也能完整显示）、
-公式都已由 MathJax 排版（不残留 $$ 或 \\( \\)）、图片都加载成功。另外检查中文全文检索。
+公式都已由 MathJax 排版（不残留 $$ 或 \\( \\)）、图片都加载成功。另外检查中文全文检索、
+滑块，以及每个笔记本页面上的 Colab、Binder 启动链接与 .ipynb 下载链接。
 用 Debian 的 chromium 与 playwright 的 Python 客户端，从不下载浏览器；CI（CI=true）里没有浏览器算失败。
 """
 
@@ -16,7 +17,10 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import HTML
+from wordvec_rnn.export import notebooks_in_reading_order
+from wordvec_rnn.setup_cell import repository
+
+from conftest import HTML, REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -201,4 +205,30 @@ def test_sliders_move_in_the_static_page(browser, site, name):
                 seen.add(state["src"])
         assert len(seen) >= 2, f"{name}：第 {f + 1} 幅图拖动滑块后图没有变化"
     page.close()
+    assert problems == []
+
+
+# 每个笔记本页面顶部的启动按钮：链接由 _config.yml 的 repository 一节生成，指向仓库里同一路径的笔记本
+NOTEBOOK_PATHS = [p.relative_to(REPO).as_posix() for p in notebooks_in_reading_order(REPO)]
+PAGE_LINKS = "() => [...document.querySelectorAll('a[href]')].map((a) => a.href)"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOK_PATHS)
+def test_launch_and_download_links(browser, site, built_html, notebook):
+    url, branch = repository(REPO)
+    owner_repo = urlparse(url).path.strip("/")
+    page_name = notebook.removesuffix(".ipynb") + ".html"
+    assert (built_html / page_name).exists(), f"没有 {page_name}：先 make book"
+    page, problems = open_page(browser, site + quote(page_name))
+    links = page.evaluate(PAGE_LINKS)
+    page.close()
+    colab = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{notebook}"
+    binder = f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{notebook}"
+    assert colab in links, f"{page_name} 没有指向 {colab} 的 Colab 链接"
+    assert binder in links, f"{page_name} 没有指向 {binder} 的 Binder 链接"
+    assert url in links, f"{page_name} 没有指向仓库 {url} 的链接"
+    download = site + "_sources/" + quote(notebook)
+    assert download in links, f"{page_name} 没有 .ipynb 的下载链接 {download}"
+    downloaded = (built_html / "_sources" / notebook).read_bytes()
+    assert downloaded == (REPO / notebook).read_bytes(), f"下载到的 {notebook} 与仓库里的不同：书是旧的，先 make book"
     assert problems == []

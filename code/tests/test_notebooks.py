@@ -8,11 +8,13 @@ import pytest
 from jupyter_cache import get_cache
 
 from wordvec_rnn.export import differences, notebooks_in_reading_order
+from wordvec_rnn.setup_cell import render_setup_cell, repository
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, load_notebook
 
 NOTEBOOK_IDS = [str(p.relative_to(REPO)) for p in CHAPTER_NOTEBOOKS]
-SETUP_CELL = "from wordvec_rnn.plotting import use_book_style\nfrom wordvec_rnn.seeding import set_seed\n"
+# 第一个代码单元：没有本书的包时先安装（地址取自 _config.yml），再设定绘图风格与随机种子
+SETUP_CELL = render_setup_cell(*repository(REPO))
 
 
 def code_cells(path):
@@ -38,7 +40,7 @@ def test_cells_have_ids_and_notebook_checks_claims(path):
     ids = [c.get("id") for c in notebook["cells"]]
     assert all(ids) and len(set(ids)) == len(ids), "每个单元需要唯一的 id"
     sources = ["".join(c["source"]) for c in code_cells(path)]
-    assert sources and sources[0].startswith(SETUP_CELL), "第一个代码单元应设定绘图风格与随机种子"
+    assert sources and sources[0] == SETUP_CELL, "第一个代码单元应与 _config.yml 生成的一致：运行 make setup-cells"
     assert any(re.search(r"^\s*assert\b", s, re.M) for s in sources), "笔记本里没有 assert：哪个论断由单元检查？"
 
 

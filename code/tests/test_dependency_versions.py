@@ -1,0 +1,54 @@
+"""本书的包对 numpy 与 matplotlib 声明的下限是真的：在最低与最新两个版本组合下各建一个新环境跑单元测试。
+
+每个组合：全新的虚拟环境，装 torch 2.13.0（CPU 轮子）、构建好的本书轮子（连同语料包）、pytest，再把
+numpy、matplotlib 钉在 ``code/pyproject.toml`` 声明的下限（最低）或不加限制（软件源上的最新版）。
+然后在这个环境里运行包的单元测试（code/tests 中除了检查仓库本身、构建好的书与笔记本的那些）。
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO
+from venvs import build_wheel, clean_env, installed_version, make_venv, run
+
+# 检查仓库本身（笔记本、构建好的书、images/ 里的图）或自己建环境的测试不在这里重跑
+NOT_UNIT_TESTS = {"test_dependency_versions.py", "test_html_book.py", "test_images.py", "test_notebooks.py", "test_standalone.py"}
+UNIT_TESTS = sorted(str(p) for p in (REPO / "code" / "tests").glob("test_*.py") if p.name not in NOT_UNIT_TESTS)
+PINNED = ("numpy", "matplotlib")
+
+
+def declared_lower_bounds() -> dict[str, str]:
+    """``code/pyproject.toml`` 中 numpy、matplotlib 的下限（``"numpy>=1.24"`` → ``{"numpy": "1.24"}``）。"""
+    text = (REPO / "code" / "pyproject.toml").read_text(encoding="utf-8")
+    bounds = dict(re.findall(r'"(numpy|matplotlib)>=([\d.]+)"', text))
+    assert set(bounds) == set(PINNED), f"pyproject.toml 里没有找到 {PINNED} 的下限：{bounds}"
+    return bounds
+
+
+def test_no_upper_pins():
+    """不设上限：Colab 里已有的新版 numpy、matplotlib、torch 不会被替换成旧版。"""
+    text = (REPO / "code" / "pyproject.toml").read_text(encoding="utf-8")
+    assert not re.search(r'"[\w-]+(\[[\w,]+\])?[^"]*(<|==|~=)[^"]*"', text), "依赖里有上限或固定版本"
+
+
+@pytest.mark.parametrize("combination", ["lowest", "newest"])
+def test_unit_tests_pass(combination, tmp_path, record_property):
+    wheel = build_wheel(tmp_path / "wheel")
+    if combination == "lowest":
+        pins = [f"{name}=={version}.*" for name, version in declared_lower_bounds().items()]
+    else:
+        pins = list(PINNED)
+    python, seconds = make_venv(tmp_path / "venv", ["torch==2.13.0", f"{wheel}[corpora]", "pytest", *pins])
+    versions = {name: installed_version(python, name) for name in ("torch", *PINNED)}
+    described = f"{combination}: " + ", ".join(f"{name} {version}" for name, version in versions.items())
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini")]
+    command += ["--rootdir", str(REPO), *UNIT_TESTS]
+    try:
+        output = run(command, env=clean_env(tmp_path / "venv"), cwd=tmp_path, timeout=900)
+    except RuntimeError as error:
+        pytest.fail(f"{described} 下单元测试失败：\n{error}", pytrace=False)
+    record_property("dependency_versions", f"{described}（{output.strip().splitlines()[-1]}；建环境 {seconds:.0f} s）")

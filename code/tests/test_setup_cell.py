@@ -1,0 +1,93 @@
+"""wordvec_rnn.setup_cell：由 _config.yml 生成每个笔记本的第一个代码单元，并改写或检查笔记本。"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wordvec_rnn.setup_cell import BOOK_SETUP, main, render_setup_cell, repository, rewrite
+
+from conftest import REPO
+
+CONFIG = "title: x\nrepository:\n  url: https://github.com/someone/book  # 注释\n  branch: dev\n  path_to_book: \"\"\n\nhtml:\n  a: 1\n"
+
+
+def notebook(tmp_path, first_code: str, name: str = "nb.ipynb"):
+    data = {
+        "cells": [
+            {"cell_type": "markdown", "id": "title", "metadata": {}, "source": ["# 标题"]},
+            {"cell_type": "code", "execution_count": None, "id": "setup", "metadata": {}, "outputs": [],
+             "source": first_code.splitlines(keepends=True)},
+            {"cell_type": "code", "execution_count": None, "id": "more", "metadata": {}, "outputs": [], "source": ["1"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / name
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def test_repository_of_this_book():
+    url, branch = repository(REPO)
+    assert url.startswith("https://github.com/") and branch
+    cell = render_setup_cell(url, branch)
+    assert f"git+{url}@{branch}#subdirectory=code" in cell and cell.endswith(BOOK_SETUP)
+    assert "WORDVEC_RNN_PACKAGE" in cell
+
+
+def test_repository_reads_the_section(tmp_path):
+    (tmp_path / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    assert repository(tmp_path) == ("https://github.com/someone/book", "dev")
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ("title: x\n", "没有 repository"),
+        ("repository:\n  url: https://github.com/a/b\n", "缺少 branch"),
+        ("repository:\n  url: http://example.org/a\n  branch: main\n", "https://github.com/"),
+    ],
+)
+def test_repository_rejects_bad_config(tmp_path, config, message):
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        repository(tmp_path)
+
+
+def test_rendered_cell_runs_when_the_package_is_installed():
+    namespace: dict = {}
+    exec(compile(render_setup_cell(*repository(REPO)), "setup", "exec"), namespace)
+    assert namespace["rng"].integers(10**6) == __import__("numpy").random.default_rng(0).integers(10**6)
+
+
+def test_rewrite_replaces_only_the_first_code_cell(tmp_path):
+    path = notebook(tmp_path, BOOK_SETUP)
+    cell = render_setup_cell("https://github.com/someone/book", "dev")
+    assert rewrite(path, cell, write=False) is not None
+    assert rewrite(path, cell, write=True) is None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "".join(data["cells"][1]["source"]) == cell and data["cells"][1]["id"] == "setup"
+    assert data["cells"][2]["source"] == ["1"]
+    assert path.read_text(encoding="utf-8") == json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    assert rewrite(path, cell, write=False) is None
+
+
+def test_rewrite_leaves_other_first_cells_alone(tmp_path):
+    path = notebook(tmp_path, "import numpy as np")
+    before = path.read_text(encoding="utf-8")
+    problem = rewrite(path, render_setup_cell("https://github.com/someone/book", "dev"), write=True)
+    assert "不以设定绘图风格与随机种子的五行结尾" in problem
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_main_rewrites_the_notebooks_in_the_toc(tmp_path, capsys):
+    (tmp_path / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text("root: intro\nchapters:\n  - file: nb\n", encoding="utf-8")
+    notebook(tmp_path, BOOK_SETUP)
+    assert main(["--root", str(tmp_path), "--check"]) == 1
+    assert main(["--root", str(tmp_path)]) == 0
+    assert main(["--root", str(tmp_path), "--check"]) == 0
+    assert "nb.ipynb" in capsys.readouterr().out

