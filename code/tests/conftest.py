@@ -18,6 +18,17 @@ def load_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """torch 只用一个线程：测试里的模型都很小，一个线程最快，也不与并行运行的其他测试争抢 CPU。"""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     """构建好的 HTML 书；没有构建时给出明确的失败信息。"""

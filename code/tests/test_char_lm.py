@@ -28,13 +28,7 @@ from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
 CELLS = ("rnn", "gru", "lstm")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """模型都很小：一个线程最快，也不与并行运行的其他测试争抢 CPU。"""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def toy_vocab():

@@ -5,7 +5,6 @@ import re
 import numpy as np
 import pytest
 import torch
-from torch import nn
 from torch.nn import functional as F
 
 from wordvec_rnn.gradcheck import gradient_errors, numerical_gradient, relative_error

@@ -46,10 +46,9 @@ def in_kernel() -> bool:
 def progress(iterable: Iterable | None = None, *, total: int | None = None, desc: str = "训练") -> tqdm:
     """包一层 ``iterable``（或只给 ``total``，再手动 ``update``），返回一个 tqdm 进度条。
 
-    ``desc`` 是进度条前的说明；可迭代对象没有长度时，用 ``total`` 告诉进度条一共多少步。
+    ``desc`` 是进度条前的说明；可迭代对象没有长度时，用 ``total`` 告诉进度条一共多少步。两者都不给时
+    总步数事先未知（例如按时间训练），进度条只计数，显示已走的步数、用时与速度。
     """
-    if iterable is None and total is None:
-        raise ValueError("参数 `iterable` / `total`：期望至少给出一个，实际两个都是 None。")
     if total is not None:
         check_int(total, "total", low=0)
     check_str(desc, "desc")
