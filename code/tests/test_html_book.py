@@ -149,11 +149,16 @@ def test_opens_from_the_file_system(browser, built_html):
     assert problems == []
 
 
+# searchtools.js 显示完最后一条结果，才在结果上方写出「搜索完成，匹配到 N 页」
+SEARCH_FINISHED = "() => document.querySelector('#search-results p.search-summary')?.textContent.trim() !== ''"
+
+
 @pytest.mark.parametrize("query", ["词向量", "梯度消失", "词表", "skip-gram"])
 def test_chinese_search_finds_notation_chapter(browser, site, query):
     page, problems = open_page(browser, site + "search.html?q=" + quote(query))
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=15_000)
+    page.wait_for_function(SEARCH_FINISHED, timeout=15_000)   # Sphinx 每隔几毫秒才添一条结果
     links = results.evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
     page.close()
     assert any("00_notation/01_notation" in link for link in links), f"检索「{query}」没有找到第 00 章：{links}"
