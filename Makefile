@@ -26,7 +26,7 @@ test: book
 export: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.export
 
-# 按 _config.yml 里的仓库地址重写 _toc.yml 中每个笔记本的第一个代码单元（新环境里先装上本书的包）；
+# 按 _config.yml 里的仓库地址重写 _toc.yml 中每个笔记本的第一个代码单元（新环境里先装上本书的包）与插图网址；
 # 只检查：python -m wordvec_rnn.setup_cell --check
 setup-cells: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.setup_cell

@@ -1,4 +1,4 @@
-"""wordvec_rnn.setup_cell：由 _config.yml 生成每个笔记本的第一个代码单元，并改写或检查笔记本。"""
+"""wordvec_rnn.setup_cell：由 _config.yml 生成每个笔记本的第一个代码单元与插图网址，并改写或检查笔记本。"""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wordvec_rnn.setup_cell import BOOK_SETUP, main, render_setup_cell, repository, rewrite
+from wordvec_rnn.setup_cell import BOOK_SETUP, figure_url, main, render_setup_cell, repository, rewrite
 
 from conftest import REPO
 
@@ -91,3 +91,30 @@ def test_main_rewrites_the_notebooks_in_the_toc(tmp_path, capsys):
     assert main(["--root", str(tmp_path)]) == 0
     assert main(["--root", str(tmp_path), "--check"]) == 0
     assert "nb.ipynb" in capsys.readouterr().out
+
+
+def test_figure_links_become_repository_urls(tmp_path):
+    url, branch = "https://github.com/someone/book", "dev"
+    assert figure_url(url, branch, "gru1.png") == "https://raw.githubusercontent.com/someone/book/dev/images/gru1.png"
+    path = notebook(tmp_path, BOOK_SETUP)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["cells"][0]["source"] = ["# 标题\n", "![GRU 的一步](../../images/gru1.png) 与 [链接](../other.ipynb)"]
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    cell, figures = render_setup_cell(url, branch), figure_url(url, branch)
+    assert rewrite(path, cell, figures, write=True) is None
+    text = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
+    assert text == "# 标题\n![GRU 的一步](https://raw.githubusercontent.com/someone/book/dev/images/gru1.png) 与 [链接](../other.ipynb)"
+    assert rewrite(path, cell, figures, write=False) is None
+
+
+def test_every_notebook_figure_is_a_repository_file():
+    """书中笔记本的插图都是 images/ 里真实存在的文件，写成 _config.yml 的仓库网址（网页书构建时换回本地文件）。"""
+    prefix = figure_url(*repository(REPO))
+    found = []
+    for path in sorted((REPO / "chapters").glob("*/*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            assert "images/" not in text.replace(prefix, ""), f"{path.name}：插图应写成 {prefix}文件名"
+            found += [name for name in text.split(prefix)[1:]]
+    names = [name.split(")")[0] for name in found]
+    assert names and all((REPO / "images" / name).is_file() for name in names), names

@@ -1,14 +1,20 @@
-"""每个章节笔记本的第一个代码单元：在 Colab、Binder 等新环境里先装上本书的包，再设定绘图风格与随机种子。
+"""让每个章节笔记本离开仓库也能运行：第一个代码单元先装上本书的包，插图从仓库的网址读。
 
-这个单元由 ``_config.yml`` 里唯一的一处仓库地址（``repository: url``、``branch``）生成，网页上的 Colab、
-Binder 按钮用的也是它，所以笔记本里安装的包与按钮打开的仓库一定是同一个。在仓库根目录运行::
+第一个代码单元在 Colab、Binder 等新环境里先装上本书的包，再设定绘图风格与随机种子。笔记本里的插图
+（``images/`` 下由代码绘制的图）写成仓库里这个文件的网址（:func:`figure_url`），所以在 Colab 里、或单独下载的
+``.ipynb`` 里也能显示；构建 HTML 书时，``book/_ext/book_images.py`` 再把这些网址换回本地的 ``images/``，
+网页书照样离线。
 
-    python -m wordvec_rnn.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元
+单元与插图网址都由 ``_config.yml`` 里唯一的一处仓库地址（``repository: url``、``branch``）生成，网页上的
+Colab、Binder 按钮用的也是它，所以笔记本里安装的包与按钮打开的仓库一定是同一个。在仓库根目录运行::
+
+    python -m wordvec_rnn.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元与插图链接
     python -m wordvec_rnn.setup_cell --check    # 只检查，不一致时列出并以状态 1 退出
     python -m wordvec_rnn.setup_cell chapters/04_gru/01_gru.ipynb   # 只处理列出的笔记本
 
 只改写第一个代码单元以 :data:`BOOK_SETUP` 结尾的笔记本（原来的五行单元，或已生成过的单元），保留单元 id
-与文件的 JSON 格式；第一个代码单元是别的内容时报错，不动它。
+与文件的 JSON 格式；第一个代码单元是别的内容时报错，不动它。Markdown 单元里指向本地 ``images/`` 的链接
+（如 ``../../images/gru1.png``）改成 :func:`figure_url` 给出的网址。
 """
 
 from __future__ import annotations
@@ -57,6 +63,15 @@ def repository(root: Path) -> tuple[str, str]:
     return values["url"], values["branch"]
 
 
+LOCAL_FIGURE = re.compile(r"\]\((?:\.\./)+images/([\w.-]+\.png)\)")   # Markdown 里指向仓库 images/ 的相对链接
+
+
+def figure_url(url: str, branch: str, name: str = "") -> str:
+    """仓库里 ``images/name`` 这个文件的网址（GitHub 的原始文件地址）；``name`` 为空时返回网址的前缀。"""
+    owner_repo = url.removeprefix("https://github.com/")
+    return f"https://raw.githubusercontent.com/{owner_repo}/{branch}/images/{name}"
+
+
 def render_setup_cell(url: str, branch: str) -> str:
     """第一个代码单元的完整源码。"""
     return INSTALL.format(url=url, branch=branch) + "\n" + BOOK_SETUP
@@ -66,23 +81,30 @@ def _source(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-def rewrite(notebook: Path, cell: str, *, write: bool) -> str | None:
-    """让 ``notebook`` 的第一个代码单元等于 ``cell``；返回要报告的问题（一句话），没有问题时返回 None。
+def rewrite(notebook: Path, cell: str, figures: str = "", *, write: bool) -> str | None:
+    """让 ``notebook`` 的第一个代码单元等于 ``cell``，插图链接指向网址前缀 ``figures``（:func:`figure_url`）。
 
-    ``write=False`` 只检查。文件按仓库的格式写回（缩进 1、不转义中文、结尾换行），单元 id 不变。
+    返回要报告的问题（一句话），没有问题时返回 None。``figures`` 为空时不管插图链接。``write=False`` 只检查。
+    文件按仓库的格式写回（缩进 1、不转义中文、结尾换行），单元 id 不变。
     """
     name = Path(os.path.relpath(notebook)).as_posix()
     data = json.loads(notebook.read_text(encoding="utf-8"))
     first = next((c for c in data["cells"] if c["cell_type"] == "code"), None)
     if first is None:
         return f"{name} 没有代码单元"
-    if _source(first) == cell:
-        return None
-    if not _source(first).endswith(BOOK_SETUP):
+    if _source(first) != cell and not _source(first).endswith(BOOK_SETUP):
         return f"{name} 的第一个代码单元不以设定绘图风格与随机种子的五行结尾，没有改写它"
-    if not write:
-        return f"{name} 的第一个代码单元与 _config.yml 生成的不一致：运行 python -m wordvec_rnn.setup_cell"
+    changed = [first] if _source(first) != cell else []
     first["source"] = cell.splitlines(keepends=True)
+    for md in (c for c in data["cells"] if c["cell_type"] == "markdown" and figures):
+        portable = LOCAL_FIGURE.sub(lambda m: f"]({figures}{m.group(1)})", _source(md))
+        if portable != _source(md):
+            changed.append(md)
+            md["source"] = portable.splitlines(keepends=True)
+    if not changed:
+        return None
+    if not write:
+        return f"{name} 的第一个代码单元或插图链接与 _config.yml 生成的不一致：运行 python -m wordvec_rnn.setup_cell"
     notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"已更新 {name}")
     return None
@@ -96,9 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.root / "_config.yml").exists():
         parser.error(f"参数 --root：期望含 _config.yml 的仓库根目录，实际得到 {args.root}")
-    cell = render_setup_cell(*repository(args.root))
+    url, branch = repository(args.root)
+    cell, figures = render_setup_cell(url, branch), figure_url(url, branch)
     notebooks = args.notebooks or [p.relative_to(args.root) for p in notebooks_in_reading_order(args.root)]
-    problems = [p for p in (rewrite(args.root / nb, cell, write=not args.check) for nb in notebooks) if p]
+    problems = [p for p in (rewrite(args.root / nb, cell, figures, write=not args.check) for nb in notebooks) if p]
     for line in problems:
         print(line, file=sys.stderr)
     return 1 if problems else 0
