@@ -12,8 +12,11 @@ from wordvec_rnn.checks import check_array, check_ids, check_int
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：x_i - log Σ_j exp(x_j)。先减去最大值，exp 不会上溢。"""
     check_array(x, "x", dtype="float")
+    # 解答开始：沿最后一维先减去最大值（keepdims=True），再减去 log Σ exp；不要直接对 x 取 exp，会上溢
     shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    # 解答结束
+    return log_probs
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -35,12 +38,14 @@ def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims)
     check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
     o = check_int(outside_idx, "outside_idx", low=0, high=len(outside_vectors) - 1)
+    # 解答开始：用 log_softmax 算 log ŷ，J = -log ŷ_o；grad_center = U(ŷ - y)，grad_outside 的第 w 行是 (ŷ_w - y_w) v_c（每一行，不只第 o 行）
     log_y_hat = log_softmax(outside_vectors @ center_vec)  # log P(w | c)，对每个 w ∈ V
     loss = -log_y_hat[o]                                   # J = -log P(o | c)
     delta = np.exp(log_y_hat)                              # ŷ = softmax(U^T v_c)
     delta[o] -= 1.0                                        # ŷ - y，y 是 o 的独热向量
     grad_center = outside_vectors.T @ delta                # U(ŷ - y) = -u_o + Σ_w P(w|c) u_w
     grad_outside = np.outer(delta, center_vec)             # 第 w 行：(ŷ_w - y_w) v_c
+    # 解答结束
     return float(loss), grad_center, grad_outside
 
 
@@ -60,6 +65,7 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
     check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
     check_ids(outside_idx, "outside_idx", len(outside_vectors))
+    # 解答开始：不要逐对循环，用矩阵写：Ŷ = softmax(V_c U^T) 按行；梯度是平均损失的，别忘了除以 B
     batch = len(center_vecs)
     rows = np.arange(batch)
     log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # (B, |V|)：第 i 行是 log softmax(U^T v_{c_i})
@@ -69,6 +75,7 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     delta /= batch                                            # 平均损失：每对的梯度乘 1/B
     grad_centers = delta @ outside_vectors                    # (B, d)：第 i 行 (1/B) U(ŷ_i - y_i)
     grad_outside = delta.T @ center_vecs                      # (|V|, d)：(1/B) Σ_i (ŷ_i - y_i) v_{c_i}^T
+    # 解答结束
     return float(loss), grad_centers, grad_outside
 
 
@@ -101,6 +108,7 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     """
     window = check_int(window, "window", low=1)
     ids, sentence_of = flatten_sentences(sentences)
+    # 解答开始：对每个偏移 j（1 <= |j| <= window）取出 t 与 t + j 都在语料内、且在同一句的位置 t；最后先按 t、再按 j 排序
     positions, offsets = [], []
     for j in [j for j in range(-window, window + 1) if j != 0]:
         t = np.arange(max(0, -j), len(ids) - max(0, j))      # t 与 t + j 都在语料之内
@@ -110,6 +118,7 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     positions, offsets = np.concatenate(positions), np.concatenate(offsets)
     order = np.lexsort((offsets, positions))                 # 先按位置 t，再按偏移 j
     positions, offsets = positions[order], offsets[order]
+    # 解答结束
     return ids[positions], ids[positions + offsets]
 
 

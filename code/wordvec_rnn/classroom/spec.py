@@ -1,0 +1,133 @@
+"""作业的描述：题目、分值与测试。
+
+``assignments/<编号_名字>/tests.py`` 定义 ``ASSIGNMENT``（:class:`Assignment`）和若干测试函数。测试函数用
+:func:`check` 标出属于哪一题、值几分、是否公开；它的参数名就是学生要写的函数名，评分时传入学生的实现，
+所以学生改写同名的自测函数不影响评分。公开测试原样放进学生版笔记本，只能用 tests.py 顶部导入的名字。
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from wordvec_rnn.checks import check_int, check_str, fail
+
+
+@dataclass(frozen=True)
+class Question:
+    """一道题：编号（如 ``"1.2"``）、标题、学生要实现的函数或类（在章节的 ``#@save`` 单元中有解答标记）、说明。"""
+
+    number: str
+    title: str
+    functions: tuple[str, ...]
+    text: str = ""
+
+    def __post_init__(self):
+        check_str(self.number, "number")
+        check_str(self.title, "title")
+        if isinstance(self.functions, str) or not self.functions or not all(
+            isinstance(name, str) and name.isidentifier() for name in self.functions
+        ):
+            fail("functions", "非空的函数名元组，如 ('softmax',)", self.functions)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """一次作业：编号、标题、解答所在的章节笔记本（相对仓库根目录）、导言与各题。"""
+
+    number: int
+    title: str
+    chapters: tuple[str, ...]
+    intro: str
+    questions: tuple[Question, ...]
+
+    def __post_init__(self):
+        check_int(self.number, "number", low=1)
+        check_str(self.title, "title")
+        if isinstance(self.chapters, str) or not self.chapters:
+            fail("chapters", "非空的笔记本路径元组", self.chapters)
+        if not self.questions or not all(isinstance(q, Question) for q in self.questions):
+            fail("questions", "非空的 Question 元组", self.questions)
+        numbers = [q.number for q in self.questions]
+        if len(set(numbers)) != len(numbers):
+            fail("questions", "互不相同的题号", numbers)
+
+    def question(self, number: str) -> Question:
+        for q in self.questions:
+            if q.number == number:
+                return q
+        fail("question", f"本作业的题号之一 {[q.number for q in self.questions]}", number)
+
+
+def check(question: str, points: int, *, public: bool = False):
+    """把一个函数标成作业的测试：属于第 ``question`` 题，通过得 ``points`` 分；``public`` 的测试也给学生。"""
+    check_str(question, "question")
+    check_int(points, "points", low=1)
+
+    def mark(test):
+        test.question, test.points, test.public = question, points, bool(public)
+        return test
+
+    return mark
+
+
+@dataclass(frozen=True)
+class Test:
+    """tests.py 里的一个测试：函数本身与它的标记。``inputs`` 是它的参数名，即学生要写的函数名。"""
+
+    name: str
+    question: str
+    points: int
+    public: bool
+    function: object
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(inspect.signature(self.function).parameters)
+
+
+def load_tests(path: Path) -> ModuleType:
+    """按路径导入一份 tests.py（模块名取自所在目录，互不冲突）。"""
+    path = Path(path)
+    if not path.is_file():
+        fail("path", "存在的 tests.py 文件", str(path))
+    name = f"wordvec_rnn_assignment_{path.parent.name}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    if not isinstance(getattr(module, "ASSIGNMENT", None), Assignment):
+        fail("path", "定义了 ASSIGNMENT = Assignment(...) 的 tests.py", str(path))
+    return module
+
+
+def tests_of(module: ModuleType) -> list[Test]:
+    """模块中用 :func:`check` 标出的测试，按定义的先后；题号必须是 ASSIGNMENT 里的，参数必须是该作业要写的函数。"""
+    assignment: Assignment = module.ASSIGNMENT
+    written = {name for q in assignment.questions for name in q.functions}
+    found = []
+    for name, value in vars(module).items():
+        if inspect.isfunction(value) and hasattr(value, "question") and value.__module__ == module.__name__:
+            test = Test(name, value.question, value.points, value.public, value)
+            assignment.question(test.question)
+            unknown = set(test.inputs) - written
+            if unknown:
+                fail(f"{name} 的参数", f"本作业要写的函数名 {sorted(written)}", sorted(unknown))
+            found.append(test)
+    found.sort(key=lambda t: t.function.__code__.co_firstlineno)
+    missing = [q.number for q in assignment.questions if not any(t.question == q.number for t in found)]
+    if missing:
+        fail("tests.py", "每道题至少一个测试", f"没有测试的题 {missing}")
+    return found
+
+
+def points_of(tests: list[Test]) -> dict[str, int]:
+    """每道题的满分（它的测试分值之和）。"""
+    points: dict[str, int] = {}
+    for test in tests:
+        points[test.question] = points.get(test.question, 0) + test.points
+    return points
