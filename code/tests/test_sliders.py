@@ -74,3 +74,35 @@ def test_static_mode_rejects_render_that_returns_no_figure(monkeypatch):
 def test_format_value():
     assert format_value(0.123456) == "0.1235" and format_value(3) == "3" and format_value("tanh") == "tanh"
     assert sliders.static_mode() in (True, False)
+
+
+@pytest.mark.parametrize("bbox", ["tight", None])
+def test_frame_matches_plain_savefig(bbox):
+    """_frame 的快捷画法（共用 mathtext 解析器、自己量裁剪框）与直接 savefig 得到同样的像素。"""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    def log_render(rho):   # 对数坐标的 mathtext 刻度，纵轴标签伸到图外（裁剪框比图大）
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.semilogy([1, 2, 3], [1, rho, rho ** 8])
+        ax.set_ylabel(r"$|\prod_{i=k+1}^{t} w f'(z_i)|$")
+        ax.set_title(f"ρ = {rho}")
+        return fig
+
+    def pixels(src):
+        return np.asarray(Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).convert("RGB"))
+
+    with plt.rc_context({"savefig.bbox": bbox}):
+        for rho in (1e-3, 1e3):   # 第二帧用上缓存的公式
+            fig = log_render(rho)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=sliders.FRAME_DPI)
+            plt.close(fig)
+            small = io.BytesIO()
+            Image.open(buffer).convert("RGB").quantize(colors=sliders.PALETTE_COLORS, method=Image.Quantize.MEDIANCUT) \
+                .save(small, format="PNG")
+            expected = pixels("data:image/png;base64," + base64.b64encode(small.getvalue()).decode("ascii"))
+            assert np.array_equal(pixels(sliders._frame(log_render, {"rho": rho})), expected)

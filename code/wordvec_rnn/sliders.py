@@ -25,7 +25,10 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from numbers import Real
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.mathtext import MathTextParser
 from PIL import Image
 
 from wordvec_rnn.checks import check_str, fail
@@ -142,14 +145,41 @@ def _caption(describe, labels: dict, values: dict) -> str:
     return f"{text}：{extra}"
 
 
+_MATHTEXT = MathTextParser("path")   # 所有帧的渲染器共用（见 _FrameCanvas）
+
+
+class _FrameCanvas(FigureCanvasAgg):
+    """画帧用的 Agg 画布：它建的渲染器都共用一个 mathtext 解析器。
+
+    matplotlib 给每个渲染器各建一个解析器，公式（如对数坐标的刻度 $10^{-8}$）的解析结果只在这个渲染器里缓存；
+    而每帧都是一幅新图，存 PNG 时又要建新的渲染器，同样的刻度每帧都要重新解析，这占去一帧约一半的时间。
+    共用一个解析器，同样的公式就只解析一次。解析的结果只取决于公式、字体与 dpi，画出的像素不变。
+    """
+
+    def get_renderer(self, *args, **kwargs):
+        renderer = super().get_renderer(*args, **kwargs)
+        renderer.mathtext_parser = _MATHTEXT
+        return renderer
+
+
 def _frame(render, values: dict) -> str:
-    """画一帧，存成调色板 PNG（颜色少的线图压缩得很小），返回 data URI。"""
+    """画一帧，存成调色板 PNG（颜色少的线图压缩得很小），返回 data URI。
+
+    画法与 ``fig.savefig(..., format="png", dpi=FRAME_DPI)`` 相同，得到同样的像素，只是快一倍多：渲染器共用
+    mathtext 解析器（:class:`_FrameCanvas`）；``savefig.bbox`` 为 ``"tight"``（全书的风格）时，裁剪框直接用
+    ``fig.get_tightbbox`` 量出，省去 savefig 为此预先做的一遍布局；中间的 PNG 不压缩，马上就被重新编码。
+    """
     fig = render(**values)
     if not isinstance(fig, plt.Figure):
         fail("render", "返回 matplotlib Figure 的函数", fig)
+    plt.close(fig)                     # 不在 Jupyter 里显示；下面照样能把它画成 PNG
+    canvas = _FrameCanvas(fig)
+    options = {}
+    if fig.get_layout_engine() is None and mpl.rcParams["savefig.bbox"] == "tight":
+        fig.set_dpi(FRAME_DPI)
+        options["bbox_inches"] = fig.get_tightbbox(canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=FRAME_DPI)
-    plt.close(fig)
+    fig.savefig(buffer, format="png", dpi=FRAME_DPI, pil_kwargs={"compress_level": 0}, **options)
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     small = io.BytesIO()
     image.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
