@@ -13,7 +13,7 @@ TORCH ?= torch==2.13.0+cpu
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
 
-.PHONY: book test export setup-cells images clean
+.PHONY: book test export setup-cells images assignments grade clean
 
 # WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 book: $(VENV)/.installed
@@ -30,6 +30,15 @@ export: $(VENV)/.installed
 # 只检查：python -m wordvec_rnn.setup_cell --check
 setup-cells: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.setup_cell
+
+# 课堂作业（见 book/teachers_guide.md）：生成学生版、教师版与评分包到 _build/assignments/
+assignments: $(VENV)/.installed
+	$(BIN)/python -m wordvec_rnn.classroom.generate
+
+# 给一个班评分：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/（成绩表与反馈写到 _build/grades/<作业>/）
+grade: assignments
+	@test -n "$(A)" -a -n "$(SUBMISSIONS)" || { echo "用法：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/"; exit 2; }
+	$(BIN)/python -m wordvec_rnn.classroom.grade _build/assignments/autograder/$(A).zip $(SUBMISSIONS)
 
 # 重新画 images/ 下由代码绘制的图
 images: $(VENV)/.installed

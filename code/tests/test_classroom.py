@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wordvec_rnn.classroom import generate, grade
-from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs
+from wordvec_rnn.classroom import generate, grade, overview
+from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs, colab_links
 from wordvec_rnn.classroom.grade import Grader
 from wordvec_rnn.classroom.source import BEGIN, END, free_names, strip_solutions
 from wordvec_rnn.classroom.submissions import mistakes, write_class
@@ -26,7 +26,8 @@ def graded(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(request.param)
     built = source.write(out / "build")
     expected = write_class(source, out / "class")
-    grader = Grader(built.autograder, timeout=90, cell_timeout=3, test_timeout=10)
+    (out / "class" / "instructor.ipynb").write_bytes(built.instructor.read_bytes())
+    grader = Grader(built.autograder, timeout=120, cell_timeout=5, test_timeout=20)
     reports = {r.student: r for r in grader.grade_class(sorted((out / "class").glob("*.ipynb")))}
     return source, built, grader, reports, expected
 
@@ -49,6 +50,7 @@ def test_student_notebook_hides_solutions_and_keeps_self_checks(graded):
     instructor = nbformat.read(built.instructor, as_version=4)
     nbformat.validate(student)
     code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
+    solution_cells = "\n".join(c.source for c in student.cells if c.cell_type == "code" and "def test_" not in c.source)
     for definition in source.definitions.values():
         lines = definition.source.splitlines()
         inside = False
@@ -57,7 +59,7 @@ def test_student_notebook_hides_solutions_and_keeps_self_checks(graded):
                 inside = BEGIN.match(line) is not None
                 assert line.strip() not in code, "学生版不应保留解答标记"
             elif inside and line.strip() and not line.strip().startswith("#"):
-                assert line not in code.splitlines(), f"学生版泄露了解答：{line.strip()}"
+                assert line not in solution_cells.splitlines(), f"学生版泄露了解答：{line.strip()}"
     pairs = sum(1 for d in source.definitions.values() for line in d.source.splitlines() if BEGIN.match(line))
     assert code.count("raise NotImplementedError(") == pairs
     instructor_code = "\n".join(c.source for c in instructor.cells if c.cell_type == "code")
@@ -68,12 +70,13 @@ def test_student_notebook_hides_solutions_and_keeps_self_checks(graded):
         assert archive.namelist() == [f"{source.slug}/tests.py"]
 
 
-def test_reference_scores_full_marks(graded):
+@pytest.mark.parametrize("solution", ["reference", "instructor"])
+def test_solutions_score_full_marks_and_run_cleanly(graded, solution):
     _, _, grader, reports, _ = graded
-    report = reports["reference"]
+    report = reports[solution]
     failed = [(t["name"], t["message"]) for t in report.tests if not t["passed"]]
     assert not failed and report.score() == grader.total, failed
-    assert report.notes == []
+    assert report.notes == [], "每个单元（教师版里也包括隐藏测试）都应无错运行"
 
 
 def test_untouched_student_version_scores_zero(graded):
@@ -149,3 +152,23 @@ def test_command_line_generates_and_grades(tmp_path, capsys):
     assert "还没有实现" in (tmp_path / "g" / "反馈" / "张三.md").read_text(encoding="utf-8")
     metadata = json.loads(student.read_text(encoding="utf-8"))["metadata"]["wordvec_rnn"]
     assert metadata == {"assignment": name, "role": "student"}
+
+
+def test_overview_page_is_current():
+    assert overview.main(["--root", str(ROOT), "--check"]) == 0, "运行 python -m wordvec_rnn.classroom.overview"
+
+
+def test_colab_links_follow_where_the_teacher_puts_the_notebooks():
+    links = colab_links("https://github.com/teacher/course/blob/main/hw", ["01_skipgram"])
+    assert links == "- 01_skipgram：https://colab.research.google.com/github/teacher/course/blob/main/hw/01_skipgram.ipynb\n"
+    with pytest.raises(ValueError, match="--colab"):
+        colab_links("https://gitlab.com/teacher/course", ["01_skipgram"])
+
+
+def test_each_chapter_exercise_section_links_to_its_assignment(graded):
+    source, *_ = graded
+    for chapter in source.assignment.chapters:
+        cells = json.loads((ROOT / chapter).read_text(encoding="utf-8"))["cells"]
+        exercises = ["".join(c["source"]) for c in cells if "".join(c["source"]).lstrip().startswith("## 练习")]
+        assert exercises and f"作业 {source.assignment.number}：" in exercises[0], chapter
+        assert "book/assignments.md" in exercises[0], chapter

@@ -10,12 +10,16 @@
     _build/assignments/student/01_skipgram.ipynb      发给学生：解答换成 NotImplementedError 与提示，保留公开自测
     _build/assignments/instructor/01_skipgram.ipynb   教师版：完整解答，公开与隐藏测试都在
     _build/assignments/autograder/01_skipgram.zip     评分包：tests.py（全部测试），交给 grade 命令
+
+加 ``--colab https://github.com/账号/仓库/blob/分支/目录``（学生版将要放到的 GitHub 位置）时，另写出
+``_build/assignments/colab_links.md``：每份学生版在 Colab 中打开的链接。
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import shutil
 import sys
 import zipfile
@@ -97,7 +101,7 @@ class AssignmentSource:
                 if not has_solution(found[name].source):
                     fail(f"第 {question.number} 题的 {name}", "章节源码里有「# 解答开始」「# 解答结束」标记", "没有标记")
                 self.definitions[name] = found[name]
-        self.test_imports = module_imports(self.tests_path)
+        self.test_imports = module_imports(self.tests_path)  # 学生版：不含 wordvec_rnn.classroom（评分框架）
         for test in self.tests:
             if test.public:
                 _check_public(test, imported_names(self.test_imports))
@@ -106,15 +110,15 @@ class AssignmentSource:
     def total(self) -> int:
         return sum(self.points.values())
 
-    def given_code(self) -> str:
-        """学生要写的函数用到、却不由学生写的名字：从本书的包导入；再加上自测用到的导入。"""
+    def given_code(self, role: str) -> str:
+        """学生要写的函数用到、却不由学生写的名字：从本书的包导入；再加上测试用到的导入（教师版含隐藏测试的）。"""
         written = set(self.definitions)
         needed: dict[str, set[str]] = {}
         for definition in self.definitions.values():
             outside = free_names(definition.source) - written
             needed.setdefault(definition.module, set()).update(outside)
-        lines = given_imports(needed)
-        lines += [line for line in self.test_imports if line not in lines]
+        imports = self.test_imports if role == "student" else module_imports(self.tests_path, skip="")
+        lines = given_imports(needed, imports)
         return "# 已给出的代码：题目中的函数与自测要用到的工具\n" + "\n".join(lines)
 
     def test_helpers(self) -> str:
@@ -130,7 +134,7 @@ class AssignmentSource:
         url, branch = repository(self.root)
         cells = [nbformat.v4.new_markdown_cell(self._header(role, url, branch)),
                  nbformat.v4.new_code_cell(render_setup_cell(url, branch)),
-                 nbformat.v4.new_code_cell(self.given_code())]
+                 nbformat.v4.new_code_cell(self.given_code(role))]
         if role == "instructor" and self.test_helpers():
             cells.append(nbformat.v4.new_code_cell("# 隐藏测试用的辅助函数\n" + self.test_helpers()))
         for question in a.questions:
@@ -205,20 +209,35 @@ def assignment_dirs(root: Path, names: list[str] | None = None) -> list[Path]:
     return found
 
 
+def colab_links(prefix: str, slugs: list[str]) -> str:
+    """学生版放到 GitHub 的 ``prefix``（``https://github.com/账号/仓库/blob/分支/目录``）之后，在 Colab 中打开的链接。"""
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+/blob/[^\s]+?)/?", prefix)
+    if match is None:
+        fail("--colab", "https://github.com/账号/仓库/blob/分支/目录 形式的网址", prefix)
+    return "\n".join(f"- {slug}：https://colab.research.google.com/github/{match.group(1)}/{slug}.ipynb"
+                     for slug in slugs) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="只生成这些作业（目录名，如 01_skipgram）；默认全部")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="仓库根目录，默认当前目录")
+    parser.add_argument("--root", type=Path, default=Path("."), help="仓库根目录，默认当前目录")
     parser.add_argument("--out", type=Path, default=None, help=f"输出目录，默认 {OUTPUT_DIR}")
+    parser.add_argument("--colab", default=None, help="学生版将放到的 GitHub 目录网址；给出时写出 Colab 链接")
     args = parser.parse_args(argv)
     out = args.out or args.root / OUTPUT_DIR
     if not args.names and out.exists():
         shutil.rmtree(out)
-    for directory in assignment_dirs(args.root, args.names):
+    directories = assignment_dirs(args.root, args.names)
+    for directory in directories:
         source = AssignmentSource(args.root, directory)
         built = source.write(out)
         print(f"作业 {source.assignment.number}（{source.slug}，{source.total} 分，{len(source.tests)} 个测试）："
               f"{built.student}  {built.instructor}  {built.autograder}")
+    if args.colab:
+        links = colab_links(args.colab, [d.name for d in directories])
+        (out / "colab_links.md").write_text(links, encoding="utf-8")
+        print(f"Colab 链接（把 {out / 'student'} 里的文件推送到 {args.colab} 之后可用）：\n{links}", end="")
     return 0
 
 

@@ -1,5 +1,8 @@
 """在一个独立的进程里评一份提交（由 :mod:`wordvec_rnn.classroom.grade` 启动，每个学生一个进程）。
 
+进程由 multiprocessing 的 forkserver 从一个预先导入了本模块（numpy、torch、matplotlib 与本书的绘图风格）的服务
+进程中 fork 出来，每份提交不必再花几秒导入这些库；没有 forkserver 的系统（Windows）用 spawn。
+
 先逐个运行提交的代码单元（每个单元有时限，出错记下后继续），再用评分包里的测试检查学生的函数（每个测试有时限）。
 测试函数来自评分包，学生的函数作为参数传进去：提交里改写同名的自测函数不影响评分，只会被记下；
 提交若改写了评分要用的库函数（如 ``numpy.allclose``），记下并在评分前恢复。这些防的是误操作和简单的作弊，
@@ -13,16 +16,23 @@ import contextlib
 import inspect
 import io
 import json
+import os
 import signal
 import sys
 import traceback
 from pathlib import Path
 
-import numpy as np
-import torch
+import matplotlib
 
-from wordvec_rnn.classroom.source import same_definition, without_decorators
-from wordvec_rnn.classroom.spec import Test, load_tests, tests_of
+matplotlib.use("Agg")  # 在导入 pyplot 之前：评分不开窗口
+
+import matplotlib.pyplot  # noqa: E402,F401 —— 预先导入：学生笔记本的第一个单元要用
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import wordvec_rnn.plotting  # noqa: E402,F401
+from wordvec_rnn.classroom.source import same_definition, without_decorators  # noqa: E402
+from wordvec_rnn.classroom.spec import Test, load_tests, tests_of  # noqa: E402
 
 # 评分要用的库：提交改写其中任何已有的属性，都会被记下并恢复
 GUARDED = ("builtins", "math", "numpy", "numpy.linalg", "numpy.random", "numpy.testing", "torch", "torch.autograd",
@@ -172,13 +182,11 @@ def grade(tests_path: Path, cells: list[str], cell_seconds: float, test_seconds:
     return {"tests": results, "notes": notes, "output": output.getvalue()}
 
 
-def main(argv: list[str] | None = None) -> int:
-    tests_path, cells_path, result_path, cell_seconds, test_seconds = (argv or sys.argv[1:])
-    cells = json.loads(Path(cells_path).read_text(encoding="utf-8"))
-    result = grade(Path(tests_path), cells, float(cell_seconds), float(test_seconds))
+def run(tests_path: str, cells: list[str], result_path: str, cell_seconds: float, test_seconds: float) -> None:
+    """子进程的入口：在当前目录（父进程给的空的临时目录）里评分，结果写成 JSON。"""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # 学生代码绕过 sys.stdout 的输出（C 扩展、子进程）不进评分者的终端
+    os.dup2(devnull, 2)
+    torch.set_num_threads(1)
+    result = grade(Path(tests_path), cells, cell_seconds, test_seconds)
     Path(result_path).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

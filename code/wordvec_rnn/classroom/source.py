@@ -141,20 +141,22 @@ def import_line(module: ModuleType, name: str) -> str:
     return f"from {home} import {name}"
 
 
-def given_imports(needed: dict[str, set[str]]) -> list[str]:
-    """``{包模块: 名字}`` → 导入语句（先 ``import``，再按模块合并的 ``from ... import``）。"""
+def given_imports(needed: dict[str, set[str]], extra: list[str] = ()) -> list[str]:
+    """``{包模块: 名字}`` 与另外几行导入语句 ``extra`` 合并成的导入语句：先 ``import``，再按模块合并的 ``from``。"""
     plain, grouped = set(), {}
     for module_name, names in needed.items():
         module = importlib.import_module(module_name)
         for name in names:
             if not hasattr(module, name):
                 fail("章节源码", f"模块 {module_name} 中存在的名字", name)
-            line = import_line(module, name)
-            if line.startswith("import "):
-                plain.add(line)
+            extra = [*extra, import_line(module, name)]
+    for line in extra:
+        for node in ast.parse(line).body:
+            if isinstance(node, ast.Import):
+                plain.update(f"import {a.name}" + (f" as {a.asname}" if a.asname else "") for a in node.names)
             else:
-                home, _, imported = line[len("from "):].partition(" import ")
-                grouped.setdefault(home, set()).add(imported)
+                grouped.setdefault(node.module, set()).update(
+                    a.name + (f" as {a.asname}" if a.asname else "") for a in node.names)
     return sorted(plain) + [f"from {home} import {', '.join(sorted(names))}" for home, names in sorted(grouped.items())]
 
 

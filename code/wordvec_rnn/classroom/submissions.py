@@ -2,7 +2,8 @@
 
 - 参考提交：学生版里的每个存根换回章节中的解答，应得满分；
 - 常见错误：``assignments/<作业>/mistakes/*.py``，文档字符串说明错在哪里，``EXPECT`` 列出必须不通过的测试与
-  评语中应出现的字样，其余是换进参考提交的错误实现；
+  评语中应出现的字样；错误的实现写成对章节解答的几处改动 ``EDITS``，或者（写法整个不同时）完整的定义，
+  换进参考提交；
 - 坏提交：无法解析的笔记本、永不结束的单元、改写自测与 ``numpy.allclose`` 的提交。
 """
 
@@ -51,7 +52,17 @@ class Mistake:
     sources: dict[str, str]
 
 
-def load_mistake(path: Path) -> Mistake:
+def apply_edits(source: str, edits: list[tuple[str, str]], where: str) -> str:
+    """把 ``source`` 中的每个 ``old`` 换成 ``new``；``old`` 必须恰好出现一次（章节改了，错误就要跟着改）。"""
+    for old, new in edits:
+        if source.count(old) != 1:
+            fail(where, f"在解答中恰好出现一次的原文 {old!r}", f"出现 {source.count(old)} 次")
+        source = source.replace(old, new)
+    return source
+
+
+def load_mistake(path: Path, solutions: dict[str, str]) -> Mistake:
+    """读一个常见错误。错误的实现可以写成完整的定义，也可以写成对解答的改动 ``EDITS = {函数名: [(原文, 改成), ...]}``。"""
     path = Path(path)
     spec = importlib.util.spec_from_file_location(f"mistake_{path.parent.parent.name}_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
@@ -59,14 +70,19 @@ def load_mistake(path: Path) -> Mistake:
     text = path.read_text(encoding="utf-8")
     sources = {node.name: ast.get_source_segment(text, node) for node in ast.parse(text).body
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    for name, edits in getattr(module, "EDITS", {}).items():
+        if name not in solutions:
+            fail(f"{path.name} 的 EDITS", f"本作业要写的函数之一 {sorted(solutions)}", name)
+        sources[name] = apply_edits(solutions[name], edits, f"{path.name} 的 EDITS[{name!r}]")
     expect = getattr(module, "EXPECT", None)
     if not module.__doc__ or not sources or not isinstance(expect, dict) or not expect:
-        fail(str(path), "有文档字符串、EXPECT = {测试名: 评语字样} 和至少一个函数", "缺了其中一样")
+        fail(str(path), "有文档字符串、EXPECT = {测试名: 评语字样}，以及错误的函数或 EDITS", "缺了其中一样")
     return Mistake(path.stem, module.__doc__.strip(), expect, sources)
 
 
 def mistakes(source: AssignmentSource) -> list[Mistake]:
-    return [load_mistake(p) for p in sorted((source.directory / "mistakes").glob("*.py"))]
+    solutions = {name: d.source for name, d in source.definitions.items()}
+    return [load_mistake(p, solutions) for p in sorted((source.directory / "mistakes").glob("*.py"))]
 
 
 def reference(source: AssignmentSource) -> nbformat.NotebookNode:

@@ -1,0 +1,10 @@
+"""从叶子沿 parent 往上走记下了路径与编码，却忘了翻转：paths 与 codes 是从叶子到根的顺序，不是从根出发。"""
+
+EXPECT = {"test_huffman_structure": "翻转"}
+
+EDITS = {
+    'build_huffman_tree': [
+        ('    source = np.where(mask, lengths[:, None] - 1 - j, 0)',
+         '    source = np.where(mask, j, 0)'),
+    ],
+}

@@ -1,0 +1,10 @@
+"""向左、向右都用了 σ(u_nᵀv_c)（忘了方向 s_j，向右应是 σ(-u_nᵀv_c)）：词表上的概率之和不再是 1。"""
+
+EXPECT = {"test_hs_probabilities_sum_to_one": "两边都用 σ(x)"}
+
+EDITS = {
+    'hs_probabilities': [
+        ('    x = tree.signs * z[tree.paths]               # (|𝒱|, L)：s_j u_{n_j}^T v_c，补位处为 0',
+         '    x = z[tree.paths]  # 错：没有乘方向 s_j'),
+    ],
+}

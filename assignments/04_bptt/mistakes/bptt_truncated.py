@@ -1,0 +1,10 @@
+"""梯度没有从 h_t 经 W 传回 h_{t-1}：∂L/∂h_t 只有 U^T(ŷ_t − y_t)，少了 W^T δ_{t+1}（相当于截断到一步）。"""
+
+EXPECT = {"test_rnn_backward_through_time": "没有沿时间往回传", "test_rnn_backward_gradcheck": "∂L/∂V"}
+
+EDITS = {
+    'rnn_backward': [
+        ('        dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}',
+         '        dh = dS[:, t - 1] @ U'),
+    ],
+}

@@ -1,0 +1,10 @@
+"""候选隐状态用了 sigmoid 而不是 tanh：g_t 只能取正值，状态再也变不成负数。"""
+
+EXPECT = {"test_gate_nonlinearities": "不是 sigmoid", "test_gates_values": "g_t"}
+
+EDITS = {
+    '_gates': [
+        ('        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))',
+         '        g = torch.sigmoid(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))'),
+    ],
+}
