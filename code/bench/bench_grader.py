@@ -16,6 +16,7 @@ CPU 核数）评完全班，打印总用时、每份的平均用时与分数分�
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -78,16 +79,18 @@ def main(argv: list[str] | None = None) -> int:
         reference = nbclient_seconds(work / "class" / "kinds" / "reference.ipynb", args.repeats)
 
     per_student = statistics.mean(r.seconds for r in reports)
+    median = statistics.median(r.seconds for r in reports)
     kinds: dict[str, list[int]] = {}
     for report in reports:
         kinds.setdefault(who[report.student], []).append(report.score())
-    print(f"作业 {args.assignment}（满分 {grader.total}）：{len(reports)} 份提交，{args.jobs or '全部'} 核并行")
+    print(f"作业 {args.assignment}（满分 {grader.total}）：{len(reports)} 份提交，同时评 {args.jobs or os.cpu_count()} 份")
     for kind, scores in sorted(kinds.items()):
         print(f"  {kind:<32} {len(scores):>2} 份，得分 {sorted(set(scores))}")
     verdict = "达到" if wall < BUDGET * args.students / 30 else "未达到"
-    print(f"全班用时 {wall:.1f} 秒（目标 30 人 < {BUDGET:.0f} 秒：{verdict}）；每份平均 {per_student:.2f} 秒（含它自己进程的启动）")
+    print(f"全班用时 {wall:.1f} 秒（目标 30 人 < {BUDGET:.0f} 秒：{verdict}）；每份平均 {per_student:.2f} 秒、中位数 {median:.2f} 秒"
+          "（死循环的提交各占满单元时限）")
     print(f"对照：nbclient 在 Jupyter 内核里执行参考提交每份 {reference:.2f} 秒（只执行、不评分）；"
-          f"比值 本评分程序 / nbclient = {per_student / reference:.2f}")
+          f"比值 本评分程序（中位数）/ nbclient = {median / reference:.2f}")
     return 0
 
 

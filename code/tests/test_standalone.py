@@ -8,6 +8,9 @@
 的时间因此包含这次安装。
 
 测试记下每个笔记本的执行时间（结尾打印一览表）；笔记本用到它所在目录以外的文件时失败并指明。
+
+课堂作业的笔记本（由 ``wordvec_rnn.classroom.generate`` 生成）也这样单独运行：教师版每个单元都无错运行；
+学生版除了等学生填写的题（``NotImplementedError``）之外没有别的错误。
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs
 from wordvec_rnn.export import notebooks_in_reading_order
 
 from conftest import REPO
 from venvs import COLAB_LIKE, build_wheel, clean_env, make_venv, run
 
 NOTEBOOKS = notebooks_in_reading_order(REPO)
+ASSIGNMENTS = [d.name for d in assignment_dirs(REPO)]
 CELL_TIMEOUT = 300  # 秒；第一个单元要下载并安装语料包
 MISSING_FILE_ERRORS = {"FileNotFoundError", "IsADirectoryError", "NotADirectoryError", "OSError"}
 KERNEL = "wordvec-rnn-standalone"
@@ -63,28 +68,52 @@ def failure_message(name: str, error: CellExecutionError) -> str:
     return f"{name} 单独运行时出错：{error.ename}: {error.evalue}\n{str(error)[-2000:]}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(REPO).as_posix() for p in NOTEBOOKS])
-def test_notebook_runs_alone(path, colab_like, tmp_path, record_property):
-    kernel_specs, env, venv, venv_seconds = colab_like
-    record_property("standalone_venv_seconds", venv_seconds)
+def run_alone(path: Path, colab_like, tmp_path, *, allow_errors: bool = False) -> nbformat.NotebookNode:
+    """把 ``path`` 单独拷进空目录，用 Colab 式的环境执行，返回执行后的笔记本。"""
+    kernel_specs, env, venv, _ = colab_like
     workdir = tmp_path / "alone"
-    workdir.mkdir()
+    workdir.mkdir(parents=True)
     (workdir / path.name).write_bytes(path.read_bytes())
     notebook = nbformat.read(workdir / path.name, as_version=4)
     client = NotebookClient(
         notebook,
         km=KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernel_specs),
         timeout=CELL_TIMEOUT,
+        allow_errors=allow_errors,
         resources={"metadata": {"path": str(workdir)}},
     )
-    start = time.perf_counter()
     try:
         client.execute(env=env, cwd=str(workdir))
     except CellExecutionError as error:
         pytest.fail(failure_message(path.name, error), pytrace=False)
-    record_property("standalone_seconds", time.perf_counter() - start)
     origin = run([str(venv / "bin" / "python"), "-c", "import wordvec_rnn; print(wordvec_rnn.__file__)"], cwd=workdir)
     assert Path(origin.strip()).is_relative_to(venv), f"wordvec_rnn 应由第一个单元装进新环境，实际来自 {origin}"
+    return notebook
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(REPO).as_posix() for p in NOTEBOOKS])
+def test_notebook_runs_alone(path, colab_like, tmp_path, record_property):
+    record_property("standalone_venv_seconds", colab_like[3])
+    start = time.perf_counter()
+    run_alone(path, colab_like, tmp_path)
+    record_property("standalone_seconds", time.perf_counter() - start)
+
+
+@pytest.fixture(scope="module")
+def assignments(tmp_path_factory):
+    out = tmp_path_factory.mktemp("assignments")
+    for name in ASSIGNMENTS:
+        AssignmentSource(REPO, REPO / "assignments" / name).write(out)
+    return out
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_assignment_notebooks_run_alone(name, assignments, colab_like, tmp_path):
+    run_alone(assignments / "instructor" / f"{name}.ipynb", colab_like, tmp_path / "instructor")
+    student = run_alone(assignments / "student" / f"{name}.ipynb", colab_like, tmp_path / "student", allow_errors=True)
+    errors = [o for c in student.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors, "学生版的自测应在学生填写之前报 NotImplementedError"
+    assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
 
 
 def test_missing_file_is_reported_as_such():

@@ -175,8 +175,9 @@ def table(grader: Grader, reports: list[Report]) -> list[list[str]]:
 
 def feedback(grader: Grader, report: Report) -> str:
     a = grader.assignment
-    lines = [f"# 作业 {a.number}：{a.title}", "", f"**{report.student}**：{report.score()} / {grader.total} 分", ""]
-    lines += [f"- 注意：{note}" for note in report.notes]
+    lines = [f"# 作业 {a.number}：{a.title}", "", f"**{report.student}**：{report.score()} / {grader.total} 分"]
+    if report.notes:
+        lines += ["", *(f"- 注意：{note}" for note in report.notes)]
     for q in a.questions:
         lines += ["", f"## 第 {q.number} 题：{q.title}（{report.score(q.number)} / {grader.points[q.number]} 分）", ""]
         for t in (t for t in report.tests if t["question"] == q.number):
