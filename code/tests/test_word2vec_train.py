@@ -11,6 +11,7 @@ import torch
 from wordvec_rnn.vocab import Vocab
 from wordvec_rnn.word2vec_train import (
     Word2VecResult,
+    _BucketedNoise,
     _chunks,
     cbow_batch_update,
     _encode,
@@ -165,6 +166,20 @@ def test_one_step_is_a_gradient_step(model):
         grad_V = np.zeros_like(grad_V)
         np.add.at(grad_V, context[mask], np.repeat(h.grad.numpy(), mask.sum(1), axis=0))
     np.testing.assert_allclose(V_new, V - alpha * grad_V, atol=1e-5)
+
+
+def test_bucketed_noise_matches_noise_sampler():
+    """查表加速的负样本与 NoiseSampler 逐位相同（同一个 rng、同样的均匀数）。"""
+    from wordvec_rnn.negative_sampling import NoiseSampler
+
+    counts = np.random.default_rng(0).zipf(1.2, size=20000).astype(np.int64)
+    counts[[0, 1, 7]] = 0  # 概率为 0 的词永远抽不到
+    plain = NoiseSampler(counts, rng=np.random.default_rng(5))
+    fast = _BucketedNoise(NoiseSampler(counts, rng=np.random.default_rng(5)))
+    for shape in [(3,), (1000, 5), (200_000, 5)]:
+        expected, got = plain.sample(shape), fast.sample(shape)
+        assert got.dtype == expected.dtype and got.shape == expected.shape and np.array_equal(got, expected)
+        assert not np.isin(got, [0, 1, 7]).any()
 
 
 def test_subsample_rules(corpus):

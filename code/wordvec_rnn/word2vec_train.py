@@ -14,6 +14,7 @@
 5. **一次更新**：位置 i 的窗口给出矩阵 X（窗口内 2b 个词的 v，2b×d）与输出向量矩阵 Y：负采样时
    Y = [u_{w_i}; u_{n_1}; …; u_{n_k}]（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 1, 0, …, 0）；
    层序 softmax 时 Y 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1）。
+   负样本与 ``NoiseSampler.sample`` 逐位相同，只是先查一张分桶表，少做二分查找（``_BucketedNoise``）。
 
    - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2b 个词对。
      这是把全部词对按**上下文词的位置**分组：位置对 (j, i) 与 (i, j) 都在语料的词对里，分组方式不改变词对的
@@ -25,8 +26,9 @@
      窗口内的每个 v 都加上整个 ∂J/∂h（准确的梯度是 ∂J/∂h 除以窗口内的词数）。
 
    损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 X 与 Y 的
-   梯度（批量矩阵乘法 ``np.matmul``），最后用 ``torch.Tensor.index_add_`` 把一批的梯度加回 ``center_vectors``
-   与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。
+   梯度（批量矩阵乘法 ``torch.bmm``），最后用 ``torch.Tensor.index_put_(..., accumulate=True)`` 把一批的梯度加回
+   ``center_vectors`` 与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。一批的全部运算都是 torch 的张量运算，
+   参数矩阵是与 numpy 数组共用内存的张量；各批的 |∂J/∂s| 先写进一块缓冲区，每组窗口算完后才一次求出损失。
 6. **学习率**像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计。
 
 一批的梯度都在更新之前算出：同一批里两次用到同一行时，第二次用的是旧值，这与 word2vec 逐对更新不同。批量
@@ -39,6 +41,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -139,11 +142,13 @@ def _check_sentences(sentences) -> list:
 def _encode(sentences: list, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
     """全部句子 → (编号, 句子号)：删去 UNK（低频词），不加 EOS。
 
-    与逐句 ``vocab.encode`` 的结果相同，只是一次查完整个语料（词元在构建词表时已检查过）。
+    与逐句 ``vocab.encode`` 的结果相同，只是一次查完整个语料（词元在构建词表时已检查过）：
+    ``map(dict.get, ...)`` 逐词查表，没有 Python 层的循环。
     """
     index = {token: i for i, token in enumerate(vocab.tokens)}.get
-    ids = np.fromiter((index(token, UNK_ID) for sentence in sentences for token in sentence), dtype=np.int64)
-    lengths = np.fromiter((len(sentence) for sentence in sentences), dtype=np.int64, count=len(sentences))
+    tokens = itertools.chain.from_iterable(sentences)
+    ids = np.fromiter(map(index, tokens, itertools.repeat(UNK_ID)), dtype=np.int64)
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
     sentence_ids = np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
     known = ids != UNK_ID
     return ids[known], sentence_ids[known]
@@ -177,6 +182,31 @@ def _windows(words: np.ndarray, sents: np.ndarray, window: int, rng: np.random.G
     np.clip(pos, 0, n - 1, out=pos)
     valid = inside & (sents[pos] == sents[:, None]) & (np.abs(offsets) <= b[:, None])
     return b, pos, valid, offsets
+
+
+class _BucketedNoise:
+    """与 ``NoiseSampler.sample`` 逐位相同的负样本（同一个 ``rng``、同样的均匀数 u、同样的逆变换），只是更快。
+
+    ``NoiseSampler`` 对每个 u 在累积分布 cdf 上二分查找。这里先把 [0, 1) 等分成 2^18 个桶，预先查好每个桶的
+    左端点落在哪个词：若桶里没有 cdf 的分界点，桶内所有 u 的答案都是它（查一次表）；只有含分界点的少数桶
+    （不超过 |V| / 2^18 的概率）才照旧二分查找。u·2^18 是精确的（乘 2 的幂），所以结果与逐个二分查找完全相同。
+    """
+
+    BUCKETS = 1 << 18
+
+    def __init__(self, sampler: NoiseSampler):
+        self.rng, self.cdf = sampler.rng, sampler.cdf
+        edges = np.arange(self.BUCKETS + 1, dtype=np.float64) / self.BUCKETS
+        self.first = np.searchsorted(self.cdf, edges[:-1], side="right").astype(np.int64)  # 桶左端点的答案
+        self.exact = self.first == np.searchsorted(self.cdf, edges[1:], side="left")     # 桶内答案都相同
+
+    def sample(self, shape: tuple[int, ...]) -> np.ndarray:
+        u = self.rng.random(shape)                   # 与 NoiseSampler.sample 抽同样的数
+        bucket = (u * self.BUCKETS).astype(np.intp)
+        draws = self.first[bucket]
+        rest = np.flatnonzero(~self.exact[bucket])
+        draws.flat[rest] = np.searchsorted(self.cdf, u.flat[rest], side="right")
+        return draws
 
 
 def train_word2vec(
@@ -243,7 +273,7 @@ def train_word2vec(
 
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
-    n_raw = sum(len(s) for s in sentences)
+    n_raw = sum(map(len, sentences))
     ids, sentence_ids = _encode(sentences, vocab)
     if len(ids) == 0:
         fail("sentences", f"至少一个词在词表中（出现不少于 min_count={min_count} 次），否则无词可训练", "没有这样的词")
@@ -258,10 +288,12 @@ def train_word2vec(
         keep = keep_probability_word2vec(counts, subsample)
 
     V = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)  # v_w ~ U(-0.5/d, 0.5/d)
-    tree, sampler = None, None
+    tree, noise = None, None
     if objective == "negative_sampling":
-        sampler = NoiseSampler(counts, rng=np.random.default_rng(rng.integers(2**63)))
+        noise = _BucketedNoise(NoiseSampler(counts, rng=np.random.default_rng(rng.integers(2**63))))
         U = np.zeros((len(vocab), dim), dtype=np.float32)           # u_w = 0
+        ns_labels = torch.zeros(1, negatives + 1)
+        ns_labels[0, 0] = 1.0                             # 第 0 列是真实的词，其余 k 列是负样本
     else:
         from wordvec_rnn.hierarchical_softmax import build_huffman_tree
 
@@ -269,15 +301,13 @@ def train_word2vec(
         U = np.zeros((tree.num_inner, dim), dtype=np.float32)       # 内部节点的向量，初值 0
         path_labels = (1 - tree.codes).astype(np.float32)          # 向左（编码 0）的标签为 1：P = σ(u·v)
         path_mask = tree.mask.astype(np.float32)
-    ns_labels = np.zeros((1, negatives + 1), dtype=np.float32)
-    ns_labels[0, 0] = 1.0                                 # 第 0 列是真实的词，其余 k 列是负样本
-    ns_mask = np.ones((1, negatives + 1), dtype=np.float32)
+    V_t, U_t = torch.from_numpy(V), torch.from_numpy(U)   # 与 V、U 共用内存：就地更新的是同一块数组
+    skipgram = model == "skipgram"
 
     chunks = _chunks(sentence_ids, chunk_tokens)
     total = epochs * len(ids)
     losses, loss_tokens = [], []
     done_tokens, n_predictions = 0, 0
-    step = _skipgram_update if model == "skipgram" else _cbow_update
     bar = progress(total=total, desc=f"{model} 训练") if show_progress else None
     for _ in range(epochs):
         for begin, end in chunks:
@@ -288,32 +318,55 @@ def train_word2vec(
             if len(words) > 1:
                 b, pos, valid, offsets = _windows(words, sents, window, rng)
                 n_context = valid.sum(axis=1)
-                chunk_predictions = int(n_context.sum()) if model == "skipgram" else int((n_context > 0).sum())
-                if objective == "negative_sampling":
-                    negs = sampler.sample((len(words), negatives))           # 每个窗口 k 个负样本
+                chunk_predictions = int(n_context.sum()) if skipgram else int((n_context > 0).sum())
+                tokens_per_prediction = (end - begin) / max(chunk_predictions, 1)
+                if noise is not None:
+                    negs = noise.sample((len(words), negatives))             # 每个窗口 k 个负样本
                     targets = np.concatenate([words[:, None], negs], axis=1)  # (n, k+1)：[w_i, n_1..n_k]
                 for half in range(1, window + 1):  # b 相同的窗口形状相同：(W, 2b)
                     rows = np.flatnonzero((b == half) & (n_context > 0))
                     if len(rows) == 0:
                         continue
                     cols = np.flatnonzero(np.abs(offsets) <= half)
-                    context = words[pos[rows][:, cols]]   # (W, 2b)：窗口内的词
-                    mask = valid[rows][:, cols]           # (W, 2b)：哪些位置真在窗口里
+                    mask = valid[rows][:, cols]                            # (W, 2b)：哪些位置真在窗口里
+                    context = torch.from_numpy(words[pos[rows][:, cols]])  # (W, 2b)：窗口内的词
+                    mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (W, 2b, 1)
+                    n_in_window = mask.sum(axis=1)
+                    if skipgram:
+                        done = np.r_[0, np.cumsum(n_in_window)].tolist()  # 前 s 个窗口共有多少个词对
+                    else:
+                        sizes = torch.from_numpy(n_in_window[:, None].astype(np.float32))
+                        done = range(len(rows) + 1)
+                    if noise is not None:
+                        target_all = torch.from_numpy(targets[rows])
+                        depth = negatives + 1
+                    else:
+                        centers = words[rows]
+                        depth = tree.paths.shape[1]
                     n_windows = max(1, batch_size // (2 * half))  # 一批约 batch_size 个（中心词, 上下文词）词对
+                    # 各批 |∂J/∂x| 依次写进这块缓冲区，这一组窗口算完后一次求出损失之和
+                    abs_grads = torch.empty(len(rows) * (2 * half if skipgram else 1) * depth)
+                    filled = 0
                     for s in range(0, len(rows), n_windows):
-                        batch = slice(s, s + n_windows)
-                        if objective == "negative_sampling":
-                            target, labels, target_mask = targets[rows[batch]], ns_labels, ns_mask
+                        e = s + n_windows
+                        if noise is not None:
+                            target, labels, target_mask = target_all[s:e], ns_labels, None
                         else:
-                            center = words[rows[batch]]
-                            depth = int(tree.lengths[center].max())     # 补位只补到这一批最长的路径
-                            target = tree.paths[center, :depth]
-                            labels, target_mask = path_labels[center, :depth], path_mask[center, :depth]
-                        frac = (done_tokens + (end - begin) * count / max(chunk_predictions, 1)) / total
+                            center = centers[s:e]
+                            depth_b = int(tree.lengths[center].max())     # 补位只补到这一批最长的路径
+                            target = torch.from_numpy(tree.paths[center, :depth_b])
+                            labels = torch.from_numpy(path_labels[center, :depth_b])
+                            target_mask = torch.from_numpy(path_mask[center, :depth_b])
+                        frac = (done_tokens + tokens_per_prediction * (count + done[s])) / total
                         alpha = lr - (lr - min_lr) * min(frac, 1.0)
-                        loss, n = step(V, U, context[batch], mask[batch], target, labels, target_mask, alpha)
-                        loss_sum += loss
-                        count += n
+                        if skipgram:
+                            filled += _skipgram_step(V_t, U_t, context[s:e], mask_t[s:e], target, labels, target_mask,
+                                                     alpha, abs_grads[filled:])
+                        else:
+                            filled += _cbow_step(V_t, U_t, context[s:e], mask_t[s:e], sizes[s:e], target, labels,
+                                                 target_mask, alpha, abs_grads[filled:])
+                    loss_sum += _loss_from_abs_grads(abs_grads[:filled])
+                    count += done[len(rows)]
                 n_predictions += count
             done_tokens += end - begin
             if count:
@@ -344,53 +397,74 @@ def train_word2vec(
     )
 
 
-def _gradient_of_scores(scores: np.ndarray, labels, weight) -> tuple[np.ndarray, float]:
-    """损失 Σ −log σ(±s) 对得分的导数 g = σ(s) − 标签，与损失本身（就地改写 ``scores``）。
+# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_put_），每批只有十来次运算，
+# 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
+# context (W, 2b) 与 target (W, T) 是 int64 编号；mask (W, 2b, 1) 是 0/1；labels、target_mask 的形状是 (1 或 W, T)，
+# target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
 
-    标签为 1 时 −log σ(s) = −log(1 + g)，为 0 时 −log σ(−s) = −log(1 − g)：两种情形都是 −log(1 − |g|)，
-    损失由导数顺手得到。``weight`` 是 0/1 掩码（不在窗口或路径上的位置为 0，它们的 g 与损失都是 0）。
-    float32 的 σ(s) 在 |s| > 17 时舍入成 0 或 1，这里把 1 − |g| 截在 1e-7 以上，单项损失最多约 16。
+
+def _skipgram_step(V, U, context, mask, target, labels, target_mask, alpha, abs_out) -> int:
+    W, width = context.shape
+    T, d = target.shape[1], V.shape[1]
+    X = V.index_select(0, context.reshape(-1)).view(W, width, d)   # (W, 2b, d)：中心词向量 v_c
+    Y = U.index_select(0, target.reshape(-1)).view(W, T, d)        # (W, T, d)：[u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点
+    G = torch.bmm(X, Y.transpose(1, 2))                             # (W, 2b, T)：得分 x = u·v_c
+    G.sigmoid_().sub_(labels.unsqueeze(1)).mul_(mask)               # ∂J/∂x = σ(x) − 标签；不在窗口里的位置为 0
+    if target_mask is not None:
+        G.mul_(target_mask.unsqueeze(1))                            # 路径的补位为 0
+    torch.abs(G, out=abs_out[:G.numel()].view(G.shape))
+    G.mul_(-alpha)                                                  # −α ∂J/∂x
+    V.index_put_((context.reshape(-1),), torch.bmm(G, Y).view(-1, d), accumulate=True)                 # −α Σ_j ∂J/∂x_j u_j
+    U.index_put_((target.reshape(-1),), torch.bmm(G.transpose(1, 2), X).view(-1, d), accumulate=True)  # −α Σ_c ∂J/∂x_j v_c
+    return G.numel()
+
+
+def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, alpha, abs_out) -> int:
+    W, width = context.shape
+    T, d = target.shape[1], V.shape[1]
+    X = V.index_select(0, context.reshape(-1)).view(W, width, d)   # (W, 2b, d)
+    h = (X * mask).sum(1).div_(sizes)                               # (W, d)：h = 窗口内 v 的平均（sizes 是窗口内的词数）
+    Y = U.index_select(0, target.reshape(-1)).view(W, T, d)        # (W, T, d)
+    g = (Y * h.unsqueeze(1)).sum(2)                                 # (W, T)：得分 x = u·h
+    g.sigmoid_().sub_(labels)                                       # ∂J/∂x = σ(x) − 标签
+    if target_mask is not None:
+        g.mul_(target_mask)
+    torch.abs(g, out=abs_out[:g.numel()].view(g.shape))
+    g = g.mul_(-alpha).unsqueeze(2)                                 # (W, T, 1)：−α ∂J/∂x
+    grad_h = (g * Y).sum(1, keepdim=True)                           # (W, 1, d)：−α ∂J/∂h = −α Σ_j ∂J/∂x_j u_j
+    V.index_put_((context.reshape(-1),), (mask * grad_h).reshape(-1, d), accumulate=True)  # 每个上下文词都加上整个 −α ∂J/∂h
+    U.index_put_((target.reshape(-1),), (g * h.unsqueeze(1)).reshape(-1, d), accumulate=True)  # −α ∂J/∂u_j = −α ∂J/∂x_j h
+    return g.numel()
+
+
+def _loss_from_abs_grads(abs_grads: torch.Tensor) -> float:
+    """由 |∂J/∂x| 得到损失之和 Σ −log σ(±x)（就地改写 ``abs_grads``）。
+
+    ∂J/∂x = g = σ(x) − 标签。标签为 1 时 −log σ(x) = −log(1 + g)，为 0 时 −log σ(−x) = −log(1 − g)：两种情形都是
+    −log(1 − |g|)，损失由导数顺手得到（不在窗口或路径上的位置 g = 0，损失也是 0）。float32 的 σ(x) 在 |x| > 17 时
+    舍入成 0 或 1，这里把 1 − |g| 截在 1e-7 以上，单项损失最多约 16。
     """
-    g = torch.sigmoid(torch.from_numpy(scores), out=torch.from_numpy(scores)).numpy()  # σ(s)，就地
-    g -= labels
-    g *= weight
-    loss = -float(np.log(np.maximum(1.0 - np.abs(g), 1e-7)).sum())
-    return g, loss
+    if abs_grads.numel() == 0:
+        return 0.0
+    return -float(abs_grads.neg_().add_(1.0).clamp_(min=1e-7).log_().sum(dtype=torch.float64))
 
 
-def _scatter(V, U, context, grad_X, target, grad_Y) -> None:
-    """v ← v − 梯度，u ← u − 梯度；同一行在一批里出现几次就加几次（``index_add_`` 累加，就地改写 numpy 数组）。"""
-    d = grad_X.shape[-1]
-    torch.from_numpy(V).index_add_(0, torch.from_numpy(context.reshape(-1)), torch.from_numpy(grad_X.reshape(-1, d)), alpha=-1.0)
-    torch.from_numpy(U).index_add_(0, torch.from_numpy(target.reshape(-1)), torch.from_numpy(grad_Y.reshape(-1, d)), alpha=-1.0)
-
-
-def _skipgram_update(V, U, context, mask, target, labels, target_mask, alpha) -> tuple[float, int]:
-    X = V[context]                                    # (W, 2b, d)：中心词向量 v_c
-    Y = U[target]                                     # (W, T, d)：[u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点向量
-    S = np.matmul(X, Y.transpose(0, 2, 1))            # (W, 2b, T)：得分 x = u·v_c
-    G, loss = _gradient_of_scores(S, labels[:, None, :], mask[:, :, None] * target_mask[:, None, :])
-    G *= alpha                                        # α ∂J/∂x
-    grad_X = np.matmul(G, Y)                          # (W, 2b, d)：∂J/∂v_c = Σ_j ∂J/∂x_j u_j
-    grad_Y = np.matmul(G.transpose(0, 2, 1), X)       # (W, T, d)：∂J/∂u_j = Σ_c ∂J/∂x_j v_c
-    _scatter(V, U, context, grad_X, target, grad_Y)
-    return loss, int(mask.sum())
-
-
-def _cbow_update(V, U, context, mask, target, labels, target_mask, alpha) -> tuple[float, int]:
-    m = mask.astype(V.dtype)
-    X = V[context]                                    # (W, 2b, d)
-    h = np.matmul(m[:, None, :], X)[:, 0]             # (W, d)：窗口内 v 之和
-    h /= m.sum(axis=1, keepdims=True)                 # h = 上下文词向量的平均
-    Y = U[target]                                     # (W, T, d)
-    x = np.matmul(Y, h[:, :, None])[:, :, 0]          # (W, T)：得分 x = u·h
-    g, loss = _gradient_of_scores(x, labels, target_mask)
-    g *= alpha                                        # α ∂J/∂x
-    grad_h = np.matmul(g[:, None, :], Y)[:, 0]        # (W, d)：∂J/∂h = Σ_j ∂J/∂x_j u_j
-    grad_X = m[:, :, None] * grad_h[:, None, :]       # (W, 2b, d)：每个上下文词都加上整个 ∂J/∂h（word2vec 的做法）
-    grad_Y = g[:, :, None] * h[:, None, :]            # (W, T, d)：∂J/∂u_j = ∂J/∂x_j h
-    _scatter(V, U, context, grad_X, target, grad_Y)
-    return loss, len(context)
+def _batch_update(step, center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr, skipgram):
+    V, U = torch.from_numpy(center_vectors), torch.from_numpy(outside_vectors)
+    dtype = V.dtype
+    context = torch.from_numpy(np.ascontiguousarray(context, dtype=np.int64))
+    target = torch.from_numpy(np.ascontiguousarray(target, dtype=np.int64))
+    mask_t = torch.from_numpy(np.asarray(mask)[:, :, None]).to(dtype)
+    labels = torch.from_numpy(np.asarray(labels)).to(dtype)
+    target_mask = torch.from_numpy(np.asarray(target_mask)).to(dtype)
+    W, width = context.shape
+    abs_out = torch.empty(W * (width if skipgram else 1) * target.shape[1], dtype=dtype)
+    if skipgram:
+        n = step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
+    else:
+        n = step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
+    loss = _loss_from_abs_grads(abs_out[:n])
+    return loss, int(np.asarray(mask).sum()) if skipgram else W
 
 
 def _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
@@ -425,7 +499,8 @@ def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target
     v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u（梯度都由更新前的参数算出）。
     """
     lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
-    return _skipgram_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+    return _batch_update(_skipgram_step, center_vectors, outside_vectors, context, mask, target, labels, target_mask,
+                         lr, skipgram=True)
 
 
 def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
@@ -436,7 +511,8 @@ def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, la
     ∂J/∂v 还要除以窗口内的词数）。
     """
     lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
-    return _cbow_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
+    return _batch_update(_cbow_step, center_vectors, outside_vectors, context, mask, target, labels, target_mask,
+                         lr, skipgram=False)
 
 
 # ---------------------------------------------------------------- 评估
