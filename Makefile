@@ -48,6 +48,7 @@ $(VENV)/.installed: requirements.txt code/pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m wordvec_rnn.corpora  # 预先解析英文维基节选并缓存到磁盘（约 6 秒；笔记本里不再等它）
 	touch $@
 
 clean:

@@ -8,6 +8,7 @@
 
 每个函数第一次调用时读文件并缓存结果，之后直接返回缓存；缺少包时报出要装什么。解析较慢的英文维基节选
 （约 6 秒）还缓存在磁盘上（``$XDG_CACHE_HOME/wordvec_rnn``，默认 ``~/.cache/wordvec_rnn``），下次启动直接读取。
+``python -m wordvec_rnn.corpora`` 预先建好这份缓存（``make book`` 安装依赖之后运行它，就像下载数据的一步）。
 """
 
 from __future__ import annotations
@@ -117,3 +118,7 @@ def wordsim353() -> tuple[tuple[str, str, float], ...]:
     with path.open(encoding="utf-8") as f:
         rows = [row for row in csv.reader(f, delimiter="\t") if row and not row[0].startswith("#")]
     return tuple((a.lower(), b.lower(), float(score)) for a, b, score in rows)
+
+
+if __name__ == "__main__":
+    print(f"英文维基节选：{len(_english_wiki())} 篇文章，缓存在 {cache_dir()}")
