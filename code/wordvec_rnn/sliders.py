@@ -28,7 +28,6 @@ from numbers import Real
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.mathtext import MathTextParser
 from PIL import Image
 
 from wordvec_rnn.checks import check_str, fail
@@ -145,20 +144,22 @@ def _caption(describe, labels: dict, values: dict) -> str:
     return f"{text}：{extra}"
 
 
-_MATHTEXT = MathTextParser("path")   # 所有帧的渲染器共用（见 _FrameCanvas）
-
-
 class _FrameCanvas(FigureCanvasAgg):
     """画帧用的 Agg 画布：它建的渲染器都共用一个 mathtext 解析器。
 
     matplotlib 给每个渲染器各建一个解析器，公式（如对数坐标的刻度 $10^{-8}$）的解析结果只在这个渲染器里缓存；
     而每帧都是一幅新图，存 PNG 时又要建新的渲染器，同样的刻度每帧都要重新解析，这占去一帧约一半的时间。
-    共用一个解析器，同样的公式就只解析一次。解析的结果只取决于公式、字体与 dpi，画出的像素不变。
+    共用一个解析器（第一个渲染器自己建的那个，各版本的 matplotlib 各用自己的种类），同样的公式就只解析一次。
+    解析的结果只取决于公式、字体与 dpi，画出的像素不变。
     """
+
+    shared_parser = None
 
     def get_renderer(self, *args, **kwargs):
         renderer = super().get_renderer(*args, **kwargs)
-        renderer.mathtext_parser = _MATHTEXT
+        if _FrameCanvas.shared_parser is None:
+            _FrameCanvas.shared_parser = renderer.mathtext_parser
+        renderer.mathtext_parser = _FrameCanvas.shared_parser
         return renderer
 
 
