@@ -68,7 +68,8 @@ class Grader:
         module = load_tests(self.tests_path)
         self.assignment: Assignment = module.ASSIGNMENT
         self.slug = self.tests_path.parent.name
-        self.points = points_of(tests_of(module))
+        self.tests = tests_of(module)
+        self.points = points_of(self.tests)
         self.timeout = check_positive(timeout, "timeout")
         self.cell_timeout = check_positive(cell_timeout, "cell_timeout")
         self.test_timeout = check_positive(test_timeout, "test_timeout")
@@ -102,13 +103,10 @@ class Grader:
             self._run(cells, report)
         if not report.tests:
             reason = report.notes[-1] if report.notes else "没有评分结果"
-            report.tests = [{"name": name, "question": q, "points": p, "passed": False, "message": reason}
-                            for name, q, p in self._test_list()]
+            report.tests = [{"name": t.name, "question": t.question, "points": t.points, "passed": False,
+                             "message": reason} for t in self.tests]
         report.seconds = time.perf_counter() - start
         return report
-
-    def _test_list(self):
-        return [(t.name, t.question, t.points) for t in tests_of(load_tests(self.tests_path))]
 
     def _run(self, cells: list[str], report: Report) -> None:
         with tempfile.TemporaryDirectory(prefix="submission_") as work:

@@ -150,7 +150,8 @@ def run_test(test: Test, namespace: dict, seconds: float, output: Capture) -> tu
     except AssertionError as error:
         return False, str(error).strip() or f"断言失败（{where(error)}）", False
     except BaseException as error:  # noqa: BLE001
-        return False, f"运行出错：{describe_error(error)}" + (f"（{where(error)}）" if where(error) else ""), False
+        place = where(error)
+        return False, f"运行出错：{describe_error(error)}" + (f"（{place}）" if place else ""), False
     return True, "", False
 
 

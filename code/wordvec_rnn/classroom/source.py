@@ -64,10 +64,14 @@ class Definition:
     source: str
 
 
-def _segment(text: str, node: ast.AST) -> str:
-    lines = text.splitlines()
-    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(lines[first - 1 : node.end_lineno])
+def definition_span(node: ast.FunctionDef | ast.ClassDef) -> tuple[int, int]:
+    """一个定义在源码中占的行（从 1 数起，含两端），从第一个装饰器算起。"""
+    return min([node.lineno] + [d.lineno for d in node.decorator_list]), node.end_lineno
+
+
+def _segment(text: str, node: ast.FunctionDef | ast.ClassDef) -> str:
+    first, last = definition_span(node)
+    return "\n".join(text.splitlines()[first - 1 : last])
 
 
 def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:

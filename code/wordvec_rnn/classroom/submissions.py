@@ -19,7 +19,7 @@ import nbformat
 
 from wordvec_rnn.checks import fail
 from wordvec_rnn.classroom.generate import AssignmentSource, test_source
-from wordvec_rnn.classroom.source import definition_node, without_decorators
+from wordvec_rnn.classroom.source import definition_node, definition_span, without_decorators
 
 
 def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]) -> nbformat.NotebookNode:
@@ -33,8 +33,8 @@ def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]
         lines = cell.source.splitlines()
         for node in reversed(tree.body):
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in sources:
-                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-                lines[first - 1 : node.end_lineno] = sources[node.name].splitlines()
+                first, last = definition_span(node)
+                lines[first - 1 : last] = sources[node.name].splitlines()
                 remaining.discard(node.name)
         cell.source = "\n".join(lines)
     if remaining:
