@@ -13,7 +13,7 @@ TORCH ?= torch==2.13.0+cpu
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
 
-.PHONY: book test export setup-cells images assignments grade clean
+.PHONY: book test export setup-cells full-runs images assignments grade clean
 
 # WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 book: $(VENV)/.installed
@@ -30,6 +30,12 @@ export: $(VENV)/.installed
 # 只检查：python -m wordvec_rnn.setup_cell --check
 setup-cells: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.setup_cell
+
+# 完整运行：把每个笔记本的 FULL_RUN 开关改成 True 从头执行（合计约一小时），结果连同日期与机器写进
+# code/wordvec_rnn/full_runs.json，正文里完整设置下的数都从这个文件 glue 出来。只跑一个：
+# make full-runs ONLY=02_rnn/05_char_lm
+full-runs: $(VENV)/.installed
+	$(BIN)/python -m wordvec_rnn.full_runs $(if $(ONLY),--only $(ONLY))
 
 # 课堂作业（见 book/teachers_guide.md）：生成学生版、教师版与评分包到 _build/assignments/
 assignments: $(VENV)/.installed

@@ -14,6 +14,7 @@ from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids
 from wordvec_rnn.progress import progress
 from wordvec_rnn.rnn import cross_entropy, init_rnn_params, rnn_backward, rnn_forward, softmax
 
+# 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「反向的链：把序列倒过来」
 DIRECTIONS = ("fwd", "bwd")  # 正向 →、反向 ←
 BIRNN_PARAM_NAMES = ("V_fwd", "W_fwd", "b_h_fwd", "V_bwd", "W_bwd", "b_h_bwd", "U", "b_y")
 
@@ -77,6 +78,7 @@ def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return H_fwd, H_bwd, Y_hat
 
 
+# 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「与 `torch.nn.RNN(bidirectional=True)` 对照」
 def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
     """把参数复制进 ``nn.RNN(n, m, bidirectional=True, batch_first=True)`` 与 ``nn.Linear(2m, q)``，dtype 与参数相同。
 
@@ -98,6 +100,7 @@ def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
     return rnn, linear
 
 
+# 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「反向传播：两遍 BPTT」
 def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.ndarray, Y_hat: np.ndarray,
                    targets) -> dict:
     """双向 RNN 的时间反向传播：两遍普通的 BPTT（``rnn_backward``），返回 L = Σ_t L_t 对各参数的梯度。
@@ -128,6 +131,7 @@ def birnn_loss_and_gradients(params: dict, X: np.ndarray, targets) -> tuple[floa
     return loss, birnn_backward(params, X, H_fwd, H_bwd, Y_hat, targets)
 
 
+# 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「实验：哪个字是词尾」
 class RNNTagger(nn.Module):
     """序列标注：每个时间步输出一个标签的 logits（多对多，输入输出等长）。
 

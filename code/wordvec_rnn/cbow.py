@@ -8,6 +8,7 @@ from wordvec_rnn.checks import check_array, check_ids, check_int
 from wordvec_rnn.skipgram import log_softmax
 
 
+# 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「实现」
 def cbow_loss_and_gradient(context_idx, center_idx, center_vectors, outside_vectors):
     """一个窗口的 CBOW 损失 J = -log P(w_t | 上下文)（完整的 softmax）及其梯度。
 
@@ -82,6 +83,7 @@ from wordvec_rnn.checks import check_int
 from wordvec_rnn.skipgram import flatten_sentences, minibatch_sgd
 
 
+# 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「与跳元模型比较」
 def cbow_windows(sentences, window: int):
     """所有完整的窗口：位置 t 两侧各有 ``window`` 个同句的词。
 

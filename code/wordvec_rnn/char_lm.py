@@ -18,6 +18,7 @@ from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, Vocab
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「语料：从词到字」
 def _check_list(value, name: str, what: str, *, min_len: int = 1):
     """``value`` 必须是 list 或 tuple，至少 ``min_len`` 个元素（字符串不算）。"""
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) < min_len:
@@ -63,6 +64,7 @@ def encode_stream(sentences, vocab: Vocab) -> np.ndarray:
     return np.concatenate([vocab.encode(s, add_eos=True) for s in sentences])
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「把长文本切成 $B$ 条并行的流」
 def batchify(stream, B: int) -> torch.Tensor:
     """把一条长为 N 的编号流切成 B 条等长的并行子流：返回形状 (B, N // B) 的 int64 张量。
 
@@ -85,6 +87,7 @@ def chunks(data, T: int):
         yield data[:, start : start + Y.shape[1]], Y
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「困惑度与两条基线」
 def unigram_perplexity(train_ids, eval_ids, vocab_size: int, smoothing: float = 1.0) -> float:
     """一元模型（只看字频，不看上下文）的困惑度。
 
@@ -100,6 +103,7 @@ def unigram_perplexity(train_ids, eval_ids, vocab_size: int, smoothing: float = 
     return float(np.exp(-np.log(probs[np.asarray(eval_ids).ravel()]).mean()))
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「模型」
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
@@ -147,6 +151,7 @@ def detach_state(state):
     return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「训练」
 @torch.no_grad()
 def perplexity(model: CharLM, data, T: int = 100) -> float:
     """困惑度 exp(每个字的平均交叉熵)：在 ``batchify`` 的结果 ``data`` (B, L) 上预测 data[:, 1:]。
@@ -246,6 +251,7 @@ def train_char_lm(model: CharLM, train_data, val_data, *, T: int = 35, steps: in
     return history
 
 
+# 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「采样与温度」
 @torch.no_grad()
 def next_char_probs(model: CharLM, ids, temperature: float = 1.0, state=None):
     """读入一维编号序列 ``ids`` 后，下一个字的分布 softmax(s / τ)，s 是最后一步的 logits。返回 ``(概率, 状态)``。"""

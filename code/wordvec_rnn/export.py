@@ -28,27 +28,33 @@ def notebooks_in_reading_order(root: Path) -> list[Path]:
     return [root / f"{name}.ipynb" for name in files if (root / f"{name}.ipynb").exists()]
 
 
-def saved_cells(notebook: Path) -> list[tuple[str, str]]:
-    """一个笔记本中的 ``(模块名, 去掉标记行的源码)``，按单元顺序。"""
+HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.M)
+
+
+def saved_cells(notebook: Path) -> list[tuple[str, str, str]]:
+    """一个笔记本中的 ``(模块名, 去掉标记行的源码, 所在的节)``，按单元顺序；节写成「标题」§「小节」。"""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    found = []
+    found, title, section = [], "", ""
     for cell in cells:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] == "markdown":
+            for level, text in HEADING.findall(source):
+                title, section = (text, "") if level == "#" else (title, text)
         first, _, body = source.partition("\n")
         match = MARKER.match(first)
         if cell["cell_type"] == "code" and match:
-            found.append((match.group(1), body.strip("\n")))
+            found.append((match.group(1), body.strip("\n"), f"「{title}」" + (f"§「{section}」" if section else "")))
     return found
 
 
 def render_modules(root: Path) -> dict[str, str]:
-    """模块名 → 生成的源码。"""
+    """模块名 → 生成的源码；每个单元之前注明它定义在哪个笔记本的哪一节（如 d2l 的 "Defined in"）。"""
     parts: dict[str, list[str]] = {}
     sources: dict[str, list[str]] = {}
     for notebook in notebooks_in_reading_order(root):
-        for module, body in saved_cells(notebook):
-            parts.setdefault(module, []).append(body)
-            origin = notebook.relative_to(root).as_posix()
+        origin = notebook.relative_to(root).as_posix()
+        for module, body, where in saved_cells(notebook):
+            parts.setdefault(module, []).append(_with_origin(body, f"# 定义于 {origin} {where}"))
             if origin not in sources.setdefault(module, []):
                 sources[module].append(origin)
     return {
@@ -59,6 +65,13 @@ def render_modules(root: Path) -> dict[str, str]:
         + "\n"
         for module, bodies in parts.items()
     }
+
+
+def _with_origin(body: str, comment: str) -> str:
+    """把出处注释放在单元的第一个定义之前（模块开头的 import 留在最前面）。"""
+    lines = body.splitlines()
+    first_def = next((i for i, line in enumerate(lines) if re.match(r"(def|class|async def|@)\b|[A-Z_]+\s*=", line)), 0)
+    return "\n".join([*lines[:first_def], comment, *lines[first_def:]])
 
 
 def generated_files(root: Path) -> dict[str, Path]:

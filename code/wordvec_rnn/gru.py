@@ -8,6 +8,7 @@ from torch import nn
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
 
+# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
 GATES = ("r", "u", "g")          # 原讲义的堆叠顺序：V、W、b 的第 k 块（每块 m 行）属于 GATES[k]
 VARIANTS = ("cho", "torch")      # 重置门作用在 W_g 之前（原讲义、Cho 等 2014）或之后（torch.nn.GRU）
 
@@ -70,6 +71,7 @@ def init_gru_params(n: int, m: int, *, variant: str = "cho", generator: torch.Ge
     return params
 
 
+# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
 def _gates(xv, h, params, variant: str):
     """一步的 (r_t, u_t, g_t)。``xv`` = V x_t + b（已算好，形状 (B, 3m)），``h`` = h_{t-1} (B, m)。"""
     m = h.shape[-1]
@@ -135,6 +137,7 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
     return H, h
 
 
+# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
 def gru_to_torch(params) -> nn.GRU:
     """本书的参数 → 一个 ``nn.GRU``（单层、batch_first，dtype 与参数相同）。(r, u, g) ↔ torch 的 (r, z, n) 只在这里和
     ``gru_from_torch`` 里对应。
@@ -175,6 +178,7 @@ def gru_from_torch(module: nn.GRU) -> dict:
                 "b": b, "b_hg": block(b_hh, "g", m).clone()}
 
 
+# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种极端情形」
 def set_gate_bias(params, **values: float) -> dict:
     """参数的副本，其中偏置 b 里给定门的那一块全部设为给定常数，如 ``set_gate_bias(params, r=30.0, u=-30.0)``。"""
     dims = check_gru_params(params, variant_of(params))
@@ -185,6 +189,7 @@ def set_gate_bias(params, **values: float) -> dict:
     return out
 
 
+# 定义于 chapters/04_gru/02_gru_gradients.ipynb 「GRU 的梯度」§「PyTorch 变体」
 JACOBIAN_TERMS = ("copy", "candidate", "update")   # diag(u_t)、经过 g_t 的路、经过 u_t 的路
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, fail
 
 
+# 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 @dataclass(frozen=True, eq=False)
 class HuffmanTree:
     """按词频建的 Huffman 树：词表中的 |𝒱| 个词在叶子上，另有 |𝒱|-1 个内部节点。
@@ -123,6 +124,7 @@ import numpy as np
 from wordvec_rnn.checks import fail
 
 
+# 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     """画出 Huffman 树：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
 
@@ -179,6 +181,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, fail
 
 
+# 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「概率之和为 1」
 def _log_sigmoid(x):
     """log σ(x) = -log(1 + e^{-x})，对很大的 |x| 也不溢出。"""
     return -np.logaddexp(0.0, -x)
@@ -215,6 +218,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_ids, check_int
 
 
+# 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」
 def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     """一对 (c, o) 的层序 softmax 损失及其梯度，只返回路径上的梯度。
 

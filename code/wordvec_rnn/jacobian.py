@@ -8,6 +8,7 @@ import numpy as np
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, check_rng
 
+# 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「从 BPTT 的求和到连乘」
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
 MAX_SLOPE = {"tanh": 1.0, "sigmoid": 0.25, "relu": 1.0, "identity": 1.0}   # max |f'(z)|
 MATRIX_KINDS = ("normal", "nonnormal")
@@ -77,6 +78,7 @@ def jacobian_products(W: np.ndarray, Z: np.ndarray, act: str = "tanh") -> np.nda
     return products
 
 
+# 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「从 BPTT 的求和到连乘」
 def rnn_preactivations(W: np.ndarray, V: np.ndarray, b_h: np.ndarray, X: np.ndarray, act: str = "tanh",
                        h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """一条序列的前向传播 z_t = V x_t + W h_{t-1} + b_h，h_t = f(z_t)。
@@ -99,6 +101,7 @@ def rnn_preactivations(W: np.ndarray, V: np.ndarray, b_h: np.ndarray, X: np.ndar
     return Z, H
 
 
+# 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「标量情形」
 def scalar_product(w: float, act: str, x: np.ndarray, v: float = 1.0, b: float = 0.0, h0: float = 0.0) -> np.ndarray:
     """标量 RNN h_t = f(w h_{t-1} + v x_t + b) 的连乘 ∏_{i=1}^{s} w f'(z_i)，s = 1, …, T（带符号）。
 
@@ -115,6 +118,7 @@ def scalar_product(w: float, act: str, x: np.ndarray, v: float = 1.0, b: float =
     return np.cumprod(slopes)
 
 
+# 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「真实的 RNN：不同的初始化」
 def state_gradient_norms(W: np.ndarray, Z: np.ndarray, g_T: np.ndarray, act: str = "tanh") -> np.ndarray:
     """‖∂L_T/∂h_k‖，k = 0, …, T：从 g_T = ∂L_T/∂h_T 出发，按 g_k = Wᵀ (f'(z_{k+1}) ⊙ g_{k+1}) 往回算。
 

@@ -15,6 +15,7 @@ from wordvec_rnn.checks import check_array, check_choice, check_float, check_int
 from wordvec_rnn.lstm import TORCH_GATES
 from wordvec_rnn.progress import progress
 
+# 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「加法问题」
 BASELINE_MSE = 1 / 6          # 总预测常数 1 的均方误差：Var(a + b) = 2 · (1/12)
 RECENT_ONLY_MSE = 1 / 12      # 只记住第二个数、预测 b + 1/2 的均方误差：Var(a)
 
@@ -42,6 +43,7 @@ def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Te
     return X, y
 
 
+# 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「模型、初始化与训练」
 def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
     """把 ``nn.LSTM`` 遗忘门的偏置 b_f 设为 ``value``（原地修改，每一层都改）。
 
@@ -86,6 +88,7 @@ class AddingModel(nn.Module):
         return self.head(H[:, -1]).squeeze(-1)   # 只用最后一步的 h_T
 
 
+# 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「模型、初始化与训练」
 @dataclass
 class AddingHistory:
     """``train_adding`` 的记录：每步的训练损失（小批量的均方误差）、每次验证的步数与验证集上的均方误差。"""

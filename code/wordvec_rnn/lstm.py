@@ -10,6 +10,7 @@ from torch import nn
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
 
+# 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
 LSTM_GATES = ("g", "i", "o", "f")    # 原讲义的堆叠顺序：V、W、b 的第 k 段（m 行）属于门 LSTM_GATES[k]
 TORCH_GATES = ("i", "f", "g", "o")   # torch.nn.LSTM 的堆叠顺序
 
@@ -62,6 +63,7 @@ def check_lstm_params(params) -> dict[str, int]:
     return {"m": dims["m"], "n": dims["n"]}
 
 
+# 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
 def _check_state(x, h, c, params, batch: str) -> dict[str, int]:
     """检查一步的输入 x（形状 (B, n)，或 lstm_layer 的 X (B, T, n)）与状态 h、c (B, m)，dtype 与参数相同。"""
     dims = check_lstm_params(params)
@@ -103,6 +105,7 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
     return h, c, dict(zip(LSTM_GATES, gates))
 
 
+# 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
 def lstm_layer(X: torch.Tensor, params: dict, state=None):
     """LSTM 层（批量优先）：``X`` (B, T, n) → ``(H, (h_T, c_T))``，H (B, T, m)，``H[:, t-1]`` 是 h_t。
 
@@ -130,6 +133,7 @@ def lstm_layer(X: torch.Tensor, params: dict, state=None):
     return torch.stack(H, dim=1), (h, c)
 
 
+# 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「与 `torch.nn.LSTM` 对照」
 def _reorder(A: torch.Tensor, m: int, source: tuple, target: tuple) -> torch.Tensor:
     """把按 ``source`` 顺序堆叠的 4 个 m 行块，重排成 ``target`` 顺序。"""
     blocks = dict(zip(source, A.split(m, dim=0)))
@@ -170,6 +174,7 @@ def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
         return {name: _reorder(value.detach(), m, TORCH_GATES, LSTM_GATES).clone() for name, value in tensors.items()}
 
 
+# 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「门的开与关」
 def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
     """复制参数，把给定的门（关键字 ``i``、``o``、``f``）那几行的 V、W 置零、偏置设为给定值，这个门就恒为
     σ(偏置)：``saturate_gates(params, f=-50.0, i=50.0, o=50.0)`` 关闭遗忘门、打开输入门与输出门（float64 中
@@ -186,6 +191,7 @@ def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
     return out
 
 
+# 定义于 chapters/05_lstm/02_lstm_gradients.ipynb 「LSTM 的梯度」§「完整的雅可比矩阵」
 def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
     """一个样本的一步 LSTM 及其雅可比矩阵，不检查输入：返回 (J_t, h_t, c_t, f_t)。
 

@@ -7,6 +7,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_ids, check_int
 
 
+# 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
 def sigmoid(x):
     """σ(x) = 1 / (1 + e^{-x})，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
@@ -60,6 +61,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_ids
 
 
+# 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
                                          outside_vectors):
     """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度；没有逐对的 Python 循环。
@@ -107,6 +109,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_float, check_rng, fail
 
 
+# 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「噪声分布」
 def _check_counts(counts, name="counts"):
     """词频：一维非负整数数组（列表也行），不能全为 0。"""
     if isinstance(counts, (list, tuple)):
@@ -172,6 +175,7 @@ import numpy as np
 from wordvec_rnn.checks import check_float, fail
 
 
+# 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」
 def keep_probability(counts, threshold=1e-5):
     """高频词二次采样：词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
 

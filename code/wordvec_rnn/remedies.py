@@ -9,6 +9,7 @@ from wordvec_rnn.jacobian import ACTIVATIONS, activation
 from wordvec_rnn.rnn import check_rnn_params, output_layer_gradients, rnn_forward
 
 
+# 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「量什么：沿一条轨迹的雅可比矩阵连乘」
 def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
     """沿一条轨迹逐步乘雅可比矩阵，返回 (H, norms, P)。
 
@@ -40,6 +41,7 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
     return H, norms, P
 
 
+# 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「梯度裁剪：悬崖上的一步」
 def clip_by_norm(grads, max_norm):
     """梯度裁剪：把全部梯度看成一个长向量 g，g ← g · min(1, θ/‖g‖)，θ = ``max_norm``。
 
@@ -134,6 +136,7 @@ def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
     return path, losses, grad_norms
 
 
+# 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「截断 BPTT：只往回传 $K$ 步」
 def truncated_bptt_gradients(params, X, targets, K):
     """截断 BPTT（每个 L_t 只往回传 K 步）：∂L_t 只保留 k ≥ t−K+1 的项，即
     Σ_t Σ_{k=max(1,t−K+1)}^{t} (∂L_t/∂h_t)(∏_{i=k+1}^{t} ∂h_i/∂h_{i-1}) ∂⁺h_k/∂θ。

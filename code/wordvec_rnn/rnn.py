@@ -7,6 +7,7 @@ import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int, check_rng, fail
 
+# 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「参数」
 PARAM_NAMES = ("V", "W", "b_h", "U", "b_y")
 
 
@@ -42,6 +43,7 @@ def _check_inputs(params, X, h0) -> tuple[dict[str, int], np.ndarray]:
     return dims, h0
 
 
+# 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「输入：独热向量」
 def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
     """编号数组 → 独热向量：形状 ``ids.shape + (size,)``，第 ``ids[...]`` 个位置为 1，其余为 0。"""
     size = check_int(size, "size", low=1)
@@ -49,6 +51,7 @@ def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
     return np.eye(size, dtype=dtype)[ids]
 
 
+# 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
 def softmax(Z: np.ndarray) -> np.ndarray:
     """沿最后一维的 softmax；先减去最大值，避免 exp 上溢。"""
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
@@ -74,6 +77,7 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
     return H, Y_hat
 
 
+# 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
 def rnn_to_torch(params: dict):
     """同样的参数放进 ``torch.nn.RNN``（``batch_first=True``）与 ``torch.nn.Linear``，返回 ``(rnn, linear)``。
 
@@ -98,6 +102,7 @@ def rnn_to_torch(params: dict):
     return rnn, linear
 
 
+# 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「损失」
 def cross_entropy(Y_hat: np.ndarray, targets) -> float:
     """L = Σ_t L_t = −Σ_t log ŷ_t[y_t]，对批量中的每个序列也求和。``targets`` 的形状 (B, T)，元素是编号。"""
     check_array(Y_hat, "Y_hat", ndim=3, dtype="float")
@@ -110,6 +115,7 @@ def cross_entropy(Y_hat: np.ndarray, targets) -> float:
     return float(loss)
 
 
+# 定义于 chapters/02_rnn/02_bptt.ipynb 「时间反向传播（BPTT）」§「实现」
 def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """输出层的梯度：返回 ``(dS, ∂L/∂U, ∂L/∂b_y)``。
 

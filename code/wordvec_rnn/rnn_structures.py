@@ -14,6 +14,7 @@ from wordvec_rnn.vocab import EOS_ID, Vocab
 
 
 
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对一」
 def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
     """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1。
 
@@ -25,6 +26,7 @@ def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) ->
     return torch.tensor(X, dtype=dtype), torch.from_numpy((X[:, 0] * X[:, 1] > 0).astype(np.int64))
 
 
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对多」
 IGNORE_INDEX = -100  # 不计损失的标签（F.cross_entropy 的默认 ignore_index）：填在较短的目标序列末尾
 
 DIGITS_ZH = "零一二三四五六七八九"
@@ -125,6 +127,7 @@ def exact_match(generated: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
     return same.all(dim=1).numpy()
 
 
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对一」
 def last_state(H: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """每个序列最后一个真实时间步的隐状态：``H`` 形状 (B, T, m)，返回 (B, m)，第 i 行是 ``H[i, lengths[i] - 1]``。
 
@@ -176,6 +179,7 @@ class ManyToOne(nn.Module):
         return self.output(last_state(H, lengths))
 
 
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对多（等长）」
 def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[torch.Tensor, torch.Tensor]:
     """多对多（等长）的数据：0/1 序列，第 t 步的标签是前缀 x_1 … x_t 中 1 的个数的奇偶（奇数为 1）。
 
@@ -187,6 +191,7 @@ def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[tor
     return torch.from_numpy(ids), torch.from_numpy(np.cumsum(ids, axis=1) % 2)
 
 
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对多（不等长）：编码器–解码器」
 DIGIT_VOCAB = Vocab([list("0123456789")])  # <unk> 0、<eos> 1，数字 0…9 为 2…11
 
 

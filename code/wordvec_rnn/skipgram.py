@@ -9,6 +9,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_ids, check_int
 
 
+# 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实现」
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：x_i - log Σ_j exp(x_j)。先减去最大值，exp 不会上溢。"""
     check_array(x, "x", dtype="float")
@@ -86,6 +87,7 @@ import numpy as np
 from wordvec_rnn.checks import check_array, check_int, fail
 
 
+# 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「从语料到 $(c,o)$ 对」
 def flatten_sentences(sentences: Sequence[np.ndarray]):
     """把若干句的编号数组首尾相接：返回 ``(ids, sentence_of)``，sentence_of[t] 是位置 t 所在句子的序号。
 
@@ -128,6 +130,7 @@ from wordvec_rnn.checks import check_array, check_ids, check_int, check_positive
 from wordvec_rnn.progress import progress
 
 
+# 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实验：在小语料上训练」
 def peoples_daily_ids(n_lines: int = 300, min_count: int = 5):
     """本章的小语料：《人民日报》语料的前 ``n_lines`` 段，出现少于 ``min_count`` 次的词不进词表。
 

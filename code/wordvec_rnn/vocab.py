@@ -10,6 +10,7 @@ import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int, fail
 
+# 定义于 chapters/00_notation/01_notation.ipynb 「符号与术语」§「词表、UNK 与 EOS」
 UNK = "<unk>"  # 未知词（unknown word）：词表之外的词元都映射到它
 EOS = "<eos>"  # 句末符（end of sentence）：每个句子末尾一个
 UNK_ID, EOS_ID = 0, 1
