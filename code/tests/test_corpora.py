@@ -57,3 +57,14 @@ def test_disk_cache_works_without_a_writable_directory(tmp_path, monkeypatch):
     source = tmp_path / "data.txt"
     source.write_text("a")
     assert corpora.disk_cached("toy", source, lambda: 42) == 42
+
+
+def test_corpus_counts_add_up():
+    from wordvec_rnn.vocab import Vocab
+
+    sentences = [["我", "爱", "北京"], ["我", "爱", "学习"], ["北京", "是", "首都"]]
+    counts = corpora.corpus_counts(Vocab(sentences, min_count=2))
+    assert (counts.tokens, counts.sentences, counts.vocab_size, counts.in_vocab, counts.unk) == (9, 3, 5, 6, 3)
+    assert counts.with_unk_and_eos == 12
+    with pytest.raises(ValueError, match="参数 `vocab`"):
+        corpora.corpus_counts(sentences)

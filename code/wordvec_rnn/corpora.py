@@ -19,6 +19,7 @@ import importlib.util
 import os
 import pickle
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -88,6 +89,36 @@ def disk_cached(name: str, source: Path, build: Callable[[], object]) -> object:
     except OSError:
         pass
     return value
+
+
+@dataclass(frozen=True)
+class CorpusCounts:
+    """一份分好词的语料在一个词表下的计数。第 01 章各节都从这里取数，彼此才一致：
+
+    - ``tokens``：全部词元（不含 EOS）；``sentences``：段数，也是 EOS 的次数；
+    - ``in_vocab``：词表中普通词的出现次数，即负采样与训练用的 T_corpus（低频词先删去，UNK、EOS 不参加）；
+    - ``unk``：并入 UNK 的出现次数，``tokens = in_vocab + unk``；
+    - ``with_unk_and_eos``：``vocab.counts`` 之和 ``tokens + sentences``，层序 softmax 的树连 UNK 与 EOS 也放在叶子上。
+    """
+
+    tokens: int
+    sentences: int
+    vocab_size: int
+    in_vocab: int
+    unk: int
+
+    @property
+    def with_unk_and_eos(self) -> int:
+        return self.tokens + self.sentences
+
+
+def corpus_counts(vocab) -> CorpusCounts:
+    """由词表 ``vocab``（``wordvec_rnn.vocab.Vocab``）的 ``counts`` 得出 :class:`CorpusCounts`。"""
+    counts = [int(c) for c in getattr(vocab, "counts", [])]
+    if len(counts) < 2:
+        raise ValueError(f"参数 `vocab`：期望 wordvec_rnn.vocab.Vocab，实际得到 {type(vocab).__name__}。")
+    unk, sentences, in_vocab = counts[0], counts[1], sum(counts[2:])
+    return CorpusCounts(tokens=in_vocab + unk, sentences=sentences, vocab_size=len(counts), in_vocab=in_vocab, unk=unk)
 
 
 @cache
