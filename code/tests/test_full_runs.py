@@ -1,0 +1,68 @@
+"""wordvec_rnn.full_runs：结果的交出与读回、开关的替换、结果文件的合并。"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wordvec_rnn import full_runs
+
+
+def write_notebook(path, sources):
+    cells = [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": source} for i, source in enumerate(sources)]
+    notebook = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture
+def results_file(tmp_path, monkeypatch):
+    path = tmp_path / "full_runs.json"
+    monkeypatch.setattr(full_runs, "RESULTS_FILE", path)
+    monkeypatch.delenv(full_runs.OUTPUT_ENV, raising=False)
+    return path
+
+
+def test_results_are_read_back(results_file):
+    results_file.write_text(json.dumps({"a/b": {"meta": {"date": "2026-12-06", "seconds": 60.0},
+                                                "results": {"ppl": 83.0}}}), encoding="utf-8")
+    assert full_runs.full_run_results("a/b") == {"ppl": 83.0}
+    assert full_runs.full_run_meta("a/b")["date"] == "2026-12-06"
+    with pytest.raises(ValueError, match="make full-runs"):
+        full_runs.full_run_results("a/c")
+
+
+def test_live_run_sees_what_it_recorded(results_file, tmp_path, monkeypatch):
+    monkeypatch.setenv(full_runs.OUTPUT_ENV, str(tmp_path / "live.json"))
+    full_runs.record_full_run("a/b", {"ppl": 80.5, "rows": [[1, 2.5]]})
+    assert full_runs.full_run_results("a/b") == {"ppl": 80.5, "rows": [[1, 2.5]]}
+    assert full_runs.full_run_meta("a/b")["cores"] >= 1
+
+
+@pytest.mark.parametrize("bad", [{"x": float("nan")}, {"x": object()}, {1: 2.0}, [1.0]])
+def test_record_refuses_what_json_cannot_hold(bad, results_file):
+    with pytest.raises(ValueError, match="参数 `results"):
+        full_runs.record_full_run("a/b", bad)
+
+
+def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
+    (tmp_path / "_toc.yml").write_text("root: chapters/x/01_demo\n", encoding="utf-8")
+    notebook = tmp_path / "chapters" / "x" / "01_demo.ipynb"
+    notebook.parent.mkdir(parents=True)
+    write_notebook(notebook, [
+        "FULL_RUN = False  # 改成 True：完整设置",
+        "from wordvec_rnn.full_runs import record_full_run, full_run_results\n"
+        "if FULL_RUN:\n    record_full_run('x/01_demo', {'steps': 1000 if FULL_RUN else 10})\n"
+        "assert full_run_results('x/01_demo')['steps'] == 1000",
+    ])
+    assert list(full_runs.switchable_notebooks(tmp_path)) == ["x/01_demo"]
+    assert full_runs.main(["--root", str(tmp_path), "--only", "x/01_demo"]) == 0
+    entry = json.loads(results_file.read_text(encoding="utf-8"))["x/01_demo"]
+    assert entry["results"] == {"steps": 1000} and entry["meta"]["seconds"] > 0
+    assert {"date", "cpu", "cores", "python", "numpy", "torch"} <= set(entry["meta"])
+    assert "FULL_RUN = False" in notebook.read_text(encoding="utf-8")  # 笔记本本身不变
+    with pytest.raises(SystemExit):
+        full_runs.main(["--root", str(tmp_path), "--only", "x/02_missing"])
