@@ -34,7 +34,7 @@ def _check_tokens(tokens, name: str) -> Sequence[str]:
 
 
 class Vocab:
-    """词表 𝒱：词元与编号的双向映射。
+    """词表 𝒱：词元与编号的双向映射，约定见 (sec-notation-vocab)。
 
     - 编号 0 是 UNK（``<unk>``），编号 1 是 EOS（``<eos>``），其余词元按出现次数从多到少编号，
       次数相同的按首次出现的先后；
