@@ -81,7 +81,7 @@ def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:
         path = Path(root) / chapter
         if not path.is_file():
             fail("chapters", "仓库里存在的笔记本路径", chapter)
-        for module, body in saved_cells(path):
+        for module, body, _section in saved_cells(path):
             for node in ast.parse(body).body:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                     found[node.name] = Definition(node.name, f"wordvec_rnn.{module}", _segment(body, node))
