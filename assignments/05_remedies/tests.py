@@ -32,7 +32,7 @@ ASSIGNMENT = Assignment(
                  "$f$ 与 $f'$ 是 `activation(act)` 给出的 `f`、`f_prime`，不要写死 $\\tanh$。"),
         Question("5.2", "按范数裁剪梯度", ("clip_by_norm",),
                  "把全部梯度数组看成一个长向量 $g$，$\\lVert g\\rVert_2=\\sqrt{\\sum_i\\lVert g_i\\rVert^2}$（对**全部**数组一起算，"
-                 "与 `torch.nn.utils.clip_grad_norm_` 相同），然后 $g\\leftarrow g\\cdot\\min(1,\\theta/\\lVert g\\rVert)$："
+                 "与 `torch.nn.utils.clip_grad_norm_` 相同），然后 $g\\leftarrow g\\cdot\\min(1,\\gamma/\\lVert g\\rVert)$："
                  "没超过阈值时原样不动，超过时所有数组乘同一个系数，方向不变。你要算出 `total`（裁剪**前**的 "
                  "$\\lVert g\\rVert$，$g=0$ 时系数取 1）和裁剪后的数组列表 `clipped`；不能改动传进来的数组。"),
         Question("5.3", "单单元 RNN 的损失与 BPTT 梯度", ("one_unit_rnn_loss_and_grad",),
@@ -43,7 +43,7 @@ ASSIGNMENT = Assignment(
         Question("5.4", "悬崖上的梯度下降（可选裁剪）", ("gd_trajectory",),
                  "每一步用第 5.3 题的函数求 $g=(\\partial L/\\partial w,\\partial L/\\partial b)$；`max_norm` 不是 None 时用第 5.2 题的 "
                  "`clip_by_norm` 裁剪。`grad_norms[k]` 记**裁剪前**的 $\\lVert g\\rVert$，然后 `path[k+1] = path[k] − lr·g`。"
-                 "于是每一步走的长度是 $\\eta\\min(\\lVert g\\rVert,\\theta)$。（本题用到第 5.2、5.3 题的函数，先把它们做对。）"),
+                 "于是每一步走的长度是 $\\eta\\min(\\lVert g\\rVert,\\gamma)$。（本题用到第 5.2、5.3 题的函数，先把它们做对。）"),
         Question("5.5", "截断 BPTT", ("truncated_bptt_gradients",),
                  "每个 $L_t$ **单独**往回传至多 $K$ 步，只保留 $k=t,t-1,\\dots,\\max(1,t-K+1)$ 这些项：\n\n"
                  "$$\\frac{\\partial L_t}{\\partial W}\\approx\\sum_{k=\\max(1,\\,t-K+1)}^{t}\\frac{\\partial L_t}{\\partial h_t}"
@@ -232,7 +232,7 @@ def test_clip_matches_torch(clip_by_norm):
         torch.nn.utils.clip_grad_norm_(tensors, max_norm)
         for p, c in zip(tensors, clipped):
             assert np.abs(p.grad.numpy() - c).max() < 1e-6, (
-                f"max_norm = {max_norm} 时与 torch.nn.utils.clip_grad_norm_ 不同：g ← g · min(1, θ/‖g‖)"
+                f"max_norm = {max_norm} 时与 torch.nn.utils.clip_grad_norm_ 不同：g ← g · min(1, γ/‖g‖)"
             )
 
 
@@ -244,7 +244,7 @@ def test_clip_global_norm(clip_by_norm):
         "每个数组分别裁剪了（各用自己的范数）：范数要对全部数组一起算，‖g‖ = sqrt(Σ_i ‖g_i‖²)，所有数组乘同一个系数"
     )
     assert np.allclose(clipped[0], [0.5, 1.0, 1.0]) and np.allclose(clipped[1], [2.0]), (
-        f"‖g‖ = 5、θ = 2.5 时两个数组都应乘 0.5，得到 [0.5, 1, 1] 与 [2]；你的结果是 {clipped}"
+        f"‖g‖ = 5、γ = 2.5 时两个数组都应乘 0.5，得到 [0.5, 1, 1] 与 [2]；你的结果是 {clipped}"
     )
 
 
@@ -254,7 +254,7 @@ def test_clip_below_threshold(clip_by_norm):
     clipped, total = clip_by_norm(g, 10.0)
     assert np.isclose(total, 1.3), f"‖g‖ 应是 1.3，得到 {total}"
     assert np.allclose(clipped, g), (
-        "‖g‖ 没超过阈值，梯度却被改了：系数是 min(1, θ/‖g‖)，只在 ‖g‖ > θ 时缩短，不要总是缩放到长度 θ"
+        "‖g‖ 没超过阈值，梯度却被改了：系数是 min(1, γ/‖g‖)，只在 ‖g‖ > γ 时缩短，不要总是缩放到长度 γ"
     )
 
 
@@ -263,8 +263,8 @@ def test_clip_direction(clip_by_norm):
     g = np.array([3.0, 0.1, -0.2])
     clipped, _ = clip_by_norm(g, 1.0)
     assert np.isclose(np.linalg.norm(clipped), 1.0), (
-        f"‖g‖ > θ 时裁剪后的长度应恰好是 θ = 1，得到 {np.linalg.norm(clipped):.4f}"
-        + ("：这是逐元素截断 np.clip(g, -θ, θ)，要按范数裁剪：整个 g 乘同一个系数 θ/‖g‖" if np.allclose(clipped, np.clip(g, -1, 1)) else "")
+        f"‖g‖ > γ 时裁剪后的长度应恰好是 γ = 1，得到 {np.linalg.norm(clipped):.4f}"
+        + ("：这是逐元素截断 np.clip(g, -γ, γ)，要按范数裁剪：整个 g 乘同一个系数 γ/‖g‖" if np.allclose(clipped, np.clip(g, -1, 1)) else "")
     )
     cosine = clipped @ g / (np.linalg.norm(clipped) * np.linalg.norm(g))
     assert np.isclose(cosine, 1.0), "裁剪改变了梯度的方向：按范数裁剪只缩短长度，g 乘一个正数，不是 np.clip 逐元素截断"
@@ -328,7 +328,7 @@ def test_gd_clipped_steps(gd_trajectory):
         f"形状应是 (21, 2)、(21,)、(20,)，得到 {np.shape(path)}、{np.shape(losses)}、{np.shape(grad_norms)}"
     )
     steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
-    assert steps.max() <= 0.3 * 1.0 + 1e-12, f"裁剪后每一步的长度应 ≤ lr·θ = 0.3，最长的一步是 {steps.max():.4f}"
+    assert steps.max() <= 0.3 * 1.0 + 1e-12, f"裁剪后每一步的长度应 ≤ lr·γ = 0.3，最长的一步是 {steps.max():.4f}"
     assert np.isclose(grad_norms.max(), 7.4763671713, rtol=1e-8), (
         f"裁剪前最大的 ‖g‖ 应是 7.4763671713（撞上悬崖的那一步），得到 {grad_norms.max()}"
     )
@@ -340,7 +340,7 @@ def test_gd_records_norm_before_clipping(gd_trajectory):
     path, _, grad_norms = gd_trajectory((1.6, -0.5), 0.3, 15, T=50, target=-0.4, max_norm=0.5)
     true_norms = np.array([np.hypot(*_one_unit_torch(w, b, 50, -0.4)[1:]) for w, b in path[:-1]])
     assert not (np.all(grad_norms <= 0.5 + 1e-12) and true_norms.max() > 0.5), (
-        "grad_norms 记的是裁剪后的范数（都不超过 θ）：要记裁剪前的 ‖g‖，即 clip_by_norm 返回的第二个值"
+        "grad_norms 记的是裁剪后的范数（都不超过 γ）：要记裁剪前的 ‖g‖，即 clip_by_norm 返回的第二个值"
     )
     assert np.allclose(grad_norms, true_norms, rtol=1e-8), "grad_norms[k] 应是在 path[k] 处裁剪前的 ‖(∂L/∂w, ∂L/∂b)‖"
 

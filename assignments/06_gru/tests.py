@@ -1,4 +1,4 @@
-"""作业 6 的测试：GRU 的两个门、候选隐状态（原讲义的 Cho 变体与 PyTorch 变体）、一步与整条序列，以及一步的雅可比矩阵。
+"""作业 6 的测试：GRU 的两个门、候选值（原讲义的 Cho 变体与 PyTorch 变体）、一步与整条序列，以及一步的雅可比矩阵。
 
 带 ``public=True`` 的测试原样放进学生版作为自测；其余只在评分包里。每个测试在函数内部设随机种子，
 先后顺序不影响数字。隐藏测试用本文件里的 ``_reference_*`` 辅助函数（直接照公式写、导数交给 autograd）
@@ -16,7 +16,7 @@ ASSIGNMENT = Assignment(
     title="GRU：门、单元与雅可比矩阵",
     chapters=("chapters/04_gru/01_gru.ipynb", "chapters/04_gru/02_gru_gradients.ipynb"),
     intro=(
-        "本作业对应第 04 章「门控循环单元」的两节。你要实现门控循环单元（GRU）的重置门、更新门与候选隐状态"
+        "本作业对应第 04 章「门控循环单元」的两节。你要实现门控循环单元（GRU）的重置门、更新门与候选值"
         "（两种变体），一步与整条序列的状态更新，以及一步的雅可比矩阵 $\\partial h_t/\\partial h_{t-1}$。"
         "记号与章节相同：参数字典的 `V` $(3m,n)$、`W` $(3m,m)$、`b` $(3m,)$ 按 $(r,u,g)$ 的顺序上下堆叠，"
         "`block(A, gate, m)` 取出属于某个门的一块（一批预激活沿最后一维时用 `dim=-1`）；`variant=\"torch\"` "
@@ -26,9 +26,9 @@ ASSIGNMENT = Assignment(
         "隐藏测试检查 6.2、6.3 时把你的 `gru_gates`、`_gates` 换成参照实现，前一题的错误不会连累后面的隐藏测试。"
     ),
     questions=(
-        Question("6.1", "重置门、更新门与候选隐状态", ("_gates", "gru_gates"),
+        Question("6.1", "重置门、更新门与候选值", ("_gates", "gru_gates"),
                  "两个门都是仿射变换接 sigmoid：$r_t=\\sigma(V_rx_t+W_rh_{t-1}+b_r)$，"
-                 "$u_t=\\sigma(V_ux_t+W_uh_{t-1}+b_u)$。候选隐状态用 $\\tanh$，两种变体只在重置门的位置上不同：\n\n"
+                 "$u_t=\\sigma(V_ux_t+W_uh_{t-1}+b_u)$。候选值用 $\\tanh$，两种变体只在重置门的位置上不同：\n\n"
                  "- `\"cho\"`（原讲义、Cho 等 2014）：$g_t=\\tanh\\bigl(V_gx_t+W_g(h_{t-1}\\odot r_t)+b_g\\bigr)$，"
                  "重置门乘在 $h_{t-1}$ 上，**再**乘 $W_g$；\n"
                  "- `\"torch\"`（`torch.nn.GRU`）：$g_t=\\tanh\\bigl(V_gx_t+b_g+r_t\\odot(W_gh_{t-1}+b_{hg})\\bigr)$，"
@@ -53,8 +53,8 @@ ASSIGNMENT = Assignment(
                  "$\\frac{\\partial r_t}{\\partial h_{t-1}}=\\operatorname{diag}(r_t\\odot(1-r_t))W_r$；"
                  "Cho 变体 $\\frac{\\partial g_t}{\\partial h_{t-1}}=\\operatorname{diag}(1-g_t^2)W_g\\bigl[\\operatorname{diag}(r_t)"
                  "+\\operatorname{diag}(h_{t-1})\\frac{\\partial r_t}{\\partial h_{t-1}}\\bigr]$，PyTorch 变体 "
-                 "$\\operatorname{diag}(1-g_t^2)\\bigl[\\operatorname{diag}(r_t)W_g+\\operatorname{diag}(c_t)"
-                 "\\frac{\\partial r_t}{\\partial h_{t-1}}\\bigr]$，$c_t=W_gh_{t-1}+b_{hg}$。"
+                 "$\\operatorname{diag}(1-g_t^2)\\bigl[\\operatorname{diag}(r_t)W_g+\\operatorname{diag}(q_t)"
+                 "\\frac{\\partial r_t}{\\partial h_{t-1}}\\bigr]$，$q_t=W_gh_{t-1}+b_{hg}$。"
                  "$u_t$ 与 $r_t$ 都依赖 $h_{t-1}$：经过更新门与经过重置门的路都不能漏（原讲义漏了经过更新门的一项）。"
                  "$\\operatorname{diag}(a)M$ 写成 `a[:, None] * M`。门的值用你在 6.1 写的 `gru_gates` 算。"),
     ),
@@ -147,7 +147,7 @@ def test_gates_values(gru_gates):
     assert r.min() > 0 and r.max() < 1 and u.min() > 0 and u.max() < 1, (
         "门的每个分量都应在 (0, 1) 内：r_t 与 u_t 要用 sigmoid"
     )
-    assert g.abs().max() < 1, "候选隐状态 g_t 的每个分量都应在 (-1, 1) 内：用 tanh"
+    assert g.abs().max() < 1, "候选值 g_t 的每个分量都应在 (-1, 1) 内：用 tanh"
     assert abs(r[0, 0].item() - 0.5102860296) < 1e-8, f"r_t[0, 0] 应是 0.5102860296，得到 {r[0, 0].item():.10f}"
     assert abs(u[1, 2].item() - 0.1789730671) < 1e-8, f"u_t[1, 2] 应是 0.1789730671，得到 {u[1, 2].item():.10f}"
     assert abs(g[0, 3].item() - (-0.7200930095)) < 1e-8, (
@@ -453,11 +453,11 @@ def test_jacobian_torch_variant(gru_jacobian_terms):
     cho_formula = W_g @ (torch.diag(r) + h[:, None] * dr)
     no_bhg = r[:, None] * W_g + (W_g @ h)[:, None] * dr
     for da, message in ((cho_formula, "用了 Cho 变体的公式 W_g[diag(r_t) + diag(h_{t-1}) ∂r_t/∂h_{t-1}]"),
-                        (no_bhg, "c_t 漏了 b_hg：c_t = W_g h_{t-1} + b_hg")):
+                        (no_bhg, "q_t 漏了 b_hg：q_t = W_g h_{t-1} + b_hg")):
         wrong = (1 - u)[:, None] * (1 - g ** 2)[:, None] * da
         assert not _close(terms["candidate"], wrong), (
-            "PyTorch 变体的 ∂g_t/∂h_{t-1} = diag(1 − g_t²)[diag(r_t) W_g + diag(c_t) ∂r_t/∂h_{t-1}]，"
-            f"c_t = W_g h_{{t-1}} + b_hg；你{message}"
+            "PyTorch 变体的 ∂g_t/∂h_{t-1} = diag(1 − g_t²)[diag(r_t) W_g + diag(q_t) ∂r_t/∂h_{t-1}]，"
+            f"q_t = W_g h_{{t-1}} + b_hg；你{message}"
         )
     assert _close(terms["candidate"], ref["candidate"]), (
         f"PyTorch 变体的经过候选值的一项与 autograd 不符（最大差 {_max_diff(terms['candidate'], ref['candidate']):.2g}）"

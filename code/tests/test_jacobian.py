@@ -6,6 +6,7 @@ import torch
 
 from wordvec_rnn.jacobian import (
     ACTIVATIONS,
+    MAX_SLOPE,
     activation,
     jacobian_products,
     matrix_with_spectral_radius,
@@ -93,6 +94,25 @@ def test_spectral_radius_and_singular_values(kind, seed):
         assert np.allclose(W.T @ W, W @ W.T)
     else:
         assert sigma.max() >= rho
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("act", ACTIVATIONS)
+def test_step_bound_uses_largest_singular_value(seed, act):
+    """式 (eq-jac-step-bound)：‖∏ diag(f'(z_i)) W‖₂ ≤ (max|f'| σ_max(W))^s，对每个跨度 s。"""
+    rng = np.random.default_rng(seed)
+    W, Z = rng.normal(0, 1.5 / np.sqrt(6), (6, 6)), rng.normal(0, 1, (20, 6))
+    norms = np.linalg.norm(jacobian_products(W, Z, act), ord=2, axis=(1, 2))
+    assert np.all(norms <= (MAX_SLOPE[act] * np.linalg.norm(W, 2)) ** np.arange(1, 21) * (1 + 1e-10))
+
+
+def test_spectral_radius_does_not_bound_interleaved_products():
+    """ρ(W) = 0（W² = 0），插进对角因子 diag(1, 0) 后乘积仍是 W：每步的界要用 σ_max，不能用 ρ。"""
+    W = np.array([[1.0, 1.0], [-1.0, -1.0]])
+    Z = np.array([[1.0, -1.0], [1.0, 1.0]])              # ReLU：f'(z_1) = (1, 0)，f'(z_2) = (1, 1)
+    assert np.allclose(jacobian_products(W, Z, "identity")[1], 0)          # 线性：W² = 0
+    assert np.allclose(jacobian_products(W, Z, "relu")[1], W)              # diag(1, 1) W diag(1, 0) W = W
+    assert np.isclose(np.linalg.norm(W, 2), 2.0)
 
 
 def test_nonnormal_transient_growth():

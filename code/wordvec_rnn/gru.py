@@ -14,7 +14,8 @@ VARIANTS = ("cho", "torch")      # 重置门作用在 W_g 之前（原讲义、C
 
 
 def block(A: torch.Tensor, gate: str, m: int, dim: int = 0) -> torch.Tensor:
-    """堆叠张量 ``A`` 中属于门 ``gate``（"r"、"u"、"g"）的那一块：沿第 ``dim`` 维（长 3m）取 m 个，返回视图。
+    """堆叠张量 ``A`` 中属于门 ``gate``（"r"、"u"、"g"）的那一块：沿第 ``dim`` 维（长 3m）取 m 个，返回视图；
+    堆叠顺序见式 (eq-gru-stack)。
 
     ``V``、``W``、``b`` 沿第 0 维堆叠；一批 (B, 3m) 的预激活沿最后一维（``dim=-1``）。
     """
@@ -23,7 +24,7 @@ def block(A: torch.Tensor, gate: str, m: int, dim: int = 0) -> torch.Tensor:
 
 
 def check_gru_params(params, variant: str) -> dict[str, int]:
-    """检查 GRU 参数字典，返回维数 ``{"n": …, "m": …}``。
+    """检查 GRU 参数字典，返回维数 ``{"n": …, "m": …}``；形状见式 (eq-gru-stack) 与 (eq-gru-variants)。
 
     两个变体都有 ``V`` (3m, n)、``W`` (3m, m)、``b`` (3m,)，按 (r, u, g) 堆叠；``"torch"`` 变体还有候选值在
     重置门之内的偏置 ``b_hg`` (m,)，``"cho"`` 变体没有它。所有参数的 dtype 相同。
@@ -43,13 +44,14 @@ def check_gru_params(params, variant: str) -> dict[str, int]:
 
 
 def variant_of(params) -> str:
-    """参数字典属于哪个变体：有 ``b_hg`` 是 ``"torch"``，否则是 ``"cho"``（再由 ``check_gru_params`` 细查）。"""
+    """参数字典属于式 (eq-gru-variants) 的哪个变体：有 ``b_hg`` 是 ``"torch"``，否则是 ``"cho"``（再由 ``check_gru_params`` 细查）。"""
     return "torch" if isinstance(params, dict) and "b_hg" in params else "cho"
 
 
 def init_gru_params(n: int, m: int, *, variant: str = "cho", generator: torch.Generator | None = None,
                     dtype: torch.dtype = torch.float64, b_u: float = 0.0) -> dict:
-    """GRU 的参数：``V`` (3m, n)、``W`` (3m, m)、``b`` (3m,)，按 (r, u, g) 堆叠；``variant="torch"`` 时还有 ``b_hg`` (m,)。
+    """GRU 的参数：``V`` (3m, n)、``W`` (3m, m)、``b`` (3m,)，按 (r, u, g) 堆叠（式 (eq-gru-stack)）；``variant="torch"``
+    时还有 ``b_hg`` (m,)。
 
     与 ``torch.nn.GRU`` 一样，每个元素取自 U(-1/√m, 1/√m)；再给更新门的偏置 b_u 那一块加上常数 ``b_u``
     （大的 b_u 让 u_t 一开始就接近 1）。``generator`` 是 ``torch.Generator``（None 时用 torch 的全局随机数）。
@@ -92,7 +94,10 @@ def _gates(xv, h, params, variant: str):
 
 
 def gru_gates(x, h, params, variant: str = "cho"):
-    """一步的重置门 r_t、更新门 u_t 与候选隐状态 g_t：``x`` (B, n) 是 x_t，``h`` (B, m) 是 h_{t-1}。返回三个 (B, m)。"""
+    """一步的重置门 r_t、更新门 u_t 与候选值 g_t：``x`` (B, n) 是 x_t，``h`` (B, m) 是 h_{t-1}。返回三个 (B, m)。
+
+    实现式 (eq-gru-gates) 与 (eq-gru-candidate)（``variant="torch"`` 时候选值用式 (eq-gru-variants) 的第二行）。
+    """
     dims = check_gru_params(params, variant)
     check_array(x, "x", shape=("B", "n"), dtype="float", dims=dims)
     check_array(h, "h", shape=("B", "m"), dtype="float", dims=dims)
@@ -103,7 +108,7 @@ def gru_gates(x, h, params, variant: str = "cho"):
 
 
 def gru_cell(x, h, params, variant: str = "cho"):
-    """一步 GRU：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}。``x`` (B, n)，``h`` (B, m) → h_t (B, m)。"""
+    """一步 GRU：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}，实现式 (eq-gru-update)。``x`` (B, n)，``h`` (B, m) → h_t (B, m)。"""
     # 解答开始：用 gru_gates 算出 u_t 与 g_t；u_t 是保留 h_{t-1} 的比例，1 − u_t 是写入 g_t 的比例
     _, u, g = gru_gates(x, h, params, variant)
     h_new = (1 - u) * g + u * h
@@ -112,7 +117,8 @@ def gru_cell(x, h, params, variant: str = "cho"):
 
 
 def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = False):
-    """整条序列：``X`` (B, T, n)，``h0`` (B, m)（None 时全零）→ ``(H, h_T)``，H (B, T, m) 的 H[:, t-1] 是 h_t。
+    """整条序列：``X`` (B, T, n)，``h0`` (B, m)（None 时全零）→ ``(H, h_T)``，H (B, T, m) 的 H[:, t-1] 是 h_t；
+    逐步实现式 (eq-gru-gates)、(eq-gru-candidate) 与 (eq-gru-update)。
 
     输入部分 V x_t + b 与 h 无关，在时间循环之前对全部 t 一次算好。``return_gates=True`` 时再返回
     ``(R, U, G)``，各是 (B, T, m)，第 t - 1 列是 r_t、u_t、g_t。
@@ -140,9 +146,9 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
 # 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
 def gru_to_torch(params) -> nn.GRU:
     """本书的参数 → 一个 ``nn.GRU``（单层、batch_first，dtype 与参数相同）。(r, u, g) ↔ torch 的 (r, z, n) 只在这里和
-    ``gru_from_torch`` 里对应。
+    ``gru_from_torch`` 里对应（式 (eq-gru-variants) 下面的「偏置」一段）。
 
-    torch 的 z 就是更新门 u，n 就是候选值 g，三块的堆叠顺序恰好相同，所以 ``weight_ih_l0 = V``、``weight_hh_l0 = W``。
+    torch 的 z 就是更新门 u，n 就是候选值 g，三块的堆叠顺序相同，所以 ``weight_ih_l0 = V``、``weight_hh_l0 = W``。
     torch 有两组偏置：``bias_ih_l0`` 取 b，``bias_hh_l0`` 的 r、z 两块取 0，n 块取 ``b_hg``（``"cho"`` 变体的参数
     没有 ``b_hg``，取 0）。注意 ``nn.GRU`` 计算的总是 ``"torch"`` 变体：重置门乘在 W_g h_{t-1} + b_hg 之后。
     """
@@ -162,7 +168,7 @@ def gru_to_torch(params) -> nn.GRU:
 
 
 def gru_from_torch(module: nn.GRU) -> dict:
-    """一个单层、单向、带偏置的 ``nn.GRU`` → ``"torch"`` 变体的参数（新张量，不与模块共享存储）。
+    """一个单层、单向、带偏置的 ``nn.GRU`` → ``"torch"`` 变体（式 (eq-gru-variants)）的参数（新张量，不与模块共享存储）。
 
     r、z 两块的两个偏置总是相加出现，合成一个：b_r = b_ir + b_hr，b_u = b_iz + b_hz；n 块的 b_in 在重置门之外，
     是 b_g，b_hn 在重置门之内，是 b_hg。
@@ -178,9 +184,12 @@ def gru_from_torch(module: nn.GRU) -> dict:
                 "b": b, "b_hg": block(b_hh, "g", m).clone()}
 
 
-# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种极端情形」
+# 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「几种极端情形」
 def set_gate_bias(params, **values: float) -> dict:
-    """参数的副本，其中偏置 b 里给定门的那一块全部设为给定常数，如 ``set_gate_bias(params, r=30.0, u=-30.0)``。"""
+    """参数的副本，其中偏置 b 里给定门的那一块全部设为给定常数，如 ``set_gate_bias(params, r=30.0, u=-30.0)``。
+
+    改的是式 (eq-gru-gates) 中的 b_r、b_u（或式 (eq-gru-candidate) 中的 b_g），按式 (eq-gru-stack) 的顺序找到那一块。
+    """
     dims = check_gru_params(params, variant_of(params))
     out = {name: value.detach().clone() for name, value in params.items()}
     for gate, value in values.items():
@@ -195,6 +204,9 @@ JACOBIAN_TERMS = ("copy", "candidate", "update")   # diag(u_t)、经过 g_t 的�
 
 def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     """一个样本的 ∂h_t/∂h_{t-1} 的三项：``x`` (n,) 是 x_t，``h`` (m,) 是 h_{t-1}，每项 (m, m)。
+
+    实现式 (eq-grugrad-jacobian) 的三项，其中的导数照式 (eq-grugrad-gates)、(eq-grugrad-candidate-cho)
+    （``variant="torch"`` 时照式 (eq-grugrad-candidate-torch)）。
 
     - ``"copy"``：diag(u_t)，直接复制 h_{t-1} 的那条路；
     - ``"candidate"``：diag(1 − u_t) ∂g_t/∂h_{t-1}，经过候选值的路（两个变体不同）；
@@ -213,9 +225,9 @@ def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     # 解答开始：候选值的预激活对 h_{t-1} 的导数 da（两个变体不同，都含经过 r_t 的路），乘 diag(1 − g_t²) 得 dg，再组成字典 terms（键 copy、candidate、update）
     if variant == "cho":                                   # ∂(W_g (h ⊙ r))/∂h = W_g [diag(r) + diag(h) ∂r/∂h]
         da = W_g @ (torch.diag(r) + h[:, None] * dr)
-    else:                                                  # ∂(r ⊙ c)/∂h = diag(r) W_g + diag(c) ∂r/∂h，c = W_g h + b_hg
-        c = W_g @ h + params["b_hg"]
-        da = r[:, None] * W_g + c[:, None] * dr
+    else:                                                  # ∂(r ⊙ q)/∂h = diag(r) W_g + diag(q) ∂r/∂h，q = W_g h + b_hg
+        q = W_g @ h + params["b_hg"]
+        da = r[:, None] * W_g + q[:, None] * dr
     dg = (1 - g ** 2)[:, None] * da                        # ∂g_t/∂h_{t-1} = diag(1 − g_t²) ∂a_t/∂h_{t-1}
     terms = {"copy": torch.diag(u), "candidate": (1 - u)[:, None] * dg, "update": (h - g)[:, None] * du}
     # 解答结束
@@ -223,6 +235,7 @@ def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
 
 
 def gru_jacobian(x, h, params, variant: str = "cho"):
-    """一个样本的 ∂h_t/∂h_{t-1} = diag(u_t) + diag(1 − u_t) ∂g_t/∂h_{t-1} + diag(h_{t-1} − g_t) ∂u_t/∂h_{t-1}，(m, m)。"""
+    """一个样本的 ∂h_t/∂h_{t-1} = diag(u_t) + diag(1 − u_t) ∂g_t/∂h_{t-1} + diag(h_{t-1} − g_t) ∂u_t/∂h_{t-1}，(m, m)；
+    实现式 (eq-grugrad-jacobian)。"""
     terms = gru_jacobian_terms(x, h, params, variant)
     return terms["copy"] + terms["candidate"] + terms["update"]

@@ -15,7 +15,7 @@ MATRIX_KINDS = ("normal", "nonnormal")
 
 
 def activation(name: str) -> tuple[Callable, Callable]:
-    """激活函数 ``f`` 与它的导数 ``f'``（都逐元素作用于 numpy 数组）。
+    """激活函数 ``f`` 与它的导数 ``f'``（都逐元素作用于 numpy 数组），实现式 (eq-jac-slopes)。
 
     ``name`` 取 ``"tanh"``、``"sigmoid"``、``"relu"``、``"identity"``（恒等，即线性 RNN）。
     ReLU 在 0 处的导数取 0（与 torch 相同）。
@@ -38,11 +38,11 @@ def _orthogonal(m: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def matrix_with_spectral_radius(m: int, rho: float, rng: np.random.Generator, kind: str = "normal") -> np.ndarray:
-    """谱半径（特征值绝对值的最大者）为 ``rho`` 的随机 m×m 矩阵。
+    """谱半径（特征值绝对值的最大者）为 ``rho`` 的随机 m×m 矩阵，实现式 (eq-jac-test-matrices)。
 
     - ``"normal"``：``rho * Q``，Q 是随机正交矩阵。它是正规矩阵，全部奇异值都等于 ``rho``，‖W^s‖₂ = rho^s。
-    - ``"nonnormal"``：``Q (D + N) Qᵀ``，D 是对角阵（对角元 ``rho``，其余取自 ``rho * U(-1, 1)``），N 是严格上
-      三角（幂零）部分，元素取自 N(0, 4/m)。相似变换不改变特征值，所以谱半径仍是 ``rho``（上三角阵的特征值
+    - ``"nonnormal"``：``Q (D + E) Qᵀ``，D 是对角阵（第一个对角元是 ``rho``，其余取自 ``rho * U(-1, 1)``），E 是
+      严格上三角（幂零）部分，元素取自均值 0、方差 4/m 的正态分布。相似变换不改变特征值，所以谱半径仍是 ``rho``（上三角阵的特征值
       就是对角元），但最大奇异值大得多，‖W^s‖₂ 会先增长，再按 rho^s 衰减。
     """
     m = check_int(m, "m", low=1)
@@ -59,7 +59,7 @@ def matrix_with_spectral_radius(m: int, rho: float, rng: np.random.Generator, ki
 
 
 def jacobian_products(W: np.ndarray, Z: np.ndarray, act: str = "tanh") -> np.ndarray:
-    """``P[s - 1] = ∂h_T/∂h_{T-s} = ∏_{i=T-s+1}^{T} diag(f'(z_i)) W``，s = 1, …, T。
+    """``P[s - 1] = ∂h_T/∂h_{T-s} = ∏_{i=T-s+1}^{T} diag(f'(z_i)) W``，s = 1, …, T，实现式 (eq-jac-product)。
 
     ``W``：(m, m)；``Z``：(T, m)，一条序列的预激活 z_1, …, z_T（第 t 行是 z_t）。返回 (T, m, m)。
     时间越晚的因子越靠左：P[s] = P[s - 1] · diag(f'(z_{T-s})) W。
@@ -81,7 +81,7 @@ def jacobian_products(W: np.ndarray, Z: np.ndarray, act: str = "tanh") -> np.nda
 # 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「从 BPTT 的求和到连乘」
 def rnn_preactivations(W: np.ndarray, V: np.ndarray, b_h: np.ndarray, X: np.ndarray, act: str = "tanh",
                        h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """一条序列的前向传播 z_t = V x_t + W h_{t-1} + b_h，h_t = f(z_t)。
+    """一条序列的前向传播 z_t = V x_t + W h_{t-1} + b_h，h_t = f(z_t)，实现式 (eq-jac-forward)。
 
     ``X``：(T, n)。返回 ``(Z, H)``：Z (T, m) 的第 t 行是 z_t；H (T + 1, m) 的第 t 行是 h_t，H[0] = h_0（默认全零）。
     """
@@ -103,7 +103,7 @@ def rnn_preactivations(W: np.ndarray, V: np.ndarray, b_h: np.ndarray, X: np.ndar
 
 # 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「标量情形」
 def scalar_product(w: float, act: str, x: np.ndarray, v: float = 1.0, b: float = 0.0, h0: float = 0.0) -> np.ndarray:
-    """标量 RNN h_t = f(w h_{t-1} + v x_t + b) 的连乘 ∏_{i=1}^{s} w f'(z_i)，s = 1, …, T（带符号）。
+    """标量 RNN h_t = f(w h_{t-1} + v x_t + b) 的连乘 ∏_{i=1}^{s} w f'(z_i)，s = 1, …, T（带符号），实现式 (eq-jac-scalar)。
 
     ``x``：(T,)，输入 x_1, …, x_T。返回 (T,)，第 s - 1 个元素是跨度 s 的乘积 ∂h_s/∂h_0。
     """
@@ -120,7 +120,7 @@ def scalar_product(w: float, act: str, x: np.ndarray, v: float = 1.0, b: float =
 
 # 定义于 chapters/03_vanishing_exploding/01_jacobian_products.ipynb 「雅可比矩阵的连乘」§「真实的 RNN：不同的初始化」
 def state_gradient_norms(W: np.ndarray, Z: np.ndarray, g_T: np.ndarray, act: str = "tanh") -> np.ndarray:
-    """‖∂L_T/∂h_k‖，k = 0, …, T：从 g_T = ∂L_T/∂h_T 出发，按 g_k = Wᵀ (f'(z_{k+1}) ⊙ g_{k+1}) 往回算。
+    """‖∂L_T/∂h_k‖，k = 0, …, T：从 g_T = ∂L_T/∂h_T 出发，按 g_k = Wᵀ (f'(z_{k+1}) ⊙ g_{k+1}) 往回算，实现式 (eq-jac-state-grad)。
 
     ``Z``：(T, m)，预激活 z_1, …, z_T；``g_T``：(m,)。返回 (T + 1,)，第 k 个元素是 ‖∂L_T/∂h_k‖。
     """

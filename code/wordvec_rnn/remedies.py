@@ -11,7 +11,7 @@ from wordvec_rnn.rnn import check_rnn_params, output_layer_gradients, rnn_forwar
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「量什么：沿一条轨迹的雅可比矩阵连乘」
 def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
-    """沿一条轨迹逐步乘雅可比矩阵，返回 (H, norms, P)。
+    """沿一条轨迹逐步乘雅可比矩阵，返回 (H, norms, P)；实现式 (eq-remedy-leaky)。
 
     隐状态 h_t = (1-α) h_{t-1} + α f(z_t)，z_t = W h_{t-1} + u_t（u_t = V x_t + b_h 是 ``inputs`` 的第 t 行，
     形状 (T, m)）；α = 1 就是普通 RNN。每步的雅可比矩阵 ∂h_t/∂h_{t-1} = (1-α) I + α diag(f'(z_t)) W。
@@ -43,7 +43,7 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「梯度裁剪：悬崖上的一步」
 def clip_by_norm(grads, max_norm):
-    """梯度裁剪：把全部梯度看成一个长向量 g，g ← g · min(1, θ/‖g‖)，θ = ``max_norm``。
+    """梯度裁剪：把全部梯度看成一个长向量 g，g ← g · min(1, γ/‖g‖)，γ = ``max_norm``；实现式 (eq-remedy-clip)。
 
     ``grads`` 是一个数组，或数组的列表 / 字典（与 ``torch.nn.utils.clip_grad_norm_`` 一样，范数对全部参数一起算）。
     返回 ``(裁剪后的梯度, 裁剪前的 ‖g‖)``，结构与输入相同，不改动输入。
@@ -59,9 +59,9 @@ def clip_by_norm(grads, max_norm):
         fail("grads", "非空的数组列表或字典", grads)
     for i, g in enumerate(arrays):
         check_array(g, f"grads[{keys[i] if keys else i}]", dtype="float", finite=True)
-    # 解答开始：全部数组一起算 ‖g‖（total），都乘同一个系数 min(1, θ/‖g‖) 得到列表 clipped，不改动输入
+    # 解答开始：全部数组一起算 ‖g‖（total），都乘同一个系数 min(1, γ/‖g‖) 得到列表 clipped，不改动输入
     total = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in arrays)))
-    scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, θ/‖g‖)
+    scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, γ/‖g‖)
     clipped = [g * scale for g in arrays]
     # 解答结束
     if keys is not None:
@@ -72,7 +72,8 @@ def clip_by_norm(grads, max_norm):
 
 
 def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
-    """单个隐单元的 RNN h_t = tanh(w h_{t-1} + b)，t = 1..T，损失 L = (h_T − target)²。
+    """单个隐单元的 RNN h_t = tanh(w h_{t-1} + b)，t = 1..T，损失 L = (h_T − target)²；实现式 (eq-remedy-one-unit)
+    与 (eq-remedy-one-unit-grad)。
 
     ``w``、``b`` 是同形状的数组（或标量），逐元素计算，可以一次算出整张 (w, b) 网格上的损失面。
     返回 ``(L, ∂L/∂w, ∂L/∂b)``，形状都与 ``w`` 相同；梯度用 BPTT 从 t = T 倒推回 t = 1。
@@ -105,10 +106,10 @@ def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
 
 
 def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
-    """在单单元 RNN 的损失面上做梯度下降，可选梯度裁剪（``max_norm`` = θ，None 表示不裁剪）。
+    """在单单元 RNN 的损失面上做梯度下降，可选梯度裁剪（``max_norm`` = γ，None 表示不裁剪）；实现式 (eq-remedy-clip)。
 
     返回 ``(path, losses, grad_norms)``：``path`` 形状 (steps+1, 2)，每行是 (w, b)；``losses`` 形状 (steps+1,)；
-    ``grad_norms`` 形状 (steps,)，是裁剪前的 ‖g‖。第 k 步走的长度是 ‖path[k+1] − path[k]‖ = lr·min(‖g‖, θ)。
+    ``grad_norms`` 形状 (steps,)，是裁剪前的 ‖g‖。第 k 步走的长度是 ‖path[k+1] − path[k]‖ = lr·min(‖g‖, γ)。
     """
     start = np.asarray(start, dtype=np.float64)
     check_array(start, "start", shape=(2,), dtype="float", finite=True)
@@ -138,7 +139,7 @@ def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「截断 BPTT：只往回传 $K$ 步」
 def truncated_bptt_gradients(params, X, targets, K):
-    """截断 BPTT（每个 L_t 只往回传 K 步）：∂L_t 只保留 k ≥ t−K+1 的项，即
+    """截断 BPTT（每个 L_t 只往回传 K 步），实现式 (eq-remedy-tbptt)：∂L_t 只保留 k ≥ t−K+1 的项，即
     Σ_t Σ_{k=max(1,t−K+1)}^{t} (∂L_t/∂h_t)(∏_{i=k+1}^{t} ∂h_i/∂h_{i-1}) ∂⁺h_k/∂θ。
 
     ``X`` (B, T, n)、``targets`` (B, T) 与 ``rnn_backward`` 相同；K ≥ T 时就是完整的 BPTT。返回梯度字典。

@@ -4,7 +4,7 @@ EXPECT = {'test_clip_global_norm': '每个数组分别裁剪', 'test_clip_matche
 
 EDITS = {
     'clip_by_norm': [
-        ('    scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, θ/‖g‖)\n    clipped = [g * scale for g in arrays]',
+        ('    scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, γ/‖g‖)\n    clipped = [g * scale for g in arrays]',
          '    clipped = []\n    for g in arrays:\n        norm = np.linalg.norm(g)\n        clipped.append(g * min(1.0, max_norm / norm) if norm > 0 else g.copy())'),
     ],
 }

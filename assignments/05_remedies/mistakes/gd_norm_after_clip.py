@@ -1,4 +1,4 @@
-"""grad_norms 记的是裁剪后的 ‖g‖（总不超过 θ），看不出哪一步撞上了悬崖。"""
+"""grad_norms 记的是裁剪后的 ‖g‖（总不超过 γ），看不出哪一步撞上了悬崖。"""
 
 EXPECT = {'test_gd_records_norm_before_clipping': '裁剪后的范数', 'test_gd_clipped_steps': '裁剪前最大的'}
 

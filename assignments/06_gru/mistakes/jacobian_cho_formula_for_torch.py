@@ -4,7 +4,7 @@ EXPECT = {"test_jacobian_torch_variant": "用了 Cho 变体的公式", "test_jac
 
 EDITS = {
     'gru_jacobian_terms': [
-        ('    if variant == "cho":                                   # ∂(W_g (h ⊙ r))/∂h = W_g [diag(r) + diag(h) ∂r/∂h]\n        da = W_g @ (torch.diag(r) + h[:, None] * dr)\n    else:                                                  # ∂(r ⊙ c)/∂h = diag(r) W_g + diag(c) ∂r/∂h，c = W_g h + b_hg\n        c = W_g @ h + params["b_hg"]\n        da = r[:, None] * W_g + c[:, None] * dr',
+        ('    if variant == "cho":                                   # ∂(W_g (h ⊙ r))/∂h = W_g [diag(r) + diag(h) ∂r/∂h]\n        da = W_g @ (torch.diag(r) + h[:, None] * dr)\n    else:                                                  # ∂(r ⊙ q)/∂h = diag(r) W_g + diag(q) ∂r/∂h，q = W_g h + b_hg\n        q = W_g @ h + params["b_hg"]\n        da = r[:, None] * W_g + q[:, None] * dr',
          '    da = W_g @ (torch.diag(r) + h[:, None] * dr)'),
     ],
 }

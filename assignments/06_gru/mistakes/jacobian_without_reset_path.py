@@ -4,7 +4,7 @@ EXPECT = {"test_jacobian_reset_path": "漏掉了经过重置门的路", "test_ja
 
 EDITS = {
     'gru_jacobian_terms': [
-        ('        c = W_g @ h + params["b_hg"]\n        da = r[:, None] * W_g + c[:, None] * dr',
+        ('        q = W_g @ h + params["b_hg"]\n        da = r[:, None] * W_g + q[:, None] * dr',
          '        da = r[:, None] * W_g'),
     ],
 }

@@ -1,4 +1,4 @@
-"""候选隐状态用了 sigmoid 而不是 tanh：g_t 只能取正值，状态再也变不成负数。"""
+"""候选值用了 sigmoid 而不是 tanh：g_t 只能取正值，状态再也变不成负数。"""
 
 EXPECT = {"test_gate_nonlinearities": "不是 sigmoid", "test_gates_values": "g_t"}
 
