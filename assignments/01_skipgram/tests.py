@@ -17,15 +17,15 @@ ASSIGNMENT = Assignment(
     intro=(
         "本作业对应第 01 章第 1 节「跳元模型与 softmax」。你要实现数值稳定的 log softmax、一个 $(c,o)$ 对的损失 "
         "$J=-\\log P(o\\mid c)$ 及其对 $v_c$ 和全部 $u_w$ 的梯度、同一件事的矩阵（小批量）形式，以及滑动窗口产生的 "
-        "$(c,o)$ 对。记号与章节相同：$\\hat y=\\operatorname{softmax}(U^\\top v_c)$，$y$ 是 $o$ 的独热向量，"
-        "代码中 `outside_vectors` 的第 $w$ 行是 $u_w$。"
+        "$(c,o)$ 对。记号与章节相同：$\\hat y=\\operatorname{softmax}(Uv_c)$，$y$ 是 $o$ 的独热向量，"
+        "代码中的 `outside_vectors` 就是矩阵 $U$，第 $w$ 行是 $u_w^\\top$。"
     ),
     questions=(
         Question("1.1", "数值稳定的 log softmax", ("log_softmax",),
                  "实现 $\\log\\operatorname{softmax}(x)_i=x_i-\\log\\sum_j e^{x_j}$（沿最后一维）。得分可能很大，"
                  "直接取 `np.exp(x)` 会上溢：先减去每行的最大值。"),
         Question("1.2", "一个 (c, o) 对的损失与梯度", ("naive_softmax_loss_and_gradient",),
-                 "返回 $J=-\\log\\hat y_o$、$\\partial J/\\partial v_c=U(\\hat y-y)$ 与 $\\partial J/\\partial u_w="
+                 "返回 $J=-\\log\\hat y_o$、$\\partial J/\\partial v_c=U^\\top(\\hat y-y)$ 与 $\\partial J/\\partial u_w="
                  "(\\hat y_w-y_w)v_c$（对**每个** $w$，不只 $w=o$）。"),
         Question("1.3", "矩阵形式：一个小批量", ("naive_softmax_batch_loss_and_gradient",),
                  "一批 $B$ 个 $(c_i,o_i)$ 对的平均损失与梯度，用矩阵乘法一次算完，不逐对循环。"),
@@ -74,7 +74,7 @@ def test_naive_softmax_loss_value(naive_softmax_loss_and_gradient):
     v_c, o, U = rng.normal(size=4), 2, rng.normal(size=(6, 4))
     loss, grad_center, grad_outside = naive_softmax_loss_and_gradient(v_c, o, U)
     assert np.isclose(loss, 2.9152782539, atol=1e-8), (
-        f"损失应是 -log softmax(U^T v_c)[o] = 2.9152782539，得到 {loss}"
+        f"损失应是 -log softmax(U v_c)[o] = 2.9152782539，得到 {loss}"
     )
     assert np.shape(grad_center) == (4,) and np.shape(grad_outside) == (6, 4), (
         f"梯度的形状应是 (4,) 与 (6, 4)，得到 {np.shape(grad_center)} 与 {np.shape(grad_outside)}"
@@ -89,7 +89,7 @@ def test_naive_softmax_gradcheck(naive_softmax_loss_and_gradient):
     numeric_center = numerical_gradient(lambda: naive_softmax_loss_and_gradient(v_c, o, U)[0], v_c)
     numeric_outside = numerical_gradient(lambda: naive_softmax_loss_and_gradient(v_c, o, U)[0], U)
     assert relative_error(grad_center, numeric_center) < 1e-6, (
-        f"grad_center 与有限差分不符（相对误差 {relative_error(grad_center, numeric_center):.2g}）：应是 U(ŷ - y)"
+        f"grad_center 与有限差分不符（相对误差 {relative_error(grad_center, numeric_center):.2g}）：应是 Uᵀ(ŷ - y)"
     )
     assert relative_error(grad_outside, numeric_outside) < 1e-6, (
         f"grad_outside 与有限差分不符（相对误差 {relative_error(grad_outside, numeric_outside):.2g}）：第 w 行应是 (ŷ_w - y_w) v_c"
@@ -103,8 +103,8 @@ def test_naive_softmax_sign(naive_softmax_loss_and_gradient):
     scores = U @ v_c
     y_hat = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
     expected = U.T @ (y_hat - np.eye(len(U))[o])
-    assert not np.allclose(grad_center, -expected), "grad_center 的符号反了：∂J/∂v_c = U(ŷ - y) = -u_o + Σ_w ŷ_w u_w"
-    assert np.allclose(grad_center, expected), "grad_center 应是 U(ŷ - y) = -u_o + Σ_w ŷ_w u_w"
+    assert not np.allclose(grad_center, -expected), "grad_center 的符号反了：∂J/∂v_c = Uᵀ(ŷ - y) = -u_o + Σ_w ŷ_w u_w"
+    assert np.allclose(grad_center, expected), "grad_center 应是 Uᵀ(ŷ - y) = -u_o + Σ_w ŷ_w u_w"
 
 
 @check("1.2", 1)
@@ -128,8 +128,8 @@ def test_batch_gradcheck(naive_softmax_batch_loss_and_gradient):
     assert np.isclose(loss, 3.8711756570, atol=1e-8), f"平均损失应是 3.8711756570，得到 {loss}"
     numeric_centers = numerical_gradient(lambda: naive_softmax_batch_loss_and_gradient(V_c, o, U)[0], V_c)
     numeric_outside = numerical_gradient(lambda: naive_softmax_batch_loss_and_gradient(V_c, o, U)[0], U)
-    assert relative_error(grad_centers, numeric_centers) < 1e-6, "grad_centers 与有限差分不符：第 i 行应是 (1/B) U(ŷ_i - y_i)"
-    assert relative_error(grad_outside, numeric_outside) < 1e-6, "grad_outside 与有限差分不符：应是 (1/B) Σ_i (ŷ_i - y_i) v_{c_i}^T"
+    assert relative_error(grad_centers, numeric_centers) < 1e-6, "grad_centers 与有限差分不符：第 i 行应是 (1/B) Uᵀ(ŷ_i - y_i) 的转置"
+    assert relative_error(grad_outside, numeric_outside) < 1e-6, "grad_outside 与有限差分不符：应是 (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ"
 
 
 @check("1.3", 2)

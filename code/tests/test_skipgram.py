@@ -76,6 +76,10 @@ def test_single_pair_gradient_formulas():
     for w in range(len(outside_vectors)):
         expected = (p[w] - 1) * center_vec if w == o else p[w] * center_vec
         assert np.allclose(grad_outside[w], expected)
+    y = np.eye(len(outside_vectors))[o]
+    assert np.allclose(grad_center, outside_vectors.T @ (p - y))  # 矩阵形式 Uᵀ(ŷ - y)：U 的第 w 行是 u_wᵀ
+    assert grad_outside.shape == outside_vectors.shape             # ∂J/∂U 与 U 同形状 (|V|, d)
+    assert np.allclose(grad_outside, np.outer(p - y, center_vec))  # ∂J/∂U = (ŷ - y) v_cᵀ
 
 
 @pytest.mark.parametrize("seed", range(4))

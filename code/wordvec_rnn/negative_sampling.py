@@ -9,25 +9,25 @@ from wordvec_rnn.checks import check_array, check_ids, check_int
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
 def sigmoid(x):
-    """σ(x) = 1 / (1 + e^{-x})，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
+    """σ(x) = 1 / (1 + e^{-x})，实现式 (eq-ns-sigmoid)，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
 
 
 def softplus(x):
-    """softplus(x) = log(1 + e^x) = -log σ(-x)，逐元素，数值稳定。"""
+    """softplus(x) = log(1 + e^x) = -log σ(-x)，实现式 (eq-ns-softplus)，逐元素，数值稳定。"""
     return np.logaddexp(0.0, x)
 
 
 def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):
-    """一个正样本 (c, o) 与 k 个负样本 w_1, …, w_k 的负采样损失及其梯度。
+    """一个正样本 (c, o) 与 k 个负样本 w_1, …, w_k 的负采样损失及其梯度：实现式 (eq-ns-loss) 与 (eq-ns-grads)。
 
     - ``center_vec``：v_c，形状 (d,)；``outside_idx``：o 的编号（整数）；
     - ``negative_idx``：w_1, …, w_k 的编号，形状 (k,)，k ≥ 1，可以重复；
-    - ``outside_vectors``：所有上下文词向量，形状 (|V|, d)，第 w 行是 u_w。
+    - ``outside_vectors``：上下文词向量矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_center, grad_outside)``：
     J = -log σ(u_oᵀv_c) - Σ_i log σ(-u_{w_i}ᵀv_c)；∂J/∂v_c 形状 (d,)；
-    ∂J/∂U 按行存放，形状 (|V|, d)，只有 o 与各 w_i 的行不为零，
+    ∂J/∂U 与 U 同形状 (|V|, d)，只有 o 与各 w_i 的行不为零，
     同一个词被抽到几次，它那一行就累加几次。
     """
     dims = {}
@@ -64,11 +64,12 @@ from wordvec_rnn.checks import check_array, check_ids
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
                                          outside_vectors):
-    """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度；没有逐对的 Python 循环。
+    """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度：实现式 (eq-ns-batch-loss)，每一行按
+    式 (eq-ns-matrix) 计算；没有逐对的 Python 循环。
 
     - ``center_vecs``：v_{c_b} 按行堆叠，形状 (B, d)；``outside_idx``：o_b，形状 (B,)；
     - ``negative_idx``：第 b 行是 (c_b, o_b) 的 k 个负样本，形状 (B, k)；
-    - ``outside_vectors``：形状 (|V|, d)，第 w 行是 u_w。
+    - ``outside_vectors``：矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_centers, grad_outside)``：loss 是 B 个单对损失的平均，两个梯度都是
     这个平均损失的梯度，形状分别为 (B, d)（第 b 行对应 v_{c_b}，同一个中心词出现几次由
@@ -91,15 +92,15 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
     idx = np.column_stack([np.asarray(outside_idx), np.asarray(negative_idx)])  # (B, k+1)
     labels = np.zeros(idx.shape)
     labels[:, 0] = 1.0
-    W = U[idx]                                   # (B, k+1, d)：每一对用到的上下文词向量
-    x = np.einsum("bjd,bd->bj", W, C)            # (B, k+1)：u_oᵀv_c 与 u_{w_i}ᵀv_c
+    U_used = U[idx]                              # (B, k+1, d)：第 b 个是这一对的 Ũ（各行 u_oᵀ, u_{w_i}ᵀ）
+    x = np.einsum("bjd,bd->bj", U_used, C)       # (B, k+1)：x = Ũ v_c，即 u_oᵀv_c 与 u_{w_i}ᵀv_c
     # 标签为 1 的项是 -log σ(x) = softplus(-x)，标签为 0 的是 -log σ(-x) = softplus(x)
     loss = np.where(labels == 1.0, softplus(-x), softplus(x)).sum(axis=1).mean()
 
-    g = (sigmoid(x) - labels) / B                # ∂(平均损失)/∂x：σ(x) - ℓ，再除以 B
-    grad_centers = np.einsum("bj,bjd->bd", g, W)
+    g = (sigmoid(x) - labels) / B                # ∂(平均损失)/∂x：σ(x) - y，再除以 B
+    grad_centers = np.einsum("bj,bjd->bd", g, U_used)  # 每一行 Ũᵀ(σ(x) - y) / B
     grad_outside = np.zeros_like(U)
-    np.add.at(grad_outside, idx.ravel(), (g[:, :, None] * C[:, None, :]).reshape(-1, d))
+    np.add.at(grad_outside, idx.ravel(), (g[:, :, None] * C[:, None, :]).reshape(-1, d))  # (σ(x) - y) v_cᵀ 的各行
     # 解答结束
     return float(loss), grad_centers, grad_outside
 
@@ -124,7 +125,7 @@ def _check_counts(counts, name="counts"):
 
 
 def noise_distribution(counts, power=0.75):
-    """噪声分布 P_n(w) ∝ count(w)^power（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
+    """噪声分布 P_n(w) ∝ count(w)^power：实现式 (eq-ns-noise)（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
     counts = _check_counts(counts)
     power = check_float(power, "power", low=0.0)
     # 解答开始：对次数（float64）取 power 次方再归一化；0 次的词权重单独置 0（power = 0 时 0**0 = 1）
@@ -140,7 +141,7 @@ def _is_positive_int(n):
 
 
 class NoiseSampler:
-    """从 P_n 独立抽取负样本：在累积分布上二分查找（逆变换采样），一次抽一整个数组。"""
+    """从 P_n（式 (eq-ns-noise)）独立抽取负样本：实现式 (eq-ns-inverse-cdf)，在累积分布上二分查找（逆变换采样），一次抽一整个数组。"""
 
     def __init__(self, counts, power=0.75, rng=None):
         # 解答开始：self.probs = 你写的 noise_distribution(counts, power)；self.cdf = 它的累积和（除以最后一项，使其恰好以 1 结尾）
@@ -177,7 +178,7 @@ from wordvec_rnn.checks import check_float, fail
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」
 def keep_probability(counts, threshold=1e-5):
-    """高频词二次采样：词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
+    """高频词二次采样：实现式 (eq-ns-keep)，词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
 
     f(w) = counts[w] / counts.sum()；出现 0 次的词得到 1.0（它不出现，取 1 不会误删什么）。
     """

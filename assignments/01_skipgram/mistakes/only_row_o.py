@@ -4,7 +4,7 @@ EXPECT = {"test_naive_softmax_other_rows": "w ≠ o 的行", "test_naive_softmax
 
 EDITS = {
     'naive_softmax_loss_and_gradient': [
-        ('    grad_outside = np.outer(delta, center_vec)             # 第 w 行：(ŷ_w - y_w) v_c',
+        ('    grad_outside = np.outer(delta, center_vec)             # (ŷ - y) v_cᵀ：第 w 行 (ŷ_w - y_w) v_cᵀ',
          '    grad_outside = np.zeros_like(outside_vectors)\n    grad_outside[o] = delta[o] * center_vec'),
     ],
 }

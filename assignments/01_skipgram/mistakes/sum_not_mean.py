@@ -6,7 +6,7 @@ EDITS = {
     'naive_softmax_batch_loss_and_gradient': [
         ('    loss = -log_y_hat[rows, outside_idx].mean()',
          '    loss = -log_y_hat[rows, outside_idx].sum()'),
-        ('    delta /= batch                                            # 平均损失：每对的梯度乘 1/B\n',
+        ('    delta /= batch                                            # Δ：平均损失，每对的梯度乘 1/B\n',
          ''),
     ],
 }

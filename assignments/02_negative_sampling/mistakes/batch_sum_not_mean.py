@@ -4,7 +4,7 @@ EXPECT = {"test_batch_is_mean_of_pairs": "应取平均", "test_batch_value_and_g
 
 EDITS = {
     'neg_sampling_batch_loss_and_gradient': [
-        ('    loss = np.where(labels == 1.0, softplus(-x), softplus(x)).sum(axis=1).mean()\n\n    g = (sigmoid(x) - labels) / B                # ∂(平均损失)/∂x：σ(x) - ℓ，再除以 B',
+        ('    loss = np.where(labels == 1.0, softplus(-x), softplus(x)).sum(axis=1).mean()\n\n    g = (sigmoid(x) - labels) / B                # ∂(平均损失)/∂x：σ(x) - y，再除以 B',
          '    loss = np.where(labels == 1.0, softplus(-x), softplus(x)).sum()\n    g = sigmoid(x) - labels'),
     ],
 }
