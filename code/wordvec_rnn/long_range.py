@@ -16,12 +16,13 @@ from wordvec_rnn.lstm import TORCH_GATES
 from wordvec_rnn.progress import progress
 
 # 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「加法问题」
-BASELINE_MSE = 1 / 6          # 总预测常数 1 的均方误差：Var(a + b) = 2 · (1/12)
+BASELINE_MSE = 1 / 6          # 总预测常数 1 的均方误差：Var(a + b) = 2 · (1/12)，式 (eq-long-baseline)
 RECENT_ONLY_MSE = 1 / 12      # 只记住第二个数、预测 b + 1/2 的均方误差：Var(a)
 
 
 def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """加法问题的一批样本：返回 ``(X, y)``，X 形状 (B, T, 2)，y 形状 (B,)，都是 float32。
+    """加法问题的一批样本，实现式 (eq-long-input) 与 (eq-long-target)：返回 ``(X, y)``，X 形状 (B, T, 2)，y 形状 (B,)，
+    都是 float32。
 
     第 0 通道是 [0, 1) 上独立均匀分布的数；第 1 通道是标记，恰有两个 1：第一个在前半段
     t ∈ {1, …, ⌊T/2⌋}，第二个在后半段 t ∈ {⌊T/2⌋+1, …, T}，位置都均匀地抽取。
@@ -45,7 +46,7 @@ def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Te
 
 # 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「模型、初始化与训练」
 def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
-    """把 ``nn.LSTM`` 遗忘门的偏置 b_f 设为 ``value``（原地修改，每一层都改）。
+    """把 ``nn.LSTM`` 遗忘门的偏置 b_f 设为 ``value``（原地修改，每一层都改），b = bias_ih + bias_hh 见式 (eq-lstm-torch-bias)。
 
     ``nn.LSTM`` 把四组参数按 ``TORCH_GATES`` = (i, f, g, o) 的顺序上下堆叠，每组 m 行，遗忘门是第 m 到 2m-1 行；
     它有两个偏置 ``bias_ih`` 与 ``bias_hh``，公式里的 b 是两者之和。这里令 bias_ih 的 f 段为 ``value``、
@@ -63,7 +64,8 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
 
 
 class AddingModel(nn.Module):
-    """加法问题的模型：循环层（输入 n = 2，隐藏大小 m）读完整个序列，线性层把 h_T 变成一个数 ŷ。
+    """加法问题的模型（(sec-long-model)）：循环层（输入 n = 2，隐藏大小 m）读完整个序列，线性层把 h_T 变成一个数，
+    实现式 (eq-long-output) 的 ŷ = U h_T + b_y。
 
     ``cell`` 取 ``"rnn"``（tanh）、``"gru"`` 或 ``"lstm"``，即 ``nn.RNN``、``nn.GRU``、``nn.LSTM``；
     ``forget_bias`` 只对 LSTM 有意义：给出时用 ``set_forget_bias`` 设定 b_f，None 时保留 torch 的默认初始化。
@@ -88,10 +90,11 @@ class AddingModel(nn.Module):
         return self.head(H[:, -1]).squeeze(-1)   # 只用最后一步的 h_T
 
 
-# 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「模型、初始化与训练」
+# 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「训练函数」
 @dataclass
 class AddingHistory:
-    """``train_adding`` 的记录：每步的训练损失（小批量的均方误差）、每次验证的步数与验证集上的均方误差。"""
+    """``train_adding`` 的记录（(sec-long-train)）：每步的训练损失（小批量的均方误差，式 (eq-long-output)）、
+    每次验证的步数与验证集上的均方误差。"""
 
     cell: str
     T: int
@@ -116,7 +119,8 @@ def train_adding(cell: str, T: int, *, steps: int, m: int = 64, B: int = 32, lr:
                  max_norm: float = 1.0, forget_bias: float | None = 1.0, eval_every: int = 50,
                  n_val: int = 1000, threshold: float = 0.01, seed: int = 0,
                  show_progress: bool = True) -> tuple[AddingModel, AddingHistory]:
-    """在长为 ``T`` 的加法问题上训练一个 ``AddingModel``（Adam + 梯度裁剪），返回训练好的模型与 ``AddingHistory``。
+    """在长为 ``T`` 的加法问题上训练一个 ``AddingModel``（Adam + 梯度裁剪，(sec-long-train)），返回训练好的模型与
+    ``AddingHistory``。
 
     每步用一个新的小批量（B 个样本，由以 ``seed`` 为种子的 torch.Generator 产生，所以同一个 ``seed`` 下
     三种模型看到完全相同的训练数据），损失是均方误差；梯度按全局范数裁剪到 ``max_norm``。
@@ -157,7 +161,7 @@ def train_adding(cell: str, T: int, *, steps: int, m: int = 64, B: int = 32, lr:
         if step % eval_every == 0 or step == steps:
             evaluate(step)
         if bar is not None:
-            bar.set_postfix_str(f"验证 MSE {history.val_mse[-1]:.4f}", refresh=False)
+            bar.set_postfix_str(f"验证均方误差 {history.val_mse[-1]:.4f}", refresh=False)
             bar.update(1)
     if bar is not None:
         bar.close()

@@ -16,14 +16,14 @@ TORCH_GATES = ("i", "f", "g", "o")   # torch.nn.LSTM 的堆叠顺序
 
 
 def gate_slices(m: int) -> dict[str, slice]:
-    """各门在堆叠的 4m 行中的位置：``{"g": 0:m, "i": m:2m, "o": 2m:3m, "f": 3m:4m}``。"""
+    """各门在堆叠的 4m 行中的位置：``{"g": 0:m, "i": m:2m, "o": 2m:3m, "f": 3m:4m}``，即式 (eq-lstm-stack) 的分段。"""
     m = check_int(m, "m", low=1)
     return {gate: slice(k * m, (k + 1) * m) for k, gate in enumerate(LSTM_GATES)}
 
 
 def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None, dtype=torch.float64,
                      b_f: float = 0.0) -> dict[str, torch.Tensor]:
-    """LSTM 的参数 ``{"V": (4m, n), "W": (4m, m), "b": (4m,)}``，四个门按 (g, i, o, f) 堆叠。
+    """LSTM 的参数 ``{"V": (4m, n), "W": (4m, m), "b": (4m,)}``，四个门按 (g, i, o, f) 堆叠，即式 (eq-lstm-stack)。
 
     与 ``nn.LSTM`` 一样，元素取自 U(−1/√m, 1/√m)；遗忘门那一段偏置 b_f 再加上 ``b_f``（取正数时，训练开始时
     f_t 接近 1，记忆元保留得更久）。``generator`` 是 ``torch.Generator``，None 时用 torch 的全局随机数。
@@ -45,7 +45,10 @@ def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None
 
 
 def check_lstm_params(params) -> dict[str, int]:
-    """检查参数字典：键 V、W、b 是同一种浮点类型的 torch 张量，形状 (4m, n)、(4m, m)、(4m,)。返回 ``{"m": …, "n": …}``。"""
+    """检查参数字典：键 V、W、b 是同一种浮点类型的 torch 张量，形状 (4m, n)、(4m, m)、(4m,)（式 (eq-lstm-stack)）。
+
+    返回 ``{"m": …, "n": …}``。
+    """
     if not isinstance(params, dict) or set(params) != {"V", "W", "b"}:
         fail("params", "键为 V、W、b 的字典", params)
     for name, value in params.items():
@@ -77,7 +80,8 @@ def _check_state(x, h, c, params, batch: str) -> dict[str, int]:
 
 
 def lstm_update(z: torch.Tensor, c: torch.Tensor, m: int):
-    """由预激活 z_t = V x_t + W h_{t-1} + b 与 c_{t-1} 算一步，返回 (h_t, c_t, g_t, i_t, o_t, f_t)。
+    """实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：由预激活 z_t = V x_t + W h_{t-1} + b 与 c_{t-1} 算一步，
+    返回 (h_t, c_t, g_t, i_t, o_t, f_t)。
 
     ``z`` 的最后一维长 4m、按 (g, i, o, f) 堆叠，``c`` 与它的前几维相同（(B, 4m) 与 (B, m)，或一个样本 (4m,) 与
     (m,)）。这是最内层的循环体，为了快不检查输入：lstm_cell、lstm_layer、lstm_jacobian 检查之后调用它。
@@ -93,7 +97,8 @@ def lstm_update(z: torch.Tensor, c: torch.Tensor, m: int):
 
 
 def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
-    """一步 LSTM（批量优先）：``x`` (B, n)，``h`` = h_{t-1}、``c`` = c_{t-1} (B, m)。
+    """一步 LSTM（批量优先），实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：``x`` (B, n)，``h`` = h_{t-1}、
+    ``c`` = c_{t-1} (B, m)。
 
     返回 ``(h_t, c_t, gates)``，``gates`` 是字典 ``{"g": g_t, "i": i_t, "o": o_t, "f": f_t}``，每个 (B, m)。
     """
@@ -107,7 +112,8 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
 def lstm_layer(X: torch.Tensor, params: dict, state=None):
-    """LSTM 层（批量优先）：``X`` (B, T, n) → ``(H, (h_T, c_T))``，H (B, T, m)，``H[:, t-1]`` 是 h_t。
+    """LSTM 层（批量优先），对 t = 1..T 逐步实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：``X`` (B, T, n) →
+    ``(H, (h_T, c_T))``，H (B, T, m)，``H[:, t-1]`` 是 h_t。
 
     ``state`` 是初始状态 ``(h_0, c_0)``，各 (B, m)，默认全零。为了快，写法与 lstm_cell 有三处不同，结果相同：
     与 h 无关的 V x_t + b 对全部 t 用一次矩阵乘法算好；每步四个门只做一次 ``h_{t-1} @ W.T``（W 堆叠了四个门，
@@ -141,8 +147,8 @@ def _reorder(A: torch.Tensor, m: int, source: tuple, target: tuple) -> torch.Ten
 
 
 def lstm_to_torch(params: dict) -> nn.LSTM:
-    """同样的参数放进 ``nn.LSTM(n, m, batch_first=True)``（dtype 与参数相同）。全书只在这里和 ``lstm_from_torch``
-    中换门的顺序::
+    """同样的参数放进 ``nn.LSTM(n, m, batch_first=True)``（dtype 与参数相同），实现式 (eq-lstm-torch-bias)。
+    全书只在这里和 ``lstm_from_torch`` 中换门的顺序::
 
         本书（原讲义）的 4 个 m 行块：   [ g | i | o | f ]
         nn.LSTM 的 4 个 m 行块：         [ i | f | g | o ]   （torch 文档写作 W_ii | W_if | W_ig | W_io）
@@ -163,7 +169,7 @@ def lstm_to_torch(params: dict) -> nn.LSTM:
 
 def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
     """``lstm_to_torch`` 的逆：从单层、单向、带偏置的 ``nn.LSTM`` 取出参数（复制，不带梯度），按 (i, f, g, o) →
-    (g, i, o, f) 重排；两个偏置合成一个，b = bias_ih + bias_hh。"""
+    (g, i, o, f) 重排；两个偏置合成一个，b = bias_ih + bias_hh（式 (eq-lstm-torch-bias)）。"""
     if not isinstance(module, nn.LSTM):
         fail("module", "torch.nn.LSTM", module)
     if module.num_layers != 1 or module.bidirectional or not module.bias or module.proj_size != 0:
@@ -177,7 +183,7 @@ def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「门的开与关」
 def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
     """复制参数，把给定的门（关键字 ``i``、``o``、``f``）那几行的 V、W 置零、偏置设为给定值，这个门就恒为
-    σ(偏置)：``saturate_gates(params, f=-50.0, i=50.0, o=50.0)`` 关闭遗忘门、打开输入门与输出门（float64 中
+    σ(偏置)，用于 (sec-lstm-extremes) 的两个极端情形（如式 (eq-lstm-degenerate)）：``saturate_gates(params, f=-50.0, i=50.0, o=50.0)`` 关闭遗忘门、打开输入门与输出门（float64 中
     σ(50) 恰好是 1，σ(−50) ≈ 2·10⁻²²）。"""
     dims = check_lstm_params(params)
     rows = gate_slices(dims["m"])
@@ -193,7 +199,8 @@ def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
 
 # 定义于 chapters/05_lstm/02_lstm_gradients.ipynb 「LSTM 的梯度」§「完整的雅可比矩阵」
 def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
-    """一个样本的一步 LSTM 及其雅可比矩阵，不检查输入：返回 (J_t, h_t, c_t, f_t)。
+    """一个样本的一步 LSTM 及其雅可比矩阵，不检查输入：返回 (J_t, h_t, c_t, f_t)。实现式 (eq-lstmgrad-joint)，
+    四块依次是式 (eq-lstmgrad-dc-block)、(eq-lstmgrad-dc-dh)、(eq-lstmgrad-dh-dc)、(eq-lstmgrad-dh-dh)。
 
     ``x`` (n,)，``h`` = h_{t-1}、``c`` = c_{t-1} (m,)。J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，形状 (2m, 2m)::
 
@@ -232,7 +239,7 @@ def _check_sample(x, h, c, params, x_shape) -> dict[str, int]:
 
 
 def lstm_jacobian(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict) -> torch.Tensor:
-    """一个样本的一步 LSTM 的雅可比矩阵 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，形状 (2m, 2m)，分块写出::
+    """一个样本的一步 LSTM 的雅可比矩阵 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，实现式 (eq-lstmgrad-joint)，形状 (2m, 2m)::
 
         [ ∂c_t/∂c_{t-1}   ∂c_t/∂h_{t-1} ]
         [ ∂h_t/∂c_{t-1}   ∂h_t/∂h_{t-1} ]
@@ -244,7 +251,8 @@ def lstm_jacobian(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dic
 
 
 def lstm_jacobians(X: torch.Tensor, params: dict, state=None) -> tuple[torch.Tensor, torch.Tensor]:
-    """沿一条序列（``X`` (T, n)，不带批量维）逐步算 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，t = 1..T。
+    """沿一条序列（``X`` (T, n)，不带批量维）逐步算 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，t = 1..T：式 (eq-lstmgrad-span)
+    连乘的各个因子（式 (eq-lstmgrad-joint)）。
 
     ``state`` 是 ``(h_0, c_0)``，各 (m,)，默认全零。返回 ``(J, F)``：J (T, 2m, 2m)，F (T, m) 的第 t 行是遗忘门 f_t。
     """
