@@ -16,7 +16,7 @@ ASSIGNMENT = Assignment(
     chapters=("chapters/05_lstm/01_lstm.ipynb", "chapters/05_lstm/02_lstm_gradients.ipynb"),
     intro=(
         "本作业对应第 05 章第 1 节「长短期记忆（LSTM）」与第 2 节「LSTM 的梯度」。你要从零写出一步 LSTM 的前向计算，"
-        "与复制了同样参数的 `torch.nn.LSTM` 逐位一致；再照第 2 节的推导写出一步的雅可比矩阵 "
+        "在 float64 下与复制了同样参数的 `torch.nn.LSTM` 一致（`torch.allclose(..., atol=1e-12)`）；再照第 2 节的推导写出一步的雅可比矩阵 "
         "$J_t=\\partial(c_t,h_t)/\\partial(c_{t-1},h_{t-1})$，与 autograd 一致。记号与章节相同：输入 $x_t\\in\\mathbb R^n$，"
         "隐状态 $h_t$ 与记忆元 $c_t\\in\\mathbb R^m$；参数是字典 `{\"V\": (4m, n), \"W\": (4m, m), \"b\": (4m,)}`，"
         "四组按原讲义的顺序 $(g,i,o,f)$ 上下堆叠（`gate_slices(m)` 给出每一组占的行）。`torch.nn.LSTM` 按 $(i,f,g,o)$ "
