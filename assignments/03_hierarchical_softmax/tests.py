@@ -32,7 +32,7 @@ ASSIGNMENT = Assignment(
         Question("3.1", "按词频建 Huffman 树", ("build_huffman_tree",),
                  "每次从最小堆中取出**次数最小**的两个节点，先取出的做左孩子（编码 0），后取出的做右孩子（编码 1），"
                  "合并成内部节点 $n$（第 $n$ 次合并，全树编号 $|\\mathcal{V}|+n$），放回堆中；次数相同时按全树编号先后取出。"
-                 "合并 $|\\mathcal{V}|-1$ 次后，求出每个词**从根出发**的路径 `paths`、编码 `codes`（都补 0 到最长的 $L$ 位）"
+                 "合并 $|\\mathcal{V}|-1$ 次后，求出每个词**从根出发**的路径 `paths`、编码 `codes`（都补 0 到最大码长 $\\ell_{\\max}$ 位）"
                  "与长度 `lengths`。最后的 `return` 已经写好：你要算出 NumPy 数组 `children`、`codes`、`paths` 与 `lengths`。"
                  "得到的树让平均码长 $\\sum_w p(w)\\,\\ell(w)$ 最小：常见词的编码短。"),
         Question("3.2", "词表上每个词的概率", ("hs_probabilities",),
@@ -45,7 +45,7 @@ ASSIGNMENT = Assignment(
                  "其中 $x_j=u_{n_j}^\\top v_c$。`hs_loss_and_gradient` 把路径上的梯度放回 $(|\\mathcal{V}|-1,d)$ 的数组，"
                  "不在路径上的行为 0。"),
         Question("3.4", "批量形式", ("hs_batch_loss_and_gradient",),
-                 "$B$ 对 $(c_b,o_b)$ 的平均损失与梯度，不逐对循环：路径补齐到 $L$ 位，用掩码去掉补位。"
+                 "$B$ 对 $(c_b,o_b)$ 的平均损失与梯度，不逐对循环：路径补齐到最大码长 $\\ell_{\\max}$ 位，用掩码去掉补位。"
                  "不同的对会经过同一个内部节点（根在每条路径上），它的梯度要把所有贡献加起来。"),
     ),
 )
@@ -108,7 +108,7 @@ def test_huffman_small_tree(build_huffman_tree):
         f"码长 lengths 应是 [1, 4, 3, 4, 2]（次数 8 的词最短、次数 1 和 2 的最长），得到 {np.asarray(tree.lengths).tolist()}"
     )
     assert np.shape(tree.codes) == (5, 4) and np.shape(tree.paths) == (5, 4), (
-        f"codes 与 paths 的形状应是 (|V|, L) = (5, 4)，L 是最长的码长，得到 {np.shape(tree.codes)} 与 {np.shape(tree.paths)}"
+        f"codes 与 paths 的形状应是 (|V|, ℓ_max) = (5, 4)，ℓ_max 是最大码长，得到 {np.shape(tree.codes)} 与 {np.shape(tree.paths)}"
     )
     assert np.array_equal(tree.children, [[1, 3], [5, 2], [4, 6], [0, 7]]), (
         f"children 应是 [[1, 3], [5, 2], [4, 6], [0, 7]]（第 n 次合并的左、右孩子，全树编号），"
@@ -118,7 +118,7 @@ def test_huffman_small_tree(build_huffman_tree):
         f"编码应是 ['0', '1100', '111', '1101', '10']（从根出发，0 向左、1 向右），得到 {[tree.code(w) for w in range(5)]}"
     )
     assert np.array_equal(tree.paths, [[3, 0, 0, 0], [3, 2, 1, 0], [3, 2, 1, 0], [3, 2, 1, 0], [3, 2, 0, 0]]), (
-        f"paths 应从根 3 出发、不足 L 位的补 0，得到 {np.asarray(tree.paths).tolist()}"
+        f"paths 应从根 3 出发、不足 ℓ_max 位的补 0，得到 {np.asarray(tree.paths).tolist()}"
     )
 
 

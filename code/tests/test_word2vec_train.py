@@ -128,44 +128,44 @@ def test_encode_windows_and_chunks():
 
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
 def test_one_step_is_a_gradient_step(model):
-    """一次更新 = 学习率 × 这一批的损失之和对参数的梯度（与 torch.autograd 对照）；CBOW 的 v 按 word2vec 加整个 ∂J/∂h。"""
+    """一次更新 = 学习率 × 这一批的损失之和对参数的梯度（与 torch.autograd 对照）；CBOW 的 v 按 word2vec 加整个 ∂J/∂v̄。"""
     rng = np.random.default_rng(1)
-    n_words, d, W, half, T = 11, 5, 4, 2, 4
-    context = rng.integers(0, n_words, (W, 2 * half))
-    mask = rng.random((W, 2 * half)) < 0.8
+    n_words, d, B, half, T = 11, 5, 4, 2, 4
+    context = rng.integers(0, n_words, (B, 2 * half))
+    mask = rng.random((B, 2 * half)) < 0.8
     mask[:, 0] = True
-    target = rng.integers(0, n_words, (W, T))
-    labels = (rng.random((W, T)) < 0.5).astype(np.float32)
-    target_mask = (rng.random((W, T)) < 0.8).astype(np.float32)
+    target = rng.integers(0, n_words, (B, T))
+    labels = (rng.random((B, T)) < 0.5).astype(np.float32)
+    target_mask = (rng.random((B, T)) < 0.8).astype(np.float32)
     V = rng.normal(size=(n_words, d)).astype(np.float32)
     U = rng.normal(size=(n_words, d)).astype(np.float32)
 
     V64 = torch.tensor(V, dtype=torch.float64, requires_grad=True)
     U64 = torch.tensor(U, dtype=torch.float64, requires_grad=True)
-    X, Y = V64[torch.from_numpy(context)], U64[torch.from_numpy(target)]
+    C, U_tilde = V64[torch.from_numpy(context)], U64[torch.from_numpy(target)]
     m, tm = torch.from_numpy(mask).double(), torch.from_numpy(target_mask).double()
     sign = torch.from_numpy(2.0 * labels - 1.0).double()
     if model == "skipgram":
-        S = X @ Y.transpose(1, 2)  # (W, 2b, T)
+        S = C @ U_tilde.transpose(1, 2)  # (B, 2a_i, T)：得分 S = C Ũ^T
         loss = -(torch.nn.functional.logsigmoid(S * sign[:, None]) * m[:, :, None] * tm[:, None]).sum()
     else:
-        h = (m[:, :, None] * X).sum(1) / m.sum(1, keepdim=True)
-        h.retain_grad()
-        loss = -(torch.nn.functional.logsigmoid((Y @ h[:, :, None])[:, :, 0] * sign) * tm).sum()
+        v_bar = (m[:, :, None] * C).sum(1) / m.sum(1, keepdim=True)
+        v_bar.retain_grad()
+        loss = -(torch.nn.functional.logsigmoid((U_tilde @ v_bar[:, :, None])[:, :, 0] * sign) * tm).sum()
     loss.backward()
 
-    alpha = 0.1
+    eta = 0.1
     step = skipgram_batch_update if model == "skipgram" else cbow_batch_update
     V_new, U_new = V.copy(), U.copy()
-    got_loss, n = step(V_new, U_new, context, mask, target, labels, target_mask, alpha)
+    got_loss, n = step(V_new, U_new, context, mask, target, labels, target_mask, eta)
     assert got_loss == pytest.approx(loss.item(), rel=1e-5)
-    assert n == (mask.sum() if model == "skipgram" else W)
-    np.testing.assert_allclose(U_new, U - alpha * U64.grad.numpy(), atol=1e-5)
+    assert n == (mask.sum() if model == "skipgram" else B)
+    np.testing.assert_allclose(U_new, U - eta * U64.grad.numpy(), atol=1e-5)
     grad_V = V64.grad.numpy()
-    if model == "cbow":  # word2vec 的做法：窗口内每个上下文词加上整个 ∂J/∂h（准确的梯度还要除以窗口内的词数）
+    if model == "cbow":  # word2vec 的做法：窗口内每个上下文词加上整个 ∂J/∂v̄（准确的梯度还要除以窗口内的词数）
         grad_V = np.zeros_like(grad_V)
-        np.add.at(grad_V, context[mask], np.repeat(h.grad.numpy(), mask.sum(1), axis=0))
-    np.testing.assert_allclose(V_new, V - alpha * grad_V, atol=1e-5)
+        np.add.at(grad_V, context[mask], np.repeat(v_bar.grad.numpy(), mask.sum(1), axis=0))
+    np.testing.assert_allclose(V_new, V - eta * grad_V, atol=1e-5)
 
 
 def test_bucketed_noise_matches_noise_sampler():

@@ -17,16 +17,16 @@ from wordvec_rnn.checks import check_array, fail
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 @dataclass(frozen=True, eq=False)
 class HuffmanTree:
-    """按词频建的 Huffman 树：词表中的 |𝒱| 个词在叶子上，另有 |𝒱|-1 个内部节点。
+    """按词频建的 Huffman 树（(sec-hs-huffman)）：词表中的 |𝒱| 个词在叶子上，另有 |𝒱|-1 个内部节点。
 
     节点编号沿用 word2vec 的 C 代码：叶子 ``w`` 的编号是 ``w``；第 ``n`` 次合并产生的内部节点是
     ``n``（``0 <= n < |𝒱|-1``），它在全树中的编号是 ``|𝒱| + n``。根是最后一次合并，``n = |𝒱|-2``。
 
     - ``counts``：(|𝒱|,) 各词的出现次数；
     - ``children``：(|𝒱|-1, 2) 内部节点 ``n`` 的左、右孩子（全树编号）；
-    - ``codes``：(|𝒱|, L) 每个词从根出发的编码，0 向左、1 向右，不足 L 位的补 0；
-    - ``paths``：(|𝒱|, L) 每个词从根出发经过的内部节点 ``n_1, ..., n_ℓ``，不足 L 个的补 0；
-    - ``lengths``：(|𝒱|,) 路径长度 ℓ(w)，也就是编码的位数；L 是最大的 ℓ(w)。
+    - ``codes``：(|𝒱|, ℓ_max) 每个词从根出发的编码，0 向左、1 向右，不足 ℓ_max 位的补 0；
+    - ``paths``：(|𝒱|, ℓ_max) 每个词从根出发经过的内部节点 ``n_1, ..., n_ℓ``，不足 ℓ_max 个的补 0；
+    - ``lengths``：(|𝒱|,) 路径长度 ℓ(w)，也就是编码的位数；最大码长 ℓ_max 是最大的 ℓ(w)。
     """
 
     counts: np.ndarray
@@ -47,12 +47,12 @@ class HuffmanTree:
 
     @property
     def mask(self) -> np.ndarray:
-        """(|𝒱|, L) 布尔数组：第 j 位是否在路径上（j < ℓ(w)）。"""
+        """(|𝒱|, ℓ_max) 布尔数组：第 j 位是否在路径上（j < ℓ(w)）。"""
         return np.arange(self.paths.shape[1]) < self.lengths[:, None]
 
     @property
     def signs(self) -> np.ndarray:
-        """(|𝒱|, L) 方向 s_j：编码 0（向左）为 +1，编码 1（向右）为 -1，补位处为 0。"""
+        """(|𝒱|, ℓ_max) 方向 s_j（式 (eq-hs-prob)）：编码 0（向左）为 +1，编码 1（向右）为 -1，补位处为 0。"""
         return np.where(self.mask, 1.0 - 2.0 * self.codes, 0.0)
 
     def code(self, w: int) -> str:
@@ -75,7 +75,7 @@ def _check_counts(counts) -> np.ndarray:
 
 
 def build_huffman_tree(counts) -> HuffmanTree:
-    """由各词的出现次数 ``counts``（长度 |𝒱| ≥ 2，非负）建 Huffman 树。
+    """由各词的出现次数 ``counts``（长度 |𝒱| ≥ 2，非负）建 Huffman 树，实现 (sec-hs-huffman) 的贪心算法。
 
     每次从堆中取出次数最小的两个节点，先取出的做左孩子（编码 0），后取出的做右孩子（编码 1），合并成一个
     新的内部节点放回堆中。次数相同时按节点的全树编号先后取出（叶子 ``w`` 为 ``w``，内部节点为 |𝒱|+n），
@@ -98,7 +98,7 @@ def build_huffman_tree(counts) -> HuffmanTree:
         heapq.heappush(heap, (count_left + count_right, V + n))
     children, parent, bit = np.array(children, dtype=np.int64), np.array(parent), np.array(bit, dtype=np.int8)
     # 解答结束
-    # 解答开始：从每个叶子往上走到根（全树编号 2|𝒱|-2），记下经过的内部节点与编码位，翻转成从根出发，补 0 到最长的 L 位，得到数组 paths、codes 与 lengths
+    # 解答开始：从每个叶子往上走到根（全树编号 2|𝒱|-2），记下经过的内部节点与编码位，翻转成从根出发，补 0 到最大码长 ℓ_max 位，得到数组 paths、codes 与 lengths
     root = 2 * V - 2
     # 所有叶子同时向上走，一层一层记下经过的内部节点与编码位（从叶子到根的顺序）
     node = np.arange(V)
@@ -107,7 +107,7 @@ def build_huffman_tree(counts) -> HuffmanTree:
         up_nodes.append(np.where(active, parent[node], -1))
         up_bits.append(np.where(active, bit[node], 0))
         node = np.where(active, V + parent[node], root)
-    up_nodes, up_bits = np.stack(up_nodes, axis=1), np.stack(up_bits, axis=1)  # (|𝒱|, L)，叶子 → 根
+    up_nodes, up_bits = np.stack(up_nodes, axis=1), np.stack(up_bits, axis=1)  # (|𝒱|, ℓ_max)，叶子 → 根
     lengths = (up_nodes >= 0).sum(axis=1)
     # 翻转成从根出发：第 j 位取自向上的第 ℓ(w)-1-j 位；j ≥ ℓ(w) 的补位为 0
     j = np.arange(up_nodes.shape[1])
@@ -126,7 +126,7 @@ from wordvec_rnn.checks import fail
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
-    """画出 Huffman 树：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
+    """画出 Huffman 树（(sec-hs-huffman)）：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
 
     ``words`` 是各叶子的名字（长度 |𝒱|）；``ax`` 为 None 时新建一张图。返回 ``ax``。
     """
@@ -198,16 +198,16 @@ def _check_tree_and_nodes(tree, node_vectors, dims):
 
 
 def hs_probabilities(center_vec, tree, node_vectors):
-    """给定中心词向量 v_c，词表中每个词的 P(w|c) = Π_j σ(s_j u_{n_j}^T v_c)，形状 (|𝒱|,)。
+    """给定中心词向量 v_c，词表中每个词的 P(w|c) = Π_j σ(s_j u_{n_j}^T v_c)，形状 (|𝒱|,)：实现式 (eq-hs-prob)。
 
-    要算遍所有叶子，代价是 O(|𝒱|(d + L))：只在检验（如概率之和为 1）时用，训练时用不到。
+    要算遍所有叶子，代价是 O(|𝒱|(d + ℓ_max))：只在检验（如概率之和为 1）时用，训练时用不到。
     """
     dims = {}
     _check_tree_and_nodes(tree, node_vectors, dims)
     check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims, finite=True)
     # 解答开始：每个内部节点的 u_n^T v_c 只算一次；沿每个词的路径把 log σ(s_j u_{n_j}^T v_c) 加起来（向左 s_j=+1、向右 s_j=-1，补位处不算），再取 exp
     z = node_vectors @ center_vec                # (|𝒱|-1,)：每个内部节点的 u_n^T v_c 只算一次
-    x = tree.signs * z[tree.paths]               # (|𝒱|, L)：s_j u_{n_j}^T v_c，补位处为 0
+    x = tree.signs * z[tree.paths]               # (|𝒱|, ℓ_max)：s_j u_{n_j}^T v_c，补位处为 0
     P = np.exp(np.where(tree.mask, _log_sigmoid(x), 0.0).sum(axis=1))
     # 解答结束
     return P
@@ -220,7 +220,7 @@ from wordvec_rnn.checks import check_array, check_ids, check_int
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」
 def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
-    """一对 (c, o) 的层序 softmax 损失及其梯度，只返回路径上的梯度。
+    """一对 (c, o) 的层序 softmax 损失及其梯度，只返回路径上的梯度：实现式 (eq-hs-loss) 与式 (eq-hs-grad-matrix)。
 
     J = -log P(o|c) = -Σ_j log σ(s_j u_{n_j}^T v_c)，j 取遍 o 的路径上的内部节点 n_1, ..., n_ℓ。
 
@@ -238,18 +238,18 @@ def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     length = tree.lengths[o]
     path = tree.paths[o, :length]                    # n_1, ..., n_ℓ
     s = 1.0 - 2.0 * tree.codes[o, :length]           # s_j = +1（向左，编码 0）或 -1（向右，编码 1）
-    U_path = node_vectors[path]                      # (ℓ, d)：第 j 行是 u_{n_j}
+    U_path = node_vectors[path]                      # U_o，(ℓ, d)：第 j 行是 u_{n_j}^T
     x = s * (U_path @ center_vec)                    # s_j u_{n_j}^T v_c
     loss = -_log_sigmoid(x).sum()                    # J = -Σ_j log σ(s_j u_{n_j}^T v_c)
     g = (_sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j
-    grad_center_vec = g @ U_path                     # Σ_j (σ(·) - 1) s_j u_{n_j}
-    grad_path = np.outer(g, center_vec)              # 第 j 行：(σ(·) - 1) s_j v_c
+    grad_center_vec = g @ U_path                     # U_o^T g = Σ_j (σ(·) - 1) s_j u_{n_j}
+    grad_path = np.outer(g, center_vec)              # g v_c^T，第 j 行：(σ(·) - 1) s_j v_c^T
     # 解答结束
     return float(loss), grad_center_vec, path, grad_path
 
 
 def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
-    """同 :func:`hs_path_loss_and_gradient`，但返回全部内部节点的梯度 (|𝒱|-1, d)（路径外的行为 0）。
+    """同 :func:`hs_path_loss_and_gradient`，但返回全部内部节点的梯度 (|𝒱|-1, d)（路径外的行为 0）：实现式 (eq-hs-grad)。
 
     返回 ``(loss, grad_center_vec, grad_node_vectors)``。
     """
@@ -262,12 +262,12 @@ def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
 
 
 def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
-    """一个批量的 B 对 (c_b, o_b)：平均损失 J = (1/B) Σ_b -log P(o_b|c_b) 及其梯度。
+    """一个批量的 B 对 (c_b, o_b)：平均损失 J = (1/B) Σ_b -log P(o_b|c_b) 及其梯度，实现式 (eq-hs-batch-loss)。
 
     向量化实现，不逐对循环。
 
     - ``center_vecs``：(B, d)，第 b 行是 v_{c_b}；``outside_idx``：(B,) 整数数组，o_b 的编号；
-    - 路径补齐到最长的 L 位，补位处的方向 s 取 0，用掩码去掉。
+    - 路径补齐到最大码长 ℓ_max 位，补位处的方向 s 取 0，用掩码去掉。
 
     返回 ``(loss, grad_center_vecs, grad_node_vectors)``，形状 ()、(B, d)、(|𝒱|-1, d)，都是平均损失的梯度。
     """
@@ -277,14 +277,14 @@ def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
     check_array(outside_idx, "outside_idx", shape=("B",), dims=dims)
     check_ids(outside_idx, "outside_idx", tree.num_words)
     B = dims["B"]
-    # 解答开始：路径补齐到 L 位、用 tree.mask 去掉补位，一次算出 B×L 个 s_j x_j；损失与梯度都取平均（除以 B）；共用的内部节点（如根）用 np.add.at 累加
-    mask = tree.mask[outside_idx]                                 # (B, L)
-    paths = tree.paths[outside_idx]                               # (B, L)：补位处为 0，被掩码去掉
-    s = np.where(mask, 1.0 - 2.0 * tree.codes[outside_idx], 0.0)  # (B, L)
-    U_paths = node_vectors[paths]                                 # (B, L, d)
+    # 解答开始：路径补齐到 ℓ_max 位、用 tree.mask 去掉补位，一次算出 B×L 个 s_j x_j；损失与梯度都取平均（除以 B）；共用的内部节点（如根）用 np.add.at 累加
+    mask = tree.mask[outside_idx]                                 # (B, ℓ_max)
+    paths = tree.paths[outside_idx]                               # (B, ℓ_max)：补位处为 0，被掩码去掉
+    s = np.where(mask, 1.0 - 2.0 * tree.codes[outside_idx], 0.0)  # (B, ℓ_max)
+    U_paths = node_vectors[paths]                                 # (B, ℓ_max, d)
     x = s * np.einsum("bld,bd->bl", U_paths, center_vecs)         # s_j u_{n_j}^T v_c，补位处为 0
     loss = -np.where(mask, _log_sigmoid(x), 0.0).sum() / B
-    g = np.where(mask, (_sigmoid(x) - 1.0) * s, 0.0) / B          # (B, L)，补位处为 0
+    g = np.where(mask, (_sigmoid(x) - 1.0) * s, 0.0) / B          # (B, ℓ_max)，补位处为 0
     grad_center_vecs = np.einsum("bl,bld->bd", g, U_paths)
     grad_node_vectors = np.zeros_like(node_vectors, dtype=np.result_type(node_vectors, center_vecs))
     # 不同的对可能经过同一个内部节点（根就被所有的对经过）：用 np.add.at 累加，而不是赋值

@@ -7,29 +7,30 @@
 2. **二次采样**（subsampling）：每一轮（epoch）重新抽样，词 w 的每次出现以概率
    ``keep_probability(counts, subsample)`` = min(1, sqrt(t / f(w))) 保留（论文的公式；``subsample_rule="word2vec"``
    换成 word2vec.c 与 gensim 的公式）。
-3. **动态窗口**：每个位置 i 抽一个缩小的半宽 b_i ~ U{1, …, a}（word2vec 的 reduced window），窗口是同一句子里、
-   删词之后与 i 相距不超过 b_i 的位置。
-4. **按窗口成批**：语料切成若干块（chunk，整句为单位），一块里所有窗口的编号一次用 numpy 算出；b 相同的窗口
-   形状相同，叠成 (W, 2b) 的编号矩阵，一批是 W 个窗口。
-5. **一次更新**：位置 i 的窗口给出矩阵 X（窗口内 2b 个词的 v，2b×d）与输出向量矩阵 Y：负采样时
-   Y = [u_{w_i}; u_{n_1}; …; u_{n_k}]（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 1, 0, …, 0）；
-   层序 softmax 时 Y 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1）。
+3. **动态窗口**：每个位置 i 抽一个缩小的半宽 a_i ~ U{1, …, a}（word2vec 的 reduced window），窗口是同一句子里、
+   删词之后与 i 相距不超过 a_i 的位置。
+4. **按窗口成批**：语料切成若干块（chunk，整句为单位），一块里所有窗口的编号一次用 numpy 算出；a_i 相同的窗口
+   形状相同，叠成 (B, 2a_i) 的编号矩阵，一批是 B 个窗口。
+5. **一次更新**（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）：位置 i 的窗口给出矩阵 C
+   （窗口内 2a_i 个词的 v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节的 Ũ 相同）：负采样时
+   Ũ = [u_{w_i}^T; u_{n_1}^T; …; u_{n_k}^T]（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 y = (1, 0, …, 0)）；
+   层序 softmax 时 Ũ 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1）。
    负样本与 ``NoiseSampler.sample`` 逐位相同，只是先查一张分桶表，少做二分查找（``_BucketedNoise``）。
 
-   - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2b 个词对。
+   - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2a_i 个词对。
      这是把全部词对按**上下文词的位置**分组：位置对 (j, i) 与 (i, j) 都在语料的词对里，分组方式不改变词对的
-     集合，word2vec.c 与 gensim 的循环也是这样分组的。得分矩阵 S = X Y^T（2b×(k+1)）。同一窗口的 2b 个词对
+     集合，word2vec.c 与 gensim 的循环也是这样分组的。得分矩阵 S = C Ũ^T（2a_i×(k+1)）。同一窗口的 2a_i 个词对
      **共用**这 k 个负样本（Ji et al. 2016, *Parallelizing Word2Vec in Shared and Distributed Memory*），
-     word2vec.c 则给每个词对各抽 k 个：损失的期望相同，而要读写的 u 少了约 2b 倍，这是本实现在 CPU 上追上
+     word2vec.c 则给每个词对各抽 k 个：损失的期望相同，而要读写的 u 少了约 2a_i 倍，这是本实现在 CPU 上追上
      gensim 的关键。
-   - CBOW：h = 窗口内 v 的平均，用 h 预测中心词 w_i：s = Y h。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
-     窗口内的每个 v 都加上整个 ∂J/∂h（准确的梯度是 ∂J/∂h 除以窗口内的词数）。
+   - CBOW：v̄ = 窗口内 v 的平均，用 v̄ 预测中心词 w_i：x = Ũ v̄。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
+     窗口内的每个 v 都加上整个 ∂J/∂v̄（准确的梯度是 ∂J/∂v̄ 除以窗口内的词数）。
 
-   损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 X 与 Y 的
+   损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 C 与 Ũ 的
    梯度（批量矩阵乘法 ``torch.bmm``），最后用 ``torch.Tensor.index_put_(..., accumulate=True)`` 把一批的梯度加回
    ``center_vectors`` 与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。一批的全部运算都是 torch 的张量运算，
    参数矩阵是与 numpy 数组共用内存的张量；各批的 |∂J/∂s| 先写进一块缓冲区，每组窗口算完后才一次求出损失。
-6. **学习率**像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计。
+6. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计。
 
 一批的梯度都在更新之前算出：同一批里两次用到同一行时，第二次用的是旧值，这与 word2vec 逐对更新不同。批量
 不大（默认每批约 1024 个词对）时看不出差别（见 ``bench/bench_word2vec.py`` 与 gensim 的对照）；批量太大时高频词的
@@ -170,18 +171,18 @@ def _chunks(sentence_ids: np.ndarray, chunk_tokens: int) -> list[tuple[int, int]
 def _windows(words: np.ndarray, sents: np.ndarray, window: int, rng: np.random.Generator):
     """一块语料（二次采样之后）的全部窗口，不逐位置循环。
 
-    返回 ``(b, pos, valid, offsets)``：``b[i]`` ~ U{1..window} 是位置 i 的缩小半宽；``offsets`` 是
-    -window..-1, 1..window；``pos[i, j]`` 是位置 i + offsets[j]（越界处截到边上）；``valid[i, j]`` 表示
-    那个位置在同一句子里且 |offsets[j]| ≤ b[i]。
+    返回 ``(half_widths, pos, valid, offsets)``：``half_widths[i]`` = a_i ~ U{1..window} 是位置 i 的缩小半宽；
+    ``offsets`` 是 -window..-1, 1..window；``pos[i, j]`` 是位置 i + offsets[j]（越界处截到边上）；``valid[i, j]``
+    表示那个位置在同一句子里且 |offsets[j]| ≤ a_i。
     """
     n = len(words)
-    b = rng.integers(1, window + 1, size=n)
+    half_widths = rng.integers(1, window + 1, size=n)
     offsets = np.r_[np.arange(-window, 0), np.arange(1, window + 1)]
     pos = np.arange(n)[:, None] + offsets
     inside = (pos >= 0) & (pos < n)
     np.clip(pos, 0, n - 1, out=pos)
-    valid = inside & (sents[pos] == sents[:, None]) & (np.abs(offsets) <= b[:, None])
-    return b, pos, valid, offsets
+    valid = inside & (sents[pos] == sents[:, None]) & (np.abs(offsets) <= half_widths[:, None])
+    return half_widths, pos, valid, offsets
 
 
 class _BucketedNoise:
@@ -229,15 +230,15 @@ def train_word2vec(
     chunk_tokens: int = 50_000,
     show_progress: bool = True,
 ) -> Word2VecResult:
-    """训练跳元模型（``model="skipgram"``）或连续词袋（``model="cbow"``）。
+    """训练跳元模型（``model="skipgram"``）或连续词袋（``model="cbow"``），实现第 01 章「训练与评估」的 (sec-w2v-program)。
 
     - ``sentences``：句子的列表，每个句子是一个词元列表（已分好词）；
     - ``objective``：``"negative_sampling"``（负采样，k = ``negatives``）或 ``"hierarchical_softmax"``（层序 softmax，
       用 ``wordvec_rnn.hierarchical_softmax`` 按词频建的 Huffman 树）；
-    - ``dim`` = d，``window`` = 窗口半宽 a（每个位置再随机缩小为 b ~ U{1..a}），``negatives`` = k；
+    - ``dim`` = d，``window`` = 窗口半宽 a（每个位置再随机缩小为 a_i ~ U{1..a}），``negatives`` = k；
     - ``min_count``：出现少于这么多次的词不进词表、从语料中删去（给出 ``vocab`` 时不用它）；
-    - ``epochs``：轮数；``lr``、``min_lr``：学习率从 ``lr`` 线性降到 ``min_lr``（word2vec 与 gensim 的默认 0.025 → 0.0001）；
-    - ``batch_size``：每批大约含多少个（中心词, 上下文词）词对，即 batch_size / 2b 个窗口（跳元模型每个词对是一次预测，
+    - ``epochs``：轮数；``lr``、``min_lr``：学习率 η 从 ``lr`` 线性降到 ``min_lr``（word2vec 与 gensim 的默认 0.025 → 0.0001）；
+    - ``batch_size``：每批大约含多少个（中心词, 上下文词）词对，即 batch_size / 2a_i 个窗口（跳元模型每个词对是一次预测，
       CBOW 每个窗口是一次预测）；
     - ``subsample``：高频词二次采样的阈值 t（如 1e-3 或 1e-5），``None`` 表示不做；``subsample_rule``：保留概率的公式，
       ``"sqrt"`` 是论文的 min(1, sqrt(t/f))（``negative_sampling.keep_probability``），``"word2vec"`` 是 word2vec.c 与
@@ -316,21 +317,21 @@ def train_word2vec(
             words, sents = words[kept], sents[kept]
             loss_sum, count = 0.0, 0
             if len(words) > 1:
-                b, pos, valid, offsets = _windows(words, sents, window, rng)
+                half_widths, pos, valid, offsets = _windows(words, sents, window, rng)
                 n_context = valid.sum(axis=1)
                 chunk_predictions = int(n_context.sum()) if skipgram else int((n_context > 0).sum())
                 tokens_per_prediction = (end - begin) / max(chunk_predictions, 1)
                 if noise is not None:
                     negs = noise.sample((len(words), negatives))             # 每个窗口 k 个负样本
                     targets = np.concatenate([words[:, None], negs], axis=1)  # (n, k+1)：[w_i, n_1..n_k]
-                for half in range(1, window + 1):  # b 相同的窗口形状相同：(W, 2b)
-                    rows = np.flatnonzero((b == half) & (n_context > 0))
+                for half in range(1, window + 1):  # a_i 相同的窗口形状相同：(B, 2a_i)
+                    rows = np.flatnonzero((half_widths == half) & (n_context > 0))
                     if len(rows) == 0:
                         continue
                     cols = np.flatnonzero(np.abs(offsets) <= half)
-                    mask = valid[rows][:, cols]                            # (W, 2b)：哪些位置真在窗口里
-                    context = torch.from_numpy(words[pos[rows][:, cols]])  # (W, 2b)：窗口内的词
-                    mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (W, 2b, 1)
+                    mask = valid[rows][:, cols]                            # (B, 2a_i)：哪些位置真在窗口里
+                    context = torch.from_numpy(words[pos[rows][:, cols]])  # (B, 2a_i)：窗口内的词
+                    mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (B, 2a_i, 1)
                     n_in_window = mask.sum(axis=1)
                     if skipgram:
                         done = np.r_[0, np.cumsum(n_in_window)].tolist()  # 前 s 个窗口共有多少个词对
@@ -358,13 +359,13 @@ def train_word2vec(
                             labels = torch.from_numpy(path_labels[center, :depth_b])
                             target_mask = torch.from_numpy(path_mask[center, :depth_b])
                         frac = (done_tokens + tokens_per_prediction * (count + done[s])) / total
-                        alpha = lr - (lr - min_lr) * min(frac, 1.0)
+                        eta = lr - (lr - min_lr) * min(frac, 1.0)       # 学习率 η 线性衰减
                         if skipgram:
                             filled += _skipgram_step(V_t, U_t, context[s:e], mask_t[s:e], target, labels, target_mask,
-                                                     alpha, abs_grads[filled:])
+                                                     eta, abs_grads[filled:])
                         else:
                             filled += _cbow_step(V_t, U_t, context[s:e], mask_t[s:e], sizes[s:e], target, labels,
-                                                 target_mask, alpha, abs_grads[filled:])
+                                                 target_mask, eta, abs_grads[filled:])
                     loss_sum += _loss_from_abs_grads(abs_grads[:filled])
                     count += done[len(rows)]
                 n_predictions += count
@@ -399,41 +400,41 @@ def train_word2vec(
 
 # 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_put_），每批只有十来次运算，
 # 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
-# context (W, 2b) 与 target (W, T) 是 int64 编号；mask (W, 2b, 1) 是 0/1；labels、target_mask 的形状是 (1 或 W, T)，
+# context (B, 2a_i) 与 target (B, T) 是 int64 编号；mask (B, 2a_i, 1) 是 0/1；labels、target_mask 的形状是 (1 或 B, T)，
 # target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
 
 
-def _skipgram_step(V, U, context, mask, target, labels, target_mask, alpha, abs_out) -> int:
-    W, width = context.shape
+def _skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_out) -> int:
+    B, width = context.shape
     T, d = target.shape[1], V.shape[1]
-    X = V.index_select(0, context.reshape(-1)).view(W, width, d)   # (W, 2b, d)：中心词向量 v_c
-    Y = U.index_select(0, target.reshape(-1)).view(W, T, d)        # (W, T, d)：[u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点
-    G = torch.bmm(X, Y.transpose(1, 2))                             # (W, 2b, T)：得分 x = u·v_c
-    G.sigmoid_().sub_(labels.unsqueeze(1)).mul_(mask)               # ∂J/∂x = σ(x) − 标签；不在窗口里的位置为 0
+    C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)：中心词向量 v_c^T
+    U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)：Ũ = [u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点
+    G = torch.bmm(C, U_tilde.transpose(1, 2))                       # (B, 2a_i, T)：得分 S = C Ũ^T
+    G.sigmoid_().sub_(labels.unsqueeze(1)).mul_(mask)               # G = ∂J/∂S = σ(S) − 标签；不在窗口里的位置为 0
     if target_mask is not None:
         G.mul_(target_mask.unsqueeze(1))                            # 路径的补位为 0
     torch.abs(G, out=abs_out[:G.numel()].view(G.shape))
-    G.mul_(-alpha)                                                  # −α ∂J/∂x
-    V.index_put_((context.reshape(-1),), torch.bmm(G, Y).view(-1, d), accumulate=True)                 # −α Σ_j ∂J/∂x_j u_j
-    U.index_put_((target.reshape(-1),), torch.bmm(G.transpose(1, 2), X).view(-1, d), accumulate=True)  # −α Σ_c ∂J/∂x_j v_c
+    G.mul_(-eta)                                                    # −η G
+    V.index_put_((context.reshape(-1),), torch.bmm(G, U_tilde).view(-1, d), accumulate=True)           # −η G Ũ
+    U.index_put_((target.reshape(-1),), torch.bmm(G.transpose(1, 2), C).view(-1, d), accumulate=True)  # −η G^T C
     return G.numel()
 
 
-def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, alpha, abs_out) -> int:
-    W, width = context.shape
+def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_out) -> int:
+    B, width = context.shape
     T, d = target.shape[1], V.shape[1]
-    X = V.index_select(0, context.reshape(-1)).view(W, width, d)   # (W, 2b, d)
-    h = (X * mask).sum(1).div_(sizes)                               # (W, d)：h = 窗口内 v 的平均（sizes 是窗口内的词数）
-    Y = U.index_select(0, target.reshape(-1)).view(W, T, d)        # (W, T, d)
-    g = (Y * h.unsqueeze(1)).sum(2)                                 # (W, T)：得分 x = u·h
-    g.sigmoid_().sub_(labels)                                       # ∂J/∂x = σ(x) − 标签
+    C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)
+    v_bar = (C * mask).sum(1).div_(sizes)                           # (B, d)：v̄ = 窗口内 v 的平均（sizes 是窗口内的词数）
+    U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)
+    g = (U_tilde * v_bar.unsqueeze(1)).sum(2)                       # (B, T)：得分 x = Ũ v̄
+    g.sigmoid_().sub_(labels)                                       # g = ∂J/∂x = σ(x) − 标签
     if target_mask is not None:
         g.mul_(target_mask)
     torch.abs(g, out=abs_out[:g.numel()].view(g.shape))
-    g = g.mul_(-alpha).unsqueeze(2)                                 # (W, T, 1)：−α ∂J/∂x
-    grad_h = (g * Y).sum(1, keepdim=True)                           # (W, 1, d)：−α ∂J/∂h = −α Σ_j ∂J/∂x_j u_j
-    V.index_put_((context.reshape(-1),), (mask * grad_h).reshape(-1, d), accumulate=True)  # 每个上下文词都加上整个 −α ∂J/∂h
-    U.index_put_((target.reshape(-1),), (g * h.unsqueeze(1)).reshape(-1, d), accumulate=True)  # −α ∂J/∂u_j = −α ∂J/∂x_j h
+    g = g.mul_(-eta).unsqueeze(2)                                   # (B, T, 1)：−η g
+    grad_v_bar = (g * U_tilde).sum(1, keepdim=True)                 # (B, 1, d)：−η ∂J/∂v̄ = −η Ũ^T g
+    V.index_put_((context.reshape(-1),), (mask * grad_v_bar).reshape(-1, d), accumulate=True)  # 每个上下文词都加上整个 −η ∂J/∂v̄
+    U.index_put_((target.reshape(-1),), (g * v_bar.unsqueeze(1)).reshape(-1, d), accumulate=True)  # −η ∂J/∂Ũ = −η g v̄^T
     return g.numel()
 
 
@@ -457,14 +458,14 @@ def _batch_update(step, center_vectors, outside_vectors, context, mask, target, 
     mask_t = torch.from_numpy(np.asarray(mask)[:, :, None]).to(dtype)
     labels = torch.from_numpy(np.asarray(labels)).to(dtype)
     target_mask = torch.from_numpy(np.asarray(target_mask)).to(dtype)
-    W, width = context.shape
-    abs_out = torch.empty(W * (width if skipgram else 1) * target.shape[1], dtype=dtype)
+    B, width = context.shape
+    abs_out = torch.empty(B * (width if skipgram else 1) * target.shape[1], dtype=dtype)
     if skipgram:
         n = step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
     else:
         n = step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
     loss = _loss_from_abs_grads(abs_out[:n])
-    return loss, int(np.asarray(mask).sum()) if skipgram else W
+    return loss, int(np.asarray(mask).sum()) if skipgram else B
 
 
 def _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
@@ -476,27 +477,28 @@ def _check_update(center_vectors, outside_vectors, context, mask, target, labels
     if center_vectors.dtype != outside_vectors.dtype or not center_vectors.flags.c_contiguous \
             or not outside_vectors.flags.c_contiguous:
         fail("outside_vectors", f"与 center_vectors 同为 {center_vectors.dtype}、行连续存放的数组", outside_vectors)
-    check_array(context, "context", shape=("W", "2b"), dtype="int", dims=dims)
+    check_array(context, "context", shape=("B", "2a_i"), dtype="int", dims=dims)
     check_ids(context, "context", len(center_vectors))
-    check_array(mask, "mask", shape=("W", "2b"), dtype="bool", dims=dims)
+    check_array(mask, "mask", shape=("B", "2a_i"), dtype="bool", dims=dims)
     if not mask.any(axis=1).all():
         fail("mask", "每个窗口至少一个 True", mask)
-    check_array(target, "target", shape=("W", "T"), dtype="int", dims=dims)
+    check_array(target, "target", shape=("B", "T"), dtype="int", dims=dims)
     check_ids(target, "target", len(outside_vectors))
     for name, value in (("labels", labels), ("target_mask", target_mask)):
         check_array(value, name, ndim=2, dtype="float")
-        if value.shape[1] != dims["T"] or value.shape[0] not in (1, dims["W"]):
-            fail(name, f"形状 ({dims['W']} 或 1, {dims['T']})", value)
+        if value.shape[1] != dims["T"] or value.shape[0] not in (1, dims["B"]):
+            fail(name, f"形状 ({dims['B']} 或 1, {dims['T']})", value)
     return check_float(lr, "lr", low=0.0)
 
 
 def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    """跳元模型的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 词对数)``。
+    """跳元模型的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 词对数)``：实现式 (eq-w2v-window-loss)
+    与 (eq-w2v-window-grad)。
 
-    W 个窗口：第 r 个窗口中央的词作上下文词 o，窗口里 ``mask[r]`` 为真的 2b 个词 ``context[r]`` 各作一次中心词 c；
-    ``target[r]`` 是 T 个输出向量的编号（负采样：[o, n_1, …, n_k]），``labels[r]`` 是它们的标签（1 或 0），
-    ``target_mask[r]`` 标出有效的列（层序 softmax 的路径长短不一）。损失是 Σ −log σ(±u·v_c)，更新是
-    v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u（梯度都由更新前的参数算出）。
+    B 个窗口：第 r 个窗口中央的词作上下文词 o，窗口里 ``mask[r]`` 为真的（至多 2a_i 个）词 ``context[r]`` 各作一次
+    中心词 c；``target[r]`` 是 T 个输出向量的编号（Ũ 的各行；负采样：[o, n_1, …, n_k]），``labels[r]`` 是它们的标签 y
+    （1 或 0），``target_mask[r]`` 标出有效的列（层序 softmax 的路径长短不一）。损失是 Σ −log σ(±u·v_c)，更新是
+    v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u，``lr`` 即学习率 η（梯度都由更新前的参数算出）。
     """
     lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
     return _batch_update(_skipgram_step, center_vectors, outside_vectors, context, mask, target, labels, target_mask,
@@ -504,10 +506,10 @@ def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target
 
 
 def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    """CBOW 的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 窗口数)``。
+    """CBOW 的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 窗口数)``：实现式 (eq-w2v-cbow-grad)。
 
-    参数同 :func:`skipgram_batch_update`；h = 窗口内（``mask`` 为真的）上下文词向量的平均，预测窗口中央的词：
-    损失 Σ −log σ(±u·h)。与 word2vec.c、gensim 一样，窗口内每个上下文词向量都减去 lr·∂J/∂h（准确的梯度
+    参数同 :func:`skipgram_batch_update`；v̄ = 窗口内（``mask`` 为真的）上下文词向量的平均，预测窗口中央的词：
+    损失 Σ −log σ(±u·v̄)。与 word2vec.c、gensim 一样，窗口内每个上下文词向量都减去 lr·∂J/∂v̄（准确的梯度
     ∂J/∂v 还要除以窗口内的词数）。
     """
     lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
@@ -554,14 +556,15 @@ def similarity(result: Word2VecResult, word1: str, word2: str) -> float:
 
 
 def most_similar(result: Word2VecResult, word: str, topn: int = 10) -> list[tuple[str, float]]:
-    """与 ``word`` 的中心词向量余弦相似度最大的 ``topn`` 个词（不含它自己、UNK 与 EOS），从大到小。"""
+    """与 ``word`` 的中心词向量余弦相似度最大的 ``topn`` 个词（不含它自己、UNK 与 EOS），从大到小（(sec-w2v-neighbours)）。"""
     w = _word_id(result, word, "word")
     topn = check_int(topn, "topn", low=1)
     return _nearest(result, _unit_vectors(result)[w], [w], topn)
 
 
 def analogy(result: Word2VecResult, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
-    """类比「a 之于 b，如同 c 之于 ?」：与 v_b − v_a + v_c 余弦最大的词（不含 a、b、c），各向量先归一化（3CosAdd）。"""
+    """类比「a 之于 b，如同 c 之于 ?」：与 v_b − v_a + v_c 余弦最大的词（不含 a、b、c），各向量先归一化（3CosAdd，
+    (sec-w2v-analogy)）。"""
     ia, ib, ic = _word_id(result, a, "a"), _word_id(result, b, "b"), _word_id(result, c, "c")
     topn = check_int(topn, "topn", low=1)
     unit = _unit_vectors(result)
@@ -589,7 +592,7 @@ def spearman(x, y) -> float:
 
 
 def wordsim_spearman(result: Word2VecResult, pairs) -> tuple[float, int]:
-    """词语相似度评测：``pairs`` 是 (词1, 词2, 人给的分数) 的序列，如 ``corpora.wordsim353()``。
+    """词语相似度评测（(sec-w2v-wordsim)）：``pairs`` 是 (词1, 词2, 人给的分数) 的序列，如 ``corpora.wordsim353()``。
 
     对两个词都在词表中的词对，算中心词向量的余弦相似度，返回它与人的分数的 Spearman ρ，以及用到的词对数。
     """

@@ -4,7 +4,7 @@ EXPECT = {"test_hs_probabilities_sum_to_one": "两边都用 σ(x)"}
 
 EDITS = {
     'hs_probabilities': [
-        ('    x = tree.signs * z[tree.paths]               # (|𝒱|, L)：s_j u_{n_j}^T v_c，补位处为 0',
+        ('    x = tree.signs * z[tree.paths]               # (|𝒱|, ℓ_max)：s_j u_{n_j}^T v_c，补位处为 0',
          '    x = z[tree.paths]  # 错：没有乘方向 s_j'),
     ],
 }
