@@ -21,7 +21,7 @@ BIRNN_PARAM_NAMES = ("V_fwd", "W_fwd", "b_h_fwd", "V_bwd", "W_bwd", "b_h_bwd", "
 
 def init_birnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.float64) -> dict:
     """双向 RNN 的参数：每个方向一组 V (m×n)、W (m×m)、b_h (m)，键名带 ``_fwd`` 或 ``_bwd``；
-    输出层 U (q×2m) 与 b_y (q)。
+    输出层 U (q×2m) 与 b_y (q)。即式 (eq-birnn-fwd)、(eq-birnn-bwd) 与 (eq-birnn-out) 中的参数。
 
     每个方向就是一个普通 RNN，用 ``init_rnn_params`` 初始化（元素取自 U(-1/√m, 1/√m)）；
     U 的左右两半分别取自两个方向的 U，b_y 取自正向。
@@ -37,7 +37,10 @@ def init_birnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np
 
 
 def check_birnn_params(params) -> dict[str, int]:
-    """检查参数字典的键与形状：两个方向的 n、m 相同，U 的形状是 (q, 2m)。返回维数 ``{"m": …, "n": …, "q": …}``。"""
+    """检查参数字典的键与形状（见 (sec-birnn-model)）：两个方向的 n、m 相同，U 的形状是 (q, 2m)。
+
+    返回维数 ``{"m": …, "n": …, "q": …}``。
+    """
     if not isinstance(params, dict) or set(params) != set(BIRNN_PARAM_NAMES):
         fail("params", f"键为 {', '.join(BIRNN_PARAM_NAMES)} 的字典", params)
     dims: dict[str, int] = {}
@@ -51,7 +54,10 @@ def check_birnn_params(params) -> dict[str, int]:
 
 
 def direction_params(params: dict, direction: str) -> dict:
-    """一个方向的普通 RNN 参数 ``{V, W, b_h, U, b_y}``：U 取 2m 列中属于这个方向的一半（正向前 m 列）。"""
+    """一个方向的普通 RNN 参数 ``{V, W, b_h, U, b_y}``：U 取 2m 列中属于这个方向的一半（正向前 m 列），
+
+    即式 (eq-birnn-split) 中的 →U 或 ←U。
+    """
     check_choice(direction, "direction", DIRECTIONS)
     m = check_birnn_params(params)["m"]
     half = slice(0, m) if direction == "fwd" else slice(m, 2 * m)
@@ -60,7 +66,9 @@ def direction_params(params: dict, direction: str) -> dict:
 
 
 def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """双向 RNN 的前向传播，``X`` 的形状 (B, T, n)，两条链的初始状态 →h_0 = ←h_{T+1} = 0。
+    """双向 RNN 的前向传播，实现式 (eq-birnn-fwd)、(eq-birnn-bwd)（借式 (eq-birnn-reverse)）与 (eq-birnn-out)。
+
+    ``X`` 的形状 (B, T, n)，两条链的初始状态 →h_0 = ←h_{T+1} = 0。
 
     返回 ``(H_fwd, H_bwd, Y_hat)``：
 
@@ -81,6 +89,8 @@ def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 # 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「与 `torch.nn.RNN(bidirectional=True)` 对照」
 def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
     """把参数复制进 ``nn.RNN(n, m, bidirectional=True, batch_first=True)`` 与 ``nn.Linear(2m, q)``，dtype 与参数相同。
+
+    两者合起来算式 (eq-birnn-fwd)、(eq-birnn-bwd) 与 (eq-birnn-out)（softmax 另加），见 (sec-birnn-torch)。
 
     ``weight_ih_l0`` = →V，``weight_hh_l0`` = →W，``weight_ih_l0_reverse`` = ←V，``weight_hh_l0_reverse`` = ←W；
     两个偏置之和起 b_h 的作用：``bias_ih_l0*`` 取 b_h，``bias_hh_l0*`` 取 0。``linear.weight`` = U，``linear.bias`` = b_y。
@@ -105,6 +115,8 @@ def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.nda
                    targets) -> dict:
     """双向 RNN 的时间反向传播：两遍普通的 BPTT（``rnn_backward``），返回 L = Σ_t L_t 对各参数的梯度。
 
+    实现式 (eq-birnn-output-grads)、(eq-birnn-fwd-delta) 与 (eq-birnn-bwd-delta)。
+
     正向的链在原序列上、反向的链在倒序的序列上各做一遍；两遍都用双向模型的 ``Y_hat`` 算 ŷ_t − y_t，
     再乘各自的一半 U。``H_fwd``、``H_bwd``、``Y_hat`` 是 ``birnn_forward`` 的结果，``targets`` 形状 (B, T)。
     """
@@ -125,7 +137,7 @@ def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.nda
 
 
 def birnn_loss_and_gradients(params: dict, X: np.ndarray, targets) -> tuple[float, dict]:
-    """一次前向与反向：返回 ``(L, 梯度字典)``，L = −Σ_t log ŷ_t[y_t]（对批量也求和）。"""
+    """一次前向与反向（见 (sec-birnn-backward)）：返回 ``(L, 梯度字典)``，L = −Σ_t log ŷ_t[y_t]（对批量也求和）。"""
     H_fwd, H_bwd, Y_hat = birnn_forward(params, X)
     loss = cross_entropy(Y_hat, targets)
     return loss, birnn_backward(params, X, H_fwd, H_bwd, Y_hat, targets)
@@ -133,7 +145,7 @@ def birnn_loss_and_gradients(params: dict, X: np.ndarray, targets) -> tuple[floa
 
 # 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「实验：哪个字是词尾」
 class RNNTagger(nn.Module):
-    """序列标注：每个时间步输出一个标签的 logits（多对多，输入输出等长）。
+    """序列标注：每个时间步输出一个标签的 logits（多对多，输入输出等长），见 (sec-birnn-experiment)。
 
     编号 → ``nn.Embedding`` 查出 x_t（d 维）→ ``nn.RNN``（tanh；``bidirectional=True`` 时两个方向，
     第 t 步输出 [→h_t; ←h_t]）→ ``nn.Linear`` 得 s_t。``forward(ids)``：``ids`` 形状 (B, T) → logits (B, T, n_tags)。
@@ -159,6 +171,8 @@ class RNNTagger(nn.Module):
 def train_steps(model: nn.Module, batch_loss: Callable[[], torch.Tensor], *, steps: int, lr: float,
                 evaluate: Callable[[], float] | None = None, every: int = 1, desc: str = "训练"):
     """用 Adam 训练 ``steps`` 步：每步调用 ``batch_loss()`` 得到一个小批量的损失（标量张量），反向传播，更新参数。
+
+    本章各个实验共用的训练循环，见 (sec-birnn-experiment)。
 
     给出 ``evaluate`` 时，每 ``every`` 步（以及最后一步）在 ``torch.no_grad()`` 下调用它一次。
     返回 ``(losses, scores)``：每步的损失（形状 (steps,) 的数组）与 ``[(步数, evaluate 的值), …]``。

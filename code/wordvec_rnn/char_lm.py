@@ -26,9 +26,11 @@ def _check_list(value, name: str, what: str, *, min_len: int = 1):
     return value
 
 
-
 def char_sentences(sentences) -> list[list[str]]:
-    """分好词的句子 → 字的序列：把每句的词连起来再逐字拆开，如 ``[['中国', '人民']]`` → ``[['中', '国', '人', '民']]``。"""
+    """分好词的句子 → 字的序列：把每句的词连起来再逐字拆开，如 ``[['中国', '人民']]`` → ``[['中', '国', '人', '民']]``。
+
+    见 (sec-charlm-corpus)。
+    """
     _check_list(sentences, "sentences", "句子（词的列表）")
     out = []
     for i, sentence in enumerate(sentences):
@@ -43,7 +45,7 @@ def char_sentences(sentences) -> list[list[str]]:
 def train_val_split(sentences, val_fraction: float = 0.05, seed: int = 0) -> tuple[list, list]:
     """按句子划分训练集与验证集：每个句子以种子 ``seed`` 抽签，概率 ``val_fraction`` 进验证集。
 
-    两部分都保持句子原来的先后。返回 ``(train, val)``，两者都不能为空。
+    两部分都保持句子原来的先后。返回 ``(train, val)``，两者都不能为空。见 (sec-charlm-corpus)。
     """
     _check_list(sentences, "sentences", "句子", min_len=2)
     val_fraction = check_float(val_fraction, "val_fraction", low=0.0, high=1.0)
@@ -57,7 +59,7 @@ def train_val_split(sentences, val_fraction: float = 0.05, seed: int = 0) -> tup
 
 
 def encode_stream(sentences, vocab: Vocab) -> np.ndarray:
-    """句子 → 一条编号流：每句编码后在末尾加 EOS，再首尾相接；一维 int64 数组。"""
+    """句子 → 一条编号流：每句编码后在末尾加 EOS，再首尾相接；一维 int64 数组。见 (sec-charlm-corpus)。"""
     if not isinstance(vocab, Vocab):
         fail("vocab", "wordvec_rnn.vocab.Vocab", vocab)
     _check_list(sentences, "sentences", "句子")
@@ -66,21 +68,24 @@ def encode_stream(sentences, vocab: Vocab) -> np.ndarray:
 
 # 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「把长文本切成 $B$ 条并行的流」
 def batchify(stream, B: int) -> torch.Tensor:
-    """把一条长为 N 的编号流切成 B 条等长的并行子流：返回形状 (B, N // B) 的 int64 张量。
+    """把一条编号流切成 B 条等长的并行子流（见 (sec-charlm-stream)）：返回形状 (B, len(stream) // B) 的 int64 张量。
 
-    第 i 行是流中第 i·L 到第 (i+1)·L - 1 个编号（L = N // B，从 0 数），末尾的 N mod B 个编号丢掉。
+    第 i 行是流中从第 i·(len(stream) // B) 个编号起的连续一段（从 0 数），末尾的 len(stream) mod B 个编号丢掉。
     每行至少要有 2 个编号（一个输入、一个标签）。
     """
     B = check_int(B, "B", low=1)
     check_array(stream, "stream", ndim=1, dtype="int")
-    L = len(stream) // B
-    if L < 2:
+    width = len(stream) // B
+    if width < 2:
         fail("stream", f"长度至少为 2·B = {2 * B} 的编号流", stream)
-    return torch.as_tensor(stream, dtype=torch.int64)[: B * L].reshape(B, L)
+    return torch.as_tensor(stream, dtype=torch.int64)[: B * width].reshape(B, width)
 
 
 def chunks(data, T: int):
-    """沿 ``data`` (B, L) 的列逐段产生 ``(X, Y)``：X 是接下来的 T 列，Y 是右移一列；最后一段可能短于 T。"""
+    """沿 ``data`` (B, 子流长) 的列逐段产生 ``(X, Y)``：X 是接下来的 T 列，Y 是右移一列；最后一段可能短于 T。
+
+    见 (sec-charlm-stream)。
+    """
     T = check_int(T, "T", low=1)
     for start in range(0, data.shape[1] - 1, T):
         Y = data[:, start + 1 : start + T + 1]
@@ -89,10 +94,11 @@ def chunks(data, T: int):
 
 # 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「困惑度与两条基线」
 def unigram_perplexity(train_ids, eval_ids, vocab_size: int, smoothing: float = 1.0) -> float:
-    """一元模型（只看字频，不看上下文）的困惑度。
+    """一元模型（只看字频，不看上下文）的困惑度：实现式 (eq-charlm-unigram) 与 (eq-charlm-ppl)。
 
-    P(w) = (c_w + α) / (N + α|𝒱|)，c_w 是编号 w 在 ``train_ids`` 中出现的次数，N 是 ``train_ids`` 的长度，
-    α = ``smoothing``（默认 1：加一平滑）。返回 exp(-(1/M) Σ_i log P(w_i))，对 ``eval_ids`` 的全部 M 个编号平均。
+    P(w) = (c_w + λ) / (T_corpus + λ|𝒱|)，c_w 是编号 w 在 ``train_ids`` 中出现的次数，T_corpus 是 ``train_ids``
+    的长度，平滑系数 λ = ``smoothing``（默认 1：加一平滑）。返回 exp(-(1/M) Σ_i log P(w_i))，对 ``eval_ids`` 的
+    全部 M 个编号平均。
     """
     vocab_size = check_int(vocab_size, "vocab_size", low=1)
     smoothing = check_float(smoothing, "smoothing", low=0.0)
@@ -108,7 +114,7 @@ CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
 class CharLM(nn.Module):
-    """字符级语言模型：嵌入 (n) → 循环层 (m) → 线性层 (|𝒱|)；softmax 在损失或采样里。
+    """字符级语言模型：嵌入 (n) → 循环层 (m) → 线性层 (|𝒱|)，实现式 (eq-charlm-model)；softmax 在损失或采样里。
 
     ``cell="rnn"`` 时循环层是 ``nn.RNN(n, m, nonlinearity="tanh")``：h_t = tanh(V x_t + W h_{t-1} + b_h)，
     s_t = U h_t + b_y，ŷ_t = softmax(s_t)。``"gru"``、``"lstm"`` 换成 ``nn.GRU``、``nn.LSTM``，其余不变。
@@ -147,14 +153,15 @@ class CharLM(nn.Module):
 
 
 def detach_state(state):
-    """截断 BPTT：把状态从计算图上摘下来，数值不变，作为下一段的常数 h_0（LSTM 的 h 与 c 都摘）。"""
+    """截断 BPTT（式 (eq-charlm-tbptt)）：把状态从计算图上摘下来，数值不变，作为下一段的常数 h_0（LSTM 的 h 与 c 都摘）。"""
     return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
 
 
 # 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「训练」
 @torch.no_grad()
 def perplexity(model: CharLM, data, T: int = 100) -> float:
-    """困惑度 exp(每个字的平均交叉熵)：在 ``batchify`` 的结果 ``data`` (B, L) 上预测 data[:, 1:]。
+    """困惑度 exp(每个字的平均交叉熵)，实现式 (eq-charlm-mean-loss) 与 (eq-charlm-ppl)：在 ``batchify`` 的结果
+    ``data`` (B, 子流长) 上预测 data[:, 1:]。
 
     按长为 T 的段前进（``chunks``），状态在段之间传递，每个字都以它前面的全部文字为条件。
     """
@@ -164,7 +171,7 @@ def perplexity(model: CharLM, data, T: int = 100) -> float:
     check_array(data, "data", ndim=2, dtype="int")
     check_ids(data, "data", model.vocab_size)
     if data.shape[1] < 2:
-        fail("data", "每行至少 2 个编号的 (B, L) 张量", data)
+        fail("data", "每行至少 2 个编号的 (B, 子流长) 张量", data)
     was_training = model.training
     model.eval()
     state, total = None, 0.0
@@ -177,7 +184,10 @@ def perplexity(model: CharLM, data, T: int = 100) -> float:
 
 @dataclass
 class CharLMHistory:
-    """``train_char_lm`` 的记录：每步的训练损失（每字平均交叉熵）与裁剪前的梯度范数；每次验证的步数与困惑度。"""
+    """``train_char_lm`` 的记录：每步的训练损失（每字平均交叉熵）与裁剪前的梯度范数；每次验证的步数与困惑度。
+
+    见 (sec-charlm-train)。
+    """
 
     train_loss: list[float] = field(default_factory=list)
     grad_norm: list[float] = field(default_factory=list)
@@ -190,7 +200,8 @@ class CharLMHistory:
 def train_char_lm(model: CharLM, train_data, val_data, *, T: int = 35, steps: int | None = None,
                   max_seconds: float | None = None, lr: float = 2e-3, max_norm: float = 1.0,
                   eval_every: int | None = 100, val_T: int = 100, show_progress: bool = True) -> CharLMHistory:
-    """截断 BPTT + 梯度裁剪 + Adam，原地训练 ``model``，返回 ``CharLMHistory``。
+    """截断 BPTT（式 (eq-charlm-tbptt)）+ 梯度裁剪（实现式 (eq-charlm-clip)）+ Adam，原地训练 ``model``，返回
+    ``CharLMHistory``。见 (sec-charlm-train)。
 
     ``train_data``、``val_data`` 是 ``batchify`` 的结果。每步取各行接下来的 T 列作输入、右移一列作标签，
     上一段的状态 ``detach`` 后带入；走到末尾就从头再来，状态清零。``steps`` 与 ``max_seconds``（训练时间，
@@ -204,7 +215,7 @@ def train_char_lm(model: CharLM, train_data, val_data, *, T: int = 35, steps: in
         check_array(data, name, ndim=2, dtype="int")
         check_ids(data, name, model.vocab_size)
         if data.shape[1] < 2:
-            fail(name, "每行至少 2 个编号的 (B, L) 张量", data)
+            fail(name, "每行至少 2 个编号的 (B, 子流长) 张量", data)
     if steps is None and max_seconds is None:
         fail("steps", "正整数（或给出 max_seconds）", steps)
     steps = None if steps is None else check_int(steps, "steps", low=1)
@@ -254,7 +265,8 @@ def train_char_lm(model: CharLM, train_data, val_data, *, T: int = 35, steps: in
 # 定义于 chapters/02_rnn/05_char_lm.ipynb 「字符级语言模型」§「采样与温度」
 @torch.no_grad()
 def next_char_probs(model: CharLM, ids, temperature: float = 1.0, state=None):
-    """读入一维编号序列 ``ids`` 后，下一个字的分布 softmax(s / τ)，s 是最后一步的 logits。返回 ``(概率, 状态)``。"""
+    """读入一维编号序列 ``ids`` 后，下一个字的分布 softmax(s / τ)（实现式 (eq-charlm-temperature)），s 是最后一步的
+    logits。返回 ``(概率, 状态)``。"""
     if not isinstance(model, CharLM):
         fail("model", "CharLM", model)
     temperature = check_positive(temperature, "temperature")
@@ -266,7 +278,8 @@ def next_char_probs(model: CharLM, ids, temperature: float = 1.0, state=None):
 @torch.no_grad()
 def sample(model: CharLM, vocab: Vocab, prompt: str, length: int, *, temperature: float = 1.0,
            generator: torch.Generator | None = None, stop_at_eos: bool = True) -> str:
-    """从 ``prompt`` 出发逐字采样：每步从 softmax(s / τ) 抽一个字，再喂回模型。返回 prompt 加上生成的文字。
+    """从 ``prompt`` 出发逐字采样：每步从 softmax(s / τ)（式 (eq-charlm-temperature)）抽一个字，再喂回模型。
+    返回 prompt 加上生成的文字。
 
     ``length`` 是最多生成的字数；``stop_at_eos=True`` 时抽到 EOS 就停（EOS 不输出）。``generator`` 是 torch 的
     随机数发生器：种子相同，生成的文字相同。prompt 中不在字表里的字按 UNK 读入。

@@ -14,7 +14,8 @@ PARAM_NAMES = ("V", "W", "b_h", "U", "b_y")
 def init_rnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.float64) -> dict:
     """RNN 的参数 V (m×n)、W (m×m)、b_h (m)、U (q×m)、b_y (q)，q 是输出的维数（语言模型中 q = |𝒱|）。
 
-    与 ``torch.nn.RNN`` 一样，每个元素取自均匀分布 U(-1/√m, 1/√m)。
+    式 (eq-rnn-model) 的五个参数，共式 (eq-rnn-param-count) 个元素，见 (sec-rnn-params)。与 ``torch.nn.RNN`` 一样，
+    每个元素取自均匀分布 U(-1/√m, 1/√m)。
     """
     n, m, q = (check_int(v, name, low=1) for v, name in ((n, "n"), (m, "m"), (q, "q")))
     check_rng(rng)
@@ -24,7 +25,7 @@ def init_rnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.f
 
 
 def check_rnn_params(params) -> dict[str, int]:
-    """检查参数字典的键与形状是否一致，返回维数 ``{"m": …, "n": …, "q": …}``。"""
+    """检查参数字典的键与形状是否一致（见 (sec-rnn-params)），返回维数 ``{"m": …, "n": …, "q": …}``。"""
     if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
         fail("params", f"键为 {', '.join(PARAM_NAMES)} 的字典", params)
     dims: dict[str, int] = {}
@@ -45,7 +46,7 @@ def _check_inputs(params, X, h0) -> tuple[dict[str, int], np.ndarray]:
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「输入：独热向量」
 def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
-    """编号数组 → 独热向量：形状 ``ids.shape + (size,)``，第 ``ids[...]`` 个位置为 1，其余为 0。"""
+    """编号数组 → 独热向量（见 (sec-rnn-one-hot)）：形状 ``ids.shape + (size,)``，第 ``ids[...]`` 个位置为 1，其余为 0。"""
     size = check_int(size, "size", low=1)
     ids = check_ids(np.asarray(ids), "ids", size)
     return np.eye(size, dtype=dtype)[ids]
@@ -53,13 +54,15 @@ def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
 def softmax(Z: np.ndarray) -> np.ndarray:
-    """沿最后一维的 softmax；先减去最大值，避免 exp 上溢。"""
+    """沿最后一维的 softmax，实现式 (eq-rnn-softmax)；先减去最大值，避免 exp 上溢。"""
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
 
 def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """前向传播：逐步照公式 h_t = tanh(V x_t + W h_{t-1} + b_h)，ŷ_t = softmax(U h_t + b_y)，批量优先。
+
+    实现式 (eq-rnn-model)，按批量写成式 (eq-rnn-batch)。
 
     ``X`` 的形状 (B, T, n)，``h0`` 的形状 (B, m)（默认全零）。返回 ``(H, Y_hat)``：``H`` 的形状 (B, T+1, m)，
     ``H[:, t]`` 是 h_t（``H[:, 0]`` 是 h_0）；``Y_hat`` 的形状 (B, T, q)，``Y_hat[:, t-1]`` 是 ŷ_t。
@@ -80,6 +83,8 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
 def rnn_to_torch(params: dict):
     """同样的参数放进 ``torch.nn.RNN``（``batch_first=True``）与 ``torch.nn.Linear``，返回 ``(rnn, linear)``。
+
+    两者合起来算的是式 (eq-rnn-model)（softmax 另加）。
 
     ``weight_ih_l0`` = V，``weight_hh_l0`` = W，``bias_ih_l0`` = b_h，``bias_hh_l0`` = 0（``nn.RNN`` 的两个偏置之和
     起 b_h 的作用）；``linear.weight`` = U，``linear.bias`` = b_y。dtype 与参数相同（float32 或 float64）。
@@ -104,7 +109,10 @@ def rnn_to_torch(params: dict):
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「损失」
 def cross_entropy(Y_hat: np.ndarray, targets) -> float:
-    """L = Σ_t L_t = −Σ_t log ŷ_t[y_t]，对批量中的每个序列也求和。``targets`` 的形状 (B, T)，元素是编号。"""
+    """L = Σ_t L_t = −Σ_t log ŷ_t[y_t]，实现式 (eq-rnn-xent) 与 (eq-rnn-model) 中的求和，对批量中的每个序列也求和。
+
+    ``targets`` 的形状 (B, T)，元素是编号。
+    """
     check_array(Y_hat, "Y_hat", ndim=3, dtype="float")
     check_array(targets, "targets", shape=Y_hat.shape[:2], dtype="int")
     check_ids(targets, "targets", Y_hat.shape[2])
@@ -117,7 +125,7 @@ def cross_entropy(Y_hat: np.ndarray, targets) -> float:
 
 # 定义于 chapters/02_rnn/02_bptt.ipynb 「时间反向传播（BPTT）」§「实现」
 def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """输出层的梯度：返回 ``(dS, ∂L/∂U, ∂L/∂b_y)``。
+    """输出层的梯度：返回 ``(dS, ∂L/∂U, ∂L/∂b_y)``，实现式 (eq-bptt-output-error) 与 (eq-bptt-output-grads)。
 
     ``dS[:, t-1]`` = ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵），形状 (B, T, q)；∂L/∂U = Σ_t (ŷ_t − y_t) h_t^⊤，
     把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。输入由调用者检查过。
@@ -133,6 +141,8 @@ def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[n
 
 def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[dict, np.ndarray]:
     """时间反向传播（BPTT）：由 ``rnn_forward`` 的结果求 L = Σ_t L_t 对各参数的梯度，以及 ∂L/∂h_0。
+
+    实现式 (eq-bptt-dh)、(eq-bptt-delta) 与 (eq-bptt-param-grads)：
 
     ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵）；∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤δ_{t+1}（t = T 时没有第二项）；
     δ_t = ∂L/∂z_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t；各参数的梯度是各步之和，也对批量中的序列求和。
@@ -161,7 +171,10 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
 
 
 def rnn_loss_and_gradients(params: dict, X: np.ndarray, targets, h0: np.ndarray | None = None):
-    """一次前向与反向：返回 ``(L, 梯度字典, h_T)``，h_T 形状 (B, m)，可作下一段序列的 h_0（截断 BPTT）。"""
+    """一次前向（式 (eq-bptt-forward)）与反向（见 (sec-bptt-impl)）：返回 ``(L, 梯度字典, h_T)``。
+
+    h_T 形状 (B, m)，可作下一段序列的 h_0（截断 BPTT）。
+    """
     # 解答开始：依次调用 rnn_forward（别忘了传入 h0）、cross_entropy、rnn_backward；h_T 是 H 的最后一个时间步
     H, Y_hat = rnn_forward(params, X, h0)
     loss = cross_entropy(Y_hat, targets)

@@ -16,7 +16,7 @@ from wordvec_rnn.vocab import EOS_ID, Vocab
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对一」
 def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
-    """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1。
+    """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1；模型见式 (eq-struct-one-to-one)。
 
     返回 ``(X, y)``，形状 (B, 2) 与 (B,)（int64）。
     """
@@ -26,7 +26,7 @@ def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) ->
     return torch.tensor(X, dtype=dtype), torch.from_numpy((X[:, 0] * X[:, 1] > 0).astype(np.int64))
 
 
-# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对多」
+# 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「数 → 中文数词」
 IGNORE_INDEX = -100  # 不计损失的标签（F.cross_entropy 的默认 ignore_index）：填在较短的目标序列末尾
 
 DIGITS_ZH = "零一二三四五六七八九"
@@ -34,7 +34,7 @@ NUMERAL_VOCAB = Vocab([list(DIGITS_ZH + "十")])  # <unk> 0、<eos> 1，零…�
 
 
 def chinese_numeral(k: int) -> list[str]:
-    """0…99 的中文数词，逐字：7 → 七，10 → 十，15 → 十五，20 → 二十，37 → 三十七。"""
+    """0…99 的中文数词，逐字：7 → 七，10 → 十，15 → 十五，20 → 二十，37 → 三十七（见 (sec-struct-one-to-many)）。"""
     k = check_int(k, "k", low=0, high=99)
     tens, units = divmod(k, 10)
     if tens == 0:
@@ -43,7 +43,7 @@ def chinese_numeral(k: int) -> list[str]:
 
 
 def numeral_batch(numbers) -> tuple[torch.Tensor, torch.Tensor]:
-    """一对多的数据：``numbers`` 是 0…99 的整数（一维）。返回 ``(e, targets)``：
+    """一对多（式 (eq-struct-one-to-many)）的数据：``numbers`` 是 0…99 的整数（一维）。返回 ``(e, targets)``：
 
     ``e`` 形状 (B, 20)，前 10 维是十位的独热向量、后 10 维是个位的；``targets`` 形状 (B, 4)，是数词的编号
     （``NUMERAL_VOCAB``）加一个 EOS，较短的在末尾填 ``IGNORE_INDEX``。
@@ -70,7 +70,7 @@ def _previous_outputs(targets: torch.Tensor, vocab_size: int) -> torch.Tensor:
 
 
 class OneToMany(nn.Module):
-    """一对多：一个输入 e，输出一个以 EOS 结尾的序列。
+    """一对多：一个输入 e，输出一个以 EOS 结尾的序列，实现式 (eq-struct-one-to-many)。
 
     第 1 步的输入是 [e; 0]，之后第 t 步是 [0; y_{t-1} 的独热向量]：上一步的输出接回来作输入。
     ``forward`` 用教师强制（接回真实的 y_{t-1}），``generate`` 贪心生成（接回自己选出的词元）。
@@ -116,7 +116,7 @@ class OneToMany(nn.Module):
 
 def exact_match(generated: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
     """逐个序列判断生成得是否完全正确：``targets`` (B, T_y) 中不是 ``IGNORE_INDEX`` 的位置（含 EOS）都要与
-    ``generated`` 相同，EOS 之后生成了什么不管。返回形状 (B,) 的布尔数组。"""
+    ``generated`` 相同，EOS 之后生成了什么不管。返回形状 (B,) 的布尔数组。见 (sec-struct-one-to-many)。"""
     check_array(generated, "generated", ndim=2, dtype="int")
     check_array(targets, "targets", shape=(generated.shape[0], None), dtype="int")
     valid = targets != IGNORE_INDEX
@@ -129,7 +129,8 @@ def exact_match(generated: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对一」
 def last_state(H: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-    """每个序列最后一个真实时间步的隐状态：``H`` 形状 (B, T, m)，返回 (B, m)，第 i 行是 ``H[i, lengths[i] - 1]``。
+    """每个序列最后一个真实时间步的隐状态（式 (eq-struct-many-to-one) 中的 h_{T_x}）：``H`` 形状 (B, T, m)，
+    返回 (B, m)，第 i 行是 ``H[i, lengths[i] - 1]``。
 
     ``lengths`` 形状 (B,) 的整数，1 ≤ 长度 ≤ T：较短的序列在末尾补齐，补齐的位置不用。
     """
@@ -141,7 +142,7 @@ def last_state(H: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
 
 
 def majority_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 5, max_len: int = 21):
-    """多对一的数据：长度为奇数（min_len…max_len）的 0/1 序列，1 比 0 多时标签为 1。
+    """多对一的数据（见 (sec-struct-many-to-one)）：长度为奇数（min_len…max_len）的 0/1 序列，1 比 0 多时标签为 1。
 
     返回 ``(ids, lengths, labels)``：形状 (B, T)（T 是这一批的最大长度，较短的在末尾补 0）、(B,)、(B,)。
     """
@@ -159,7 +160,7 @@ def majority_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 
 
 
 class ManyToOne(nn.Module):
-    """多对一：读完整个序列，只在最后一个真实时间步输出一次，ŷ = f_y(U h_{T_x} + b_y)。
+    """多对一：读完整个序列，只在最后一个真实时间步输出一次，ŷ = f_y(U h_{T_x} + b_y)，实现式 (eq-struct-many-to-one)。
 
     ``forward(ids, lengths)``：``ids`` (B, T)、``lengths`` (B,) → logits (B, n_classes)。
     """
@@ -181,7 +182,7 @@ class ManyToOne(nn.Module):
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对多（等长）」
 def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """多对多（等长）的数据：0/1 序列，第 t 步的标签是前缀 x_1 … x_t 中 1 的个数的奇偶（奇数为 1）。
+    """多对多（等长）的数据：0/1 序列，第 t 步的标签是前缀 x_1 … x_t 中 1 的个数的奇偶（奇数为 1），式 (eq-struct-parity)。
 
     返回 ``(ids, tags)``，形状都是 (B, T)。
     """
@@ -197,7 +198,7 @@ DIGIT_VOCAB = Vocab([list("0123456789")])  # <unk> 0、<eos> 1，数字 0…9 �
 
 def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3, max_len: int = 8,
                   task: str = "reverse"):
-    """多对多（不等长）的数据：长度 min_len…max_len 的数字串（编号取自 ``DIGIT_VOCAB``），目标是把它倒过来
+    """多对多（不等长，见 (sec-struct-seq2seq)）的数据：长度 min_len…max_len 的数字串（编号取自 ``DIGIT_VOCAB``），目标是把它倒过来
     （``task="reverse"``）或照抄（``"copy"``），再加一个 EOS。
 
     返回 ``(src, lengths, targets)``：``src`` 形状 (B, T_x)（较短的在末尾填 EOS），``lengths`` (B,)，
@@ -221,7 +222,7 @@ def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3
 
 
 class Seq2Seq(nn.Module):
-    """编码器–解码器：两个 tanh RNN，共用一张词向量表。
+    """编码器–解码器：两个 tanh RNN，共用一张词向量表，实现式 (eq-struct-seq2seq)。
 
     编码器读完 x_1 … x_{T_x}，c = h^enc_{T_x} 作解码器的初始状态；解码器第 1 步的输入是 EOS，之后是
     上一步的输出。``forward`` 用教师强制，``generate`` 贪心解码。
