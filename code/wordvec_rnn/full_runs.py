@@ -179,6 +179,20 @@ def run_full(notebook: str, path: Path) -> dict:
     return {"meta": meta, "results": recorded}
 
 
+def forget_cached_outputs(root: Path, path: Path) -> None:
+    """结果文件变了，构建缓存里这个笔记本的输出就过时了（缓存只认笔记本本身的内容）：删掉，下次 make book 重新执行。"""
+    cache_dir = root / "_build" / ".jupyter_cache"
+    if not cache_dir.exists():
+        return
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_dir)
+    try:
+        cache.remove_cache(cache.match_cache_file(str(path)).pk)
+    except KeyError:
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="仓库根目录（含 _toc.yml），默认当前目录")
@@ -194,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         entry = run_full(notebook, notebooks[notebook])
         with _locked_results() as results:
             results[notebook] = entry
+        forget_cached_outputs(args.root, notebooks[notebook])
         print(f"完成 {notebook}：{entry['meta']['seconds'] / 60:.1f} 分钟，结果写进 {RESULTS_FILE.name}", flush=True)
     return 0
 
