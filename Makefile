@@ -31,7 +31,7 @@ export: $(VENV)/.installed
 setup-cells: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.setup_cell
 
-# 完整运行：把每个笔记本的 FULL_RUN 开关改成 True 从头执行（合计约一小时），结果连同日期与机器写进
+# 完整运行：把每个笔记本的 FULL_RUN 开关改成 True 从头执行（合计约 20 分钟），结果连同日期与机器写进
 # code/wordvec_rnn/full_runs.json，正文里完整设置下的数都从这个文件 glue 出来。只跑一个：
 # make full-runs ONLY=02_rnn/05_char_lm
 full-runs: $(VENV)/.installed
