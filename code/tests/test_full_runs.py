@@ -63,6 +63,7 @@ def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
 
     cache = get_cache(tmp_path / "_build" / ".jupyter_cache")
     cache.cache_notebook_file(str(notebook), check_validity=False)  # 构建时留下的（将会过时的）输出
+    built = notebook.stat().st_mtime_ns
     assert full_runs.main(["--root", str(tmp_path), "--only", "x/01_demo"]) == 0
     entry = json.loads(results_file.read_text(encoding="utf-8"))["x/01_demo"]
     assert entry["results"] == {"steps": 1000} and entry["meta"]["seconds"] > 0
@@ -70,5 +71,6 @@ def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
     assert "FULL_RUN = False" in notebook.read_text(encoding="utf-8")  # 笔记本本身不变
     with pytest.raises(KeyError):  # 结果变了：缓存的输出已删掉，下次构建重新执行这个笔记本
         cache.match_cache_file(str(notebook))
+    assert notebook.stat().st_mtime_ns > built  # Sphinx 见到修改时间变了才重读它
     with pytest.raises(SystemExit):
         full_runs.main(["--root", str(tmp_path), "--only", "x/02_missing"])

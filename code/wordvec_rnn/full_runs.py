@@ -180,7 +180,9 @@ def run_full(notebook: str, path: Path) -> dict:
 
 
 def forget_cached_outputs(root: Path, path: Path) -> None:
-    """结果文件变了，构建缓存里这个笔记本的输出就过时了（缓存只认笔记本本身的内容）：删掉，下次 make book 重新执行。"""
+    """结果文件变了，上次构建里这个笔记本的输出就过时了：构建缓存只认笔记本本身的内容，Sphinx 只重读改过的文件。
+    删掉缓存里的输出、更新笔记本的修改时间，下次 make book 就重新执行它。"""
+    path.touch()
     cache_dir = root / "_build" / ".jupyter_cache"
     if not cache_dir.exists():
         return
