@@ -5,24 +5,40 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
 
+from wordvec_rnn import glue as glue_module
 from wordvec_rnn.glue import glue, glue_power, glue_table, glue_tex, tex_number
 
 
-def recorded(call):
-    InteractiveShell.instance()
-    with capture_output() as captured:
+def recorded(call, module=glue_module, name="display"):
+    """``call()`` 交给 IPython ``display`` 的 (数据, 元数据)：换掉模块里的 display，不建全局的 IPython shell。"""
+    calls = []
+    original = getattr(module, name)
+    setattr(module, name, lambda data, raw, metadata: calls.append((data, metadata)))
+    try:
         call()
-    return [(output.data, output.metadata) for output in captured.outputs]
+    finally:
+        setattr(module, name, original)
+    return calls
+
+
+@pytest.fixture
+def no_leftover_shell():
+    """myst_nb.glue 经 format_display_data 建了全局的 IPython shell：测完清掉，别的测试（进度条）照旧没有 shell。"""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    had_shell = InteractiveShell.initialized()
+    yield
+    if not had_shell:
+        InteractiveShell.clear_instance()
 
 
 @pytest.mark.parametrize("value", [3, 0.1234, -2.5e-17])
-def test_same_output_as_myst_nb(value):
-    from myst_nb import glue as myst_glue
-
-    assert recorded(lambda: glue("x", value)) == recorded(lambda: myst_glue("x", value, display=False))
+def test_same_output_as_myst_nb(value, no_leftover_shell):
+    myst_glue = pytest.importorskip("myst_nb.ext.glue", reason="myst-nb 只在构建书的环境里")
+    ours = recorded(lambda: glue("x", value))
+    theirs = recorded(lambda: myst_glue.glue("x", value, display=False), module=myst_glue, name="ipy_display")
+    assert ours == theirs
 
 
 def test_text_is_quoted_without_repr_quotes():
