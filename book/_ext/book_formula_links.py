@@ -14,7 +14,7 @@ LABEL = re.compile(r"\((eq-[\w-]+)\)")
 
 def _cell_code(cell: nodes.Element) -> str:
     return "".join(block.astext() for block in cell.findall(nodes.literal_block)
-                   if "cell_input" in getattr(block.parent, "get", lambda *_: [])("classes", []))
+                   if "cell_input" in block.parent.get("classes", []))
 
 
 def _links(app, docname: str, labels: list[str]) -> nodes.paragraph:

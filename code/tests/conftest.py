@@ -18,6 +18,17 @@ def load_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def executed_record(path: Path):
+    """构建时 jupyter-cache 为笔记本 ``path``（当前内容）记下的执行记录与缓存；没有时测试失败并说明原因。"""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(REPO / "_build" / ".jupyter_cache")
+    try:
+        return cache, cache.match_cache_file(str(path))
+    except KeyError:
+        pytest.fail(f"构建没有执行过 {path.name} 的当前内容：它在 _toc.yml 里吗？先 make book")
+
+
 @pytest.fixture(scope="module")
 def one_torch_thread():
     """torch 只用一个线程：测试里的模型都很小，一个线程最快，也不与并行运行的其他测试争抢 CPU。"""

@@ -31,8 +31,9 @@ def test_results_are_read_back(results_file):
                                                 "results": {"ppl": 83.0}}}), encoding="utf-8")
     assert full_runs.full_run_results("a/b") == {"ppl": 83.0}
     assert full_runs.full_run_meta("a/b")["date"] == "2026-12-06"
-    with pytest.raises(ValueError, match="make full-runs"):
-        full_runs.full_run_results("a/c")
+    for read in (full_runs.full_run_results, full_runs.full_run_meta):
+        with pytest.raises(ValueError, match="make full-runs"):
+            read("a/c")
 
 
 def test_live_run_sees_what_it_recorded(results_file, tmp_path, monkeypatch):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from jupyter_cache import get_cache
 
 from wordvec_rnn.export import differences, notebooks_in_reading_order
 from wordvec_rnn.setup_cell import render_setup_cell, repository
 
-from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, load_notebook
+from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
 
 NOTEBOOK_IDS = [str(p.relative_to(REPO)) for p in CHAPTER_NOTEBOOKS]
 # 第一个代码单元：没有本书的包时先安装（地址取自 _config.yml），再设定绘图风格与随机种子
@@ -51,10 +50,7 @@ def test_package_matches_saved_cells():
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_notebook_time_budget(path, record_property):
     """构建时 jupyter-cache 记下了每个笔记本（当前内容）的执行时间；它必须在预算之内（结尾打印一览表）。"""
-    try:
-        record = get_cache(REPO / "_build" / ".jupyter_cache").match_cache_file(str(path))
-    except KeyError:
-        pytest.fail(f"构建没有执行过 {path.name} 的当前内容：它在 _toc.yml 里吗？先 make book")
+    _, record = executed_record(path)
     seconds = record.data["execution_seconds"]
     record_property("notebook_seconds", seconds)
     assert seconds <= NOTEBOOK_BUDGET_SECONDS, f"{path.name} 执行了 {seconds:.1f} s，超过 {NOTEBOOK_BUDGET_SECONDS} s"

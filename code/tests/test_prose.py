@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import CHAPTER_NOTEBOOKS, REPO
+from conftest import CHAPTER_NOTEBOOKS, REPO, executed_record
 from prose import PROSE_FILES, code_sources, markdown_parts, math_spans, prose_text, relative, without_math
 
 # ---------------------------------------------------------------------------------------------------------
@@ -240,13 +240,8 @@ def test_shown_number_matching():
 
 def executed_glue(path) -> dict[str, str]:
     """构建时执行过的笔记本里登记的 glue 值：名字 → text/plain（或 text/markdown）。"""
-    get_cache = pytest.importorskip("jupyter_cache", reason="构建书的环境才有执行缓存").get_cache
-
-    cache = get_cache(REPO / "_build" / ".jupyter_cache")
-    try:
-        record = cache.match_cache_file(str(path))
-    except KeyError:
-        pytest.fail(f"构建没有执行过 {path.name} 的当前内容：先 make book")
+    pytest.importorskip("jupyter_cache", reason="构建书的环境才有执行缓存")
+    cache, record = executed_record(path)
     glued = {}
     for cell in cache.get_cache_bundle(record.pk).nb.cells:
         for output in cell.get("outputs", []):

@@ -77,9 +77,11 @@ def full_run_results(notebook: str) -> dict:
 
 def full_run_meta(notebook: str) -> dict:
     """上一次完整运行的日期、机器、软件版本与用时（``make full-runs`` 运行中则是本机此刻的信息）。"""
-    entry = _load().get(check_str(notebook, "notebook"))
-    if _live_results(notebook) is not None or entry is None:
+    if _live_results(check_str(notebook, "notebook")) is not None:
         return {**machine_description(), "seconds": 0.0}
+    entry = _load().get(notebook)
+    if entry is None:
+        fail("notebook", f"结果文件 {RESULTS_FILE.name} 中已有的笔记本（先运行 make full-runs）", notebook)
     return entry["meta"]
 
 
