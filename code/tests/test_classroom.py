@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_student_notebook_hides_solutions_and_keeps_self_checks(graded):
         assert (f"def {test.name}(" in code) == test.public, test.name
         assert f"def {test.name}(" in instructor_code, test.name
     with zipfile.ZipFile(built.autograder) as archive:
-        assert archive.namelist() == [f"{source.slug}/tests.py"]
+        assert archive.namelist() == [f"{source.slug}/tests.py", f"{source.slug}/release.json"]
 
 
 @pytest.mark.parametrize("solution", ["reference", "instructor"])
@@ -107,10 +108,8 @@ def test_bad_submissions_are_reported_and_grading_goes_on(graded):
     assert unparseable.score() == 0 and "无法解析" in unparseable.notes[0]
     looping = reports["infinite_loop"]
     assert looping.score() == grader.total and any("超过" in note for note in looping.notes), looping.notes
-    cheat = reports["rewritten_checker"]
+    cheat = reports["rewritten_checker"]  # 改写自测与 numpy.allclose 不起作用：测试与判分都在沙箱外
     assert cheat.score() == reports[f"mistake_{expected['rewritten_checker'].name}"].score() < grader.total
-    notes = "；".join(cheat.notes)
-    assert "numpy.allclose" in notes and "改写了自测" in notes, notes
 
 
 def test_strip_solutions_rejects_unpaired_markers():
@@ -151,7 +150,8 @@ def test_command_line_generates_and_grades(tmp_path, capsys):
     assert "张三" in table and "李四" in table and "无法解析" in table
     assert "还没有实现" in (tmp_path / "g" / "反馈" / "张三.md").read_text(encoding="utf-8")
     metadata = json.loads(student.read_text(encoding="utf-8"))["metadata"]["wordvec_rnn"]
-    assert metadata == {"assignment": name, "role": "student"}
+    assert metadata == {"assignment": name, "role": "student",
+                        "tests_sha256": hashlib.sha256((ROOT / "assignments" / name / "tests.py").read_bytes()).hexdigest()}
 
 
 def test_overview_page_is_current():

@@ -7,6 +7,13 @@
     python -m wordvec_rnn.classroom.grade 评分包 提交...   # 评分，写出成绩表与每个学生的反馈
 """
 
-from wordvec_rnn.classroom.spec import Assignment, Question, check, with_globals
+from wordvec_rnn.classroom.spec import (
+    Assignment,
+    Question,
+    check,
+    hidden_rng,
+    hidden_torch_generator,
+    with_globals,
+)
 
-__all__ = ["Assignment", "Question", "check", "with_globals"]
+__all__ = ["Assignment", "Question", "check", "hidden_rng", "hidden_torch_generator", "with_globals"]

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import re
-import shutil
+import secrets
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from wordvec_rnn.checks import fail
+from wordvec_rnn.classroom.bundle import MANIFEST, manifest, sha256, write_bundle
 from wordvec_rnn.classroom.source import (
     definitions,
     free_names,
@@ -51,8 +53,12 @@ HOW_TO = """**怎样完成**：每道题的代码单元里有一行 `raise NotIm
 检查更多情形，所以自测通过不等于满分。
 
 - 从上到下依次运行；第一个代码单元在 Colab 等新环境里会先装上本书的包。
-- 只改题目里要你写的部分，**不要改自测单元**：评分时用的是原版测试，改了也不起作用，反而会被记下来。
-- 不要从本书的包里导入答案（例如 `from wordvec_rnn.skipgram import softmax`）：评分程序会认出来，这道题记 0 分。
+- 只改题目里要你写的部分。评分时不运行笔记本里的自测单元，而是用原版测试重新检查，改自测不起作用。
+- 评分时本书包里的答案函数不可用：从包里导入答案（例如 `from wordvec_rnn.skipgram import softmax`）或包一层调用，
+  这道题都得 0 分。
+- 说明白什么是公开的：本书网页版与它的代码包里有这些函数的完整解答，测试的代码也在公开仓库里；隐藏测试的具体输入
+  由老师的秘密种子决定，不公开。照抄得来的分数不说明你学会了。
+- 评分在一个没有网络、看不到别人文件的沙箱里运行你的代码，每个单元、每个测试都有时限。
 - 完成后保存，把这个 `.ipynb` 文件原样交给老师。"""
 
 
@@ -153,12 +159,13 @@ class AssignmentSource:
                 cells.append(nbformat.v4.new_markdown_cell(f"**{label}**"))
                 cells += [nbformat.v4.new_code_cell(test_cell_source(t)) for t in shown]
         cells.append(nbformat.v4.new_markdown_cell(
-            "## 提交\n\n保存笔记本，把这个 `.ipynb` 文件交给老师。评分时会在一个全新的进程里从头运行它，"
+            "## 提交\n\n保存笔记本，把这个 `.ipynb` 文件交给老师。评分时会在一个全新的沙箱里从头运行它，"
             "再用全部测试（公开的和隐藏的）检查每道题，每个测试附一句说明哪里不对的话。"))
         nb = nbformat.v4.new_notebook(cells=cells)
         nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                        "language_info": {"name": "python"},
-                       "wordvec_rnn": {"assignment": self.slug, "role": role}}
+                       "wordvec_rnn": {"assignment": self.slug, "role": role,
+                                       "tests_sha256": sha256(self.tests_path.read_bytes())}}
         for k, cell in enumerate(nb.cells):
             cell.id = f"{self.slug}-{k:02d}"
         nbformat.validate(nb)
@@ -182,19 +189,40 @@ class AssignmentSource:
                          "`_build/assignments/student/` 与 `_build/assignments/autograder/`。")
         return "\n\n".join(parts)
 
-    def write(self, out: Path) -> Built:
+    def solutions(self) -> dict[str, str]:
+        """每道题要写的函数在本书包里的模块（评分时它们在沙箱里换成替身，在评分程序里作参照实现）。"""
+        return {name: d.module for name, d in self.definitions.items()}
+
+    def write(self, out: Path, secret: str | None = None, per_student: bool = False, force: bool = False) -> Built:
+        """写出三个文件。已经发放过（评分包在）而测试变了时拒绝覆盖，除非 ``force``；测试没变时沿用原来的秘密种子。"""
         out = Path(out)
+        bundle = out / "autograder" / f"{self.slug}.zip"
+        tests = self.tests_path.read_bytes()
+        old = _old_record(bundle)
+        if old and old.get("tests_sha256") != sha256(tests) and not force:
+            fail("--force", f"已发放的 {bundle} 的测试与现在的 tests.py 不同：发放后不要重新生成（确需覆盖时加 --force）",
+                 "没有给出")
+        if secret is None:
+            keep = old and old.get("tests_sha256") == sha256(tests)
+            secret = old["secret"] if keep else secrets.token_hex(16)
         paths = {}
         for role in ROLES:
             path = out / role / f"{self.slug}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(self.notebook(role), path)
             paths[role] = path
-        bundle = out / "autograder" / f"{self.slug}.zip"
-        bundle.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(self.tests_path, f"{self.slug}/tests.py")
+        write_bundle(bundle, self.slug, tests, manifest(self.slug, tests, secret, per_student, self.solutions()))
         return Built(paths["student"], paths["instructor"], bundle)
+
+
+def _old_record(bundle: Path) -> dict | None:
+    """已有评分包里的发放记录；没有或读不出时为 None。"""
+    try:
+        with zipfile.ZipFile(bundle) as archive:
+            name = next(n for n in archive.namelist() if n.endswith(f"/{MANIFEST}"))
+            return json.loads(archive.read(name))
+    except (OSError, StopIteration, zipfile.BadZipFile, ValueError):
+        return None
 
 
 def assignment_dirs(root: Path, names: list[str] | None = None) -> list[Path]:
@@ -224,14 +252,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="仓库根目录，默认当前目录")
     parser.add_argument("--out", type=Path, default=None, help=f"输出目录，默认 {OUTPUT_DIR}")
     parser.add_argument("--colab", default=None, help="学生版将放到的 GitHub 目录网址；给出时写出 Colab 链接")
+    parser.add_argument("--secret", default=None, help="秘密种子（隐藏测试的输入由它决定）；默认随机生成，记在评分包里")
+    parser.add_argument("--per-student", action="store_true", help="每个学生的隐藏测试输入各不相同（种子再混入学生编号）")
+    parser.add_argument("--force", action="store_true", help="覆盖已发放、但测试已经不同的评分包")
     args = parser.parse_args(argv)
     out = args.out or args.root / OUTPUT_DIR
-    if not args.names and out.exists():
-        shutil.rmtree(out)
     directories = assignment_dirs(args.root, args.names)
     for directory in directories:
         source = AssignmentSource(args.root, directory)
-        built = source.write(out)
+        built = source.write(out, args.secret, args.per_student, args.force)
         print(f"作业 {source.assignment.number}（{source.slug}，{source.total} 分，{len(source.tests)} 个测试）："
               f"{built.student}  {built.instructor}  {built.autograder}")
     if args.colab:

@@ -1,222 +1,281 @@
-"""给一个班的提交评分：每份提交在独立的进程里运行，出错、超时、无法解析都只影响这一份。
+"""给一个班的提交评分：每份提交在自己的沙箱里运行，测试与判分都在沙箱外。
 
-在仓库根目录运行（评分包由 ``python -m wordvec_rnn.classroom.generate`` 生成）::
+在仓库根目录运行（评分包由 ``python -m wordvec_rnn.classroom.generate`` 生成，发下去之后不要重新生成）::
 
     python -m wordvec_rnn.classroom.grade _build/assignments/autograder/01_skipgram.zip 提交目录/ --out 成绩/
 
-提交可以是若干 ``.ipynb`` 文件或装着它们的目录；学生名取文件名（不含扩展名）。写出 ``成绩表.csv``
-（每题得分，Excel 可直接打开）、``成绩表.md`` 和 ``反馈/<学生>.md``（每个测试通过与否、不通过的原因）。
+沙箱（bwrap）里只运行学生的代码：评分程序把测试选定的输入传进去，拿回数据，自己算参照值、自己判分。
+学生的代码改不了测试、分数和别人的文件，也看不到隐藏测试。写出 ``成绩表.csv``、``成绩表.md``、可导入
+Canvas/Moodle 的 ``gradebook.csv``、``反馈/<学生>.md`` 与 ``.html``、``日志/<学生>.log`` 与 ``评分记录.json``。
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import multiprocessing
-import os
 import sys
-import tempfile
 import time
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from wordvec_rnn.checks import check_int, check_positive, fail
-from wordvec_rnn.classroom.spec import Assignment, load_tests, points_of, tests_of
+from wordvec_rnn.classroom.bundle import Bundle
+from wordvec_rnn.classroom.isolation import Limits, SandboxClosed, sandbox_problem
+from wordvec_rnn.classroom.notebook import Cells, prepare
+from wordvec_rnn.classroom.remote import (
+    MissingName,
+    Session,
+    StudentError,
+    StudentFunction,
+    StudentTimeout,
+)
+from wordvec_rnn.classroom.spec import Test, secret
 
-# 每份提交一个进程。forkserver：服务进程预先导入评分要用的库，之后每个学生的进程从它 fork 出来，省下每份几秒的
-# 导入时间；服务进程从不运行 torch 的计算，fork 是安全的。Windows 没有 forkserver，用 spawn（慢，但一样隔离）。
-if "forkserver" in multiprocessing.get_all_start_methods():
-    CONTEXT = multiprocessing.get_context("forkserver")
-    CONTEXT.set_forkserver_preload(["wordvec_rnn.classroom.runner", "wordvec_rnn.classroom.grade"])
-else:
-    CONTEXT = multiprocessing.get_context("spawn")
+MESSAGE_LIMIT = 500  # 反馈里每条说明的长度上限（字符）
+LOG_LIMIT = 20_000  # 每个学生的日志里保留的打印输出（字符）
 
 
 @dataclass
 class Report:
-    """一个学生的成绩：每个测试的结果、备注（运行中的问题）与用时。"""
+    """一个学生的成绩：每个测试的结果、备注、用时与日志。"""
 
     student: str
+    path: str = ""
     tests: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    log: list[str] = field(default_factory=list)
+    output_chars: int = 0
 
     def score(self, question: str | None = None) -> int:
         return sum(t["points"] for t in self.tests if t["passed"] and question in (None, t["question"]))
 
-
-def notebook_cells(path: Path) -> list[str]:
-    """提交中全部代码单元的源码；读不出或不是笔记本时抛出 ValueError，说明原因。"""
-    try:
-        notebook = nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4)
-        return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    except Exception as error:  # noqa: BLE001 —— 坏 JSON、不是 UTF-8、不是笔记本……
-        raise ValueError(f"笔记本无法解析（{type(error).__name__}: {str(error).splitlines()[0][:200]}）") from None
+    def record_output(self, text: str) -> None:
+        if text and self.output_chars < LOG_LIMIT:
+            self.log.append("输出：" + text[: LOG_LIMIT - self.output_chars].rstrip())
+        self.output_chars += len(text)
 
 
 class Grader:
-    """一份评分包（zip、含 tests.py 的目录或 tests.py 本身）与评分的时限。"""
+    """一份评分包与评分的时限、沙箱设置。"""
 
-    def __init__(self, bundle: Path, *, timeout: float = 120, cell_timeout: float = 20, test_timeout: float = 10):
-        self._tmp = tempfile.TemporaryDirectory(prefix="wordvec_rnn_grade_")
-        self.tests_path = self._unpack(Path(bundle))
-        module = load_tests(self.tests_path)
-        self.assignment: Assignment = module.ASSIGNMENT
-        self.slug = self.tests_path.parent.name
-        self.tests = tests_of(module)
-        self.points = points_of(self.tests)
+    def __init__(self, bundle: Path, *, timeout: float = 120, cell_timeout: float = 20, test_timeout: float = 10,
+                 limits: Limits | None = None, sandbox: bool = True):
         self.timeout = check_positive(timeout, "timeout")
         self.cell_timeout = check_positive(cell_timeout, "cell_timeout")
         self.test_timeout = check_positive(test_timeout, "test_timeout")
-
-    def _unpack(self, bundle: Path) -> Path:
-        if bundle.is_file() and bundle.suffix == ".zip":
-            with zipfile.ZipFile(bundle) as archive:
-                archive.extractall(self._tmp.name)
-            found = sorted(Path(self._tmp.name).glob("*/tests.py"))
-        elif bundle.is_dir():
-            found = [bundle / "tests.py"] if (bundle / "tests.py").is_file() else []
-        else:
-            found = [bundle] if bundle.name == "tests.py" and bundle.is_file() else []
-        if len(found) != 1:
-            fail("bundle", "generate 生成的评分包（.zip）、含 tests.py 的目录或 tests.py", str(bundle))
-        return found[0]
+        self.bundle = Bundle.load(bundle)
+        self.limits = limits or Limits()
+        self.sandboxed = bool(sandbox)
+        if self.sandboxed and sandbox_problem():
+            raise RuntimeError(f"{sandbox_problem()}\n确实要在没有沙箱的情况下评分（学生的代码能读写你的文件），加 --no-sandbox。")
 
     @property
     def total(self) -> int:
-        return sum(self.points.values())
+        return self.bundle.total
 
     def grade(self, path: Path, student: str | None = None) -> Report:
-        """评一份提交。任何问题都写进报告，不抛出。"""
-        report = Report(student or Path(path).stem)
-        start = time.perf_counter()
+        """评一份提交。任何问题都写进这份报告，不抛出，也不影响别的学生。"""
+        report = Report(student or Path(path).stem, str(path))
+        start = time.monotonic()
         try:
-            cells = notebook_cells(path)
+            cells = prepare(path, {t.name for t in self.bundle.tests})
         except ValueError as error:
             report.notes.append(str(error))
-        else:
-            self._run(cells, report)
-        if not report.tests:
-            reason = report.notes[-1] if report.notes else "没有评分结果"
-            report.tests = [{"name": t.name, "question": t.question, "points": t.points, "passed": False,
-                             "message": reason} for t in self.tests]
-        report.seconds = time.perf_counter() - start
+            cells = None
+        if cells is not None:
+            report.notes += cells.notes + self._release_notes(cells)
+            try:
+                Runner(self, cells, report).run()
+            except Exception as error:  # noqa: BLE001 —— 评分程序自己的错误也只落在这一份上
+                report.notes.append(f"评分程序内部错误（{type(error).__name__}: {str(error)[:200]}）")
+        done = {t["name"] for t in report.tests}
+        reason = report.notes[-1] if report.notes else "没有评分结果"
+        report.tests += [_result(t, False, reason) for t in self.bundle.tests if t.name not in done]
+        report.seconds = time.monotonic() - start
         return report
 
-    def _run(self, cells: list[str], report: Report) -> None:
-        with tempfile.TemporaryDirectory(prefix="submission_") as work:
-            result_path = Path(work) / "result.json"
-            process = CONTEXT.Process(target=_child, args=(work, str(self.tests_path), cells, str(result_path),
-                                                          self.cell_timeout, self.test_timeout))
-            process.start()
-            process.join(self.timeout)
-            if process.is_alive():
-                process.kill()
-                process.join()
-                report.notes.append(f"整份提交运行超过 {self.timeout:g} 秒，已终止（死循环？）")
-                return
-            if not result_path.is_file():
-                report.notes.append(f"评分进程异常退出（退出码 {process.exitcode}）")
-                return
-            result = json.loads(result_path.read_text(encoding="utf-8"))
-            report.tests, report.notes = result["tests"], report.notes + result["notes"]
+    def _release_notes(self, cells: Cells) -> list[str]:
+        recorded = cells.metadata.get("tests_sha256")
+        if recorded and recorded != self.bundle.record["tests_sha256"]:
+            return [f"这份笔记本来自另一次发放（测试指纹 {str(recorded)[:12]}），按本评分包评分"]
+        return []
 
-    def grade_class(self, paths: list[Path], jobs: int = 0) -> list[Report]:
-        """评一个班：``jobs`` 个提交同时评（默认 CPU 核数），按学生名排序返回。"""
+    def grade_class(self, paths: list[Path], names: list[str] | None = None, jobs: int = 0) -> list[Report]:
+        """评一个班：``jobs`` 份同时评（默认 CPU 核数），按 ``names`` 的顺序返回。"""
+        import os
+
         jobs = check_int(jobs, "jobs", low=0) or os.cpu_count() or 1
-        names = student_names(paths)
+        names = names or [Path(p).stem for p in paths]
+        if len(names) != len(paths):
+            fail("names", f"{len(paths)} 个学生名", len(names))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            reports = list(pool.map(self.grade, paths, names))
-        return sorted(reports, key=lambda r: r.student)
+            return list(pool.map(self.grade, paths, names))
 
 
-def _child(work: str, *args) -> None:
-    os.chdir(work)
-    from wordvec_rnn.classroom.runner import run
-
-    run(*args)
+def _result(test: Test, passed: bool, message: str, seconds: float = 0.0) -> dict:
+    return {"name": test.name, "question": test.question, "points": test.points, "passed": passed,
+            "message": message[:MESSAGE_LIMIT], "seconds": round(seconds, 3)}
 
 
-def student_names(paths: list[Path]) -> list[str]:
-    """学生名：文件名去掉扩展名；重名时加上所在目录。"""
-    stems = [Path(p).stem for p in paths]
-    return [f"{Path(p).parent.name}/{s}" if stems.count(s) > 1 else s for p, s in zip(paths, stems)]
+class Runner:
+    """一份提交的评分过程：先运行单元（最多用总时限的一半），再逐个测试；沙箱意外退出时重开，重放已运行的单元。"""
+
+    def __init__(self, grader: Grader, cells: Cells, report: Report):
+        self.grader, self.cells, self.report = grader, cells, report
+        self.bundle = grader.bundle
+        self.session: Session | None = None
+        self.ran: list[tuple[int, str]] = []
+        self.looping: dict[str, str] = {}
+        self.end = time.monotonic() + grader.timeout
+
+    def run(self) -> None:
+        try:
+            self.start()
+            self.run_cells()
+            for test in self.bundle.tests:
+                self.report.tests.append(self.run_test(test))
+        finally:
+            self.stop("评分结束")
+
+    def start(self) -> None:
+        self.session = Session(self.grader.limits, self.grader.sandboxed, self.bundle.record.get("solutions", {}),
+                               self.bundle.preload)
+        self.session.log_output = self.report.record_output
+        for k, source in self.ran:
+            self.session.request({"op": "exec", "cell": k, "source": source}, self.grader.cell_timeout)
+
+    def stop(self, why: str) -> None:
+        if self.session is not None:
+            self.report.log.append(f"沙箱结束（{why}）：{self.session.close()}")
+            self.session = None
+
+    def restart(self, reason: str) -> None:
+        self.report.log.append(f"沙箱意外结束：{reason}")
+        self.stop(reason)
+        try:
+            self.start()
+        except (SandboxClosed, StudentError) as error:
+            self.report.notes.append(f"重开沙箱时又出错（{error}），后面的测试没有运行")
+            self.stop("无法恢复")
+
+    def run_cells(self) -> None:
+        cell_end = time.monotonic() + self.grader.timeout / 2
+        for k, source in self.cells.cells:
+            left = cell_end - time.monotonic()
+            if left <= 0 or self.session is None:
+                self.report.notes.append(f"运行单元用完了 {self.grader.timeout / 2:g} 秒：第 {k} 个及以后的代码单元没有运行")
+                return
+            seconds = min(self.grader.cell_timeout, left)
+            started = time.monotonic()
+            try:
+                reply = self.session.request({"op": "exec", "cell": k, "source": source}, seconds)
+            except (SandboxClosed, StudentError) as error:
+                self.report.notes.append(f"第 {k} 个代码单元：{getattr(error, 'reason', error)}")
+                self.restart(str(error))
+                continue
+            self.report.log.append(f"单元 {k}：{time.monotonic() - started:.2f} 秒，{reply.get('kind') or '完成'}")
+            note = cell_note(k, reply, seconds)
+            if note:
+                self.report.notes.append(note)
+            if reply.get("kind") != "timeout":
+                self.ran.append((k, source))
+
+    def inputs(self, test: Test) -> list:
+        """测试的参数：本题的函数是提交里的（调用前几题的函数时用参照实现），前几题的函数直接用参照实现。"""
+        index = self.bundle.question_index
+        current = max(index(name) for name in test.inputs)
+        earlier = {name: ref for name, ref in self.bundle.references.items() if index(name) < current}
+        self.session.test_overrides = earlier
+        return [earlier[name] if name in earlier else StudentFunction(self, name, earlier) for name in test.inputs]
+
+    def run_test(self, test: Test) -> dict:
+        stuck = [name for name in test.inputs if name in self.looping]
+        if stuck:
+            return _result(test, False, f"跳过：`{stuck[0]}` 在测试 {self.looping[stuck[0]]} 中超时")
+        left = self.end - time.monotonic()
+        if left <= 0 or self.session is None:
+            why = f"整份提交超过 {self.grader.timeout:g} 秒" if left <= 0 else "沙箱无法恢复"
+            return _result(test, False, f"{why}：这个测试没有运行")
+        seconds = min(self.grader.test_timeout, left)
+        self.session.deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        passed, message = self.judge(test, seconds)
+        elapsed = time.monotonic() - started
+        self.report.log.append(f"测试 {test.name}：{elapsed:.2f} 秒，{'通过' if passed else '不通过'}")
+        return _result(test, passed, message, elapsed)
+
+    def judge(self, test: Test, seconds: float) -> tuple[bool, str]:
+        """在评分程序里运行一个测试（它调用的学生函数在沙箱里），返回 ``(是否通过, 给学生的一句话)``。"""
+        try:
+            with secret(self.bundle.secret_for(self.report.student)):
+                test.function(*self.inputs(test))
+        except StudentTimeout:
+            self.looping.update(dict.fromkeys(test.inputs, test.name))
+            return False, f"超过 {seconds:g} 秒没有返回（死循环？）"
+        except AssertionError as error:
+            return False, str(error).strip() or "断言失败"
+        except NotImplementedError as error:
+            return False, f"还没有实现（{getattr(error, 'student_where', '') or 'NotImplementedError'}）"
+        except MissingName as error:
+            return False, f"提交里没有 `{error}`（改了名字，或者定义它的单元出错了？）"
+        except SandboxClosed as error:
+            self.restart(error.reason)
+            return False, f"运行中{error.reason}"
+        except StudentError as error:
+            if error.name == "BookSolutionUnavailable":
+                return False, error.message
+            return False, f"运行出错：{error}" + (f"（{error.where}）" if error.where else "")
+        except Exception as error:  # noqa: BLE001 —— 学生传回的东西让测试出错：算这个测试不通过
+            place = getattr(error, "student_where", "")
+            text = f"运行出错：{type(error).__name__}: {(str(error).splitlines() or [''])[0][:300]}".rstrip(": ")
+            return False, text + (f"（{place}）" if place else "")
+        return True, ""
 
 
-def submissions(arguments: list[Path]) -> list[Path]:
-    found = []
-    for path in map(Path, arguments):
-        if path.is_dir():
-            found += sorted(path.rglob("*.ipynb"))
-        elif path.is_file():
-            found.append(path)
-        else:
-            fail("提交", "存在的 .ipynb 文件或目录", str(path))
-    found = [p for p in found if ".ipynb_checkpoints" not in p.parts]
-    if not found:
-        fail("提交", "至少一个 .ipynb 文件", [str(a) for a in arguments])
-    return found
-
-
-def table(grader: Grader, reports: list[Report]) -> list[list[str]]:
-    questions = [q.number for q in grader.assignment.questions]
-    head = ["学生"] + [f"{q}（{grader.points[q]}）" for q in questions] + [f"总分（{grader.total}）", "备注"]
-    rows = [[r.student] + [str(r.score(q)) for q in questions] + [str(r.score()), "；".join(r.notes)]
-            for r in reports]
-    return [head] + rows
-
-
-def feedback(grader: Grader, report: Report) -> str:
-    a = grader.assignment
-    lines = [f"# 作业 {a.number}：{a.title}", "", f"**{report.student}**：{report.score()} / {grader.total} 分"]
-    if report.notes:
-        lines += ["", *(f"- 注意：{note}" for note in report.notes)]
-    for q in a.questions:
-        lines += ["", f"## 第 {q.number} 题：{q.title}（{report.score(q.number)} / {grader.points[q.number]} 分）", ""]
-        for t in (t for t in report.tests if t["question"] == q.number):
-            mark = "✓" if t["passed"] else "✗"
-            lines.append(f"- {mark} `{t['name']}`（{t['points']} 分）" + ("" if t["passed"] else f"：{t['message']}"))
-    return "\n".join(lines) + "\n"
-
-
-def write_reports(grader: Grader, reports: list[Report], out: Path) -> None:
-    out = Path(out)
-    (out / "反馈").mkdir(parents=True, exist_ok=True)
-    rows = table(grader, reports)
-    with open(out / "成绩表.csv", "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f).writerows(rows)
-    markdown = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-    markdown += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows[1:]]
-    (out / "成绩表.md").write_text("\n".join(markdown) + "\n", encoding="utf-8")
-    for report in reports:
-        (out / "反馈" / f"{report.student.replace('/', '_')}.md").write_text(feedback(grader, report), encoding="utf-8")
+def cell_note(k: int, reply: dict, seconds: float) -> str:
+    """一个单元运行的结果给教师的备注；没做完的题与没通过的自测不记（测试会逐个报告）。"""
+    kind = reply.get("kind")
+    if kind == "timeout":
+        return f"第 {k} 个代码单元运行超过 {seconds:g} 秒，已中断（死循环？）"
+    if kind == "syntax":
+        return f"第 {k} 个代码单元有语法错误（{reply.get('where', '')}）：{reply.get('message', '')}"
+    if kind in ("error", "internal") and reply.get("error") != "AssertionError":
+        text = f"{reply.get('error', '')}: {reply.get('message', '')}".rstrip(": ")
+        return f"第 {k} 个代码单元出错：{text}"
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
+    from wordvec_rnn.classroom.roster import find_submissions, identify
+    from wordvec_rnn.classroom.sheet import write_all
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path, help="评分包：_build/assignments/autograder/<作业>.zip")
     parser.add_argument("submissions", type=Path, nargs="+", help="提交的 .ipynb 文件或目录")
     parser.add_argument("--out", type=Path, default=None, help="成绩输出目录，默认 _build/grades/<作业>")
+    parser.add_argument("--roster", type=Path, default=None, help="名单 CSV（列：学号,姓名，可选 登录名）")
     parser.add_argument("--jobs", type=int, default=0, help="同时评几份，默认 CPU 核数")
-    parser.add_argument("--timeout", type=float, default=120, help="每份提交的总时限（秒），默认 120")
+    parser.add_argument("--timeout", type=float, default=120, help="每份提交的总时限（秒），默认 120；单元最多用一半")
     parser.add_argument("--cell-timeout", type=float, default=20, help="每个代码单元的时限（秒），默认 20")
     parser.add_argument("--test-timeout", type=float, default=10, help="每个测试的时限（秒），默认 10")
+    parser.add_argument("--memory", type=float, default=2.0, help="沙箱的内存上限（GB），默认 2")
+    parser.add_argument("--no-sandbox", action="store_true", help="不用沙箱（学生的代码能读写你的文件；成绩表会写明）")
     args = parser.parse_args(argv)
-    grader = Grader(args.bundle, timeout=args.timeout, cell_timeout=args.cell_timeout, test_timeout=args.test_timeout)
-    paths = submissions(args.submissions)
-    start = time.perf_counter()
-    reports = grader.grade_class(paths, args.jobs)
-    out = args.out or Path("_build") / "grades" / grader.slug
-    write_reports(grader, reports, out)
-    rows = table(grader, reports)
-    for row in rows:
-        print("  ".join(row[:-1]) + (f"  {row[-1]}" if row[-1] else ""))
-    print(f"{len(reports)} 份提交，用时 {time.perf_counter() - start:.1f} 秒；成绩表与反馈写在 {out}/")
+    limits = Limits(memory=int(check_positive(args.memory, "--memory") * 2**30))
+    try:
+        grader = Grader(args.bundle, timeout=args.timeout, cell_timeout=args.cell_timeout,
+                        test_timeout=args.test_timeout, limits=limits, sandbox=not args.no_sandbox)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    paths = find_submissions(args.submissions)
+    students = identify(paths, args.submissions, args.roster)
+    start = time.monotonic()
+    reports = grader.grade_class(paths, [s.id for s in students], args.jobs)
+    out = args.out or Path("_build") / "grades" / grader.bundle.slug
+    summary = write_all(grader, students, reports, out, time.monotonic() - start)
+    print(summary)
     return 0
 
 

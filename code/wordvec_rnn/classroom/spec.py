@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import importlib.util
 import inspect
 import sys
@@ -14,6 +17,8 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+import numpy as np
 
 from wordvec_rnn.checks import check_int, check_str, fail
 
@@ -131,6 +136,8 @@ def with_globals(function, **names):
 
     隐藏测试用它把学生函数调用的前几题的函数换成参照实现：前一题的错误不连累后一题的分数。
     """
+    if hasattr(function, "with_overrides"):  # 评分时的学生函数（在沙箱里）：换名字的事交给沙箱
+        return function.with_overrides(names)
     namespace = {**function.__globals__, **names}
     copy = types.FunctionType(function.__code__, namespace, function.__name__, function.__defaults__,
                               function.__closure__)
@@ -144,3 +151,44 @@ def points_of(tests: list[Test]) -> dict[str, int]:
     for test in tests:
         points[test.question] = points.get(test.question, 0) + test.points
     return points
+
+
+# ---------------------------------------------------------------- 隐藏测试的输入：由教师的秘密种子决定
+#
+# 公开仓库里有测试的代码，没有隐藏测试的具体输入：隐藏测试用 hidden_rng(k) / hidden_torch_generator(k) 取随机
+# 输入，评分程序在 secret(...) 里运行它们（种子来自评分包，可再混入学生编号）。不在 secret(...) 里时（教师版笔记本、
+# 本书自己的测试）两者等于 np.random.default_rng(k) 与 torch.Generator().manual_seed(k)。
+_SECRET: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar("wordvec_rnn_secret", default=())
+
+
+def secret_words(*parts: str) -> tuple[int, ...]:
+    """把秘密种子（及学生编号等）变成 32 位整数：同样的字符串总给同样的数。"""
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).digest()
+    return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+
+
+@contextlib.contextmanager
+def secret(words: tuple[int, ...]):
+    """在这段代码里，隐藏测试的输入由 ``words``（:func:`secret_words` 的结果）决定。"""
+    token = _SECRET.set(tuple(int(w) for w in words))
+    try:
+        yield
+    finally:
+        _SECRET.reset(token)
+
+
+def hidden_rng(k: int) -> np.random.Generator:
+    """隐藏测试的第 ``k`` 个随机数生成器（numpy）。"""
+    check_int(k, "k", low=0)
+    words = _SECRET.get()
+    return np.random.default_rng([k, *words] if words else k)
+
+
+def hidden_torch_generator(k: int):
+    """隐藏测试的第 ``k`` 个随机数生成器（torch）。"""
+    import torch
+
+    check_int(k, "k", low=0)
+    words = _SECRET.get()
+    seed = int(np.random.SeedSequence([k, *words]).generate_state(1, np.uint64)[0] >> 1) if words else k
+    return torch.Generator().manual_seed(seed)

@@ -19,7 +19,11 @@ import nbformat
 
 from wordvec_rnn.checks import fail
 from wordvec_rnn.classroom.generate import AssignmentSource, test_source
-from wordvec_rnn.classroom.source import definition_node, definition_span, without_decorators
+from wordvec_rnn.classroom.source import (
+    definition_node,
+    definition_span,
+    without_decorators,
+)
 
 
 def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]) -> nbformat.NotebookNode:
@@ -103,7 +107,8 @@ def infinite_loop(source: AssignmentSource) -> nbformat.NotebookNode:
 
 
 def rewritten_checker(source: AssignmentSource, mistake: Mistake) -> nbformat.NotebookNode:
-    """带错误的提交，还把每个自测改成什么也不做、把 ``numpy.allclose`` 改成总是 True，想骗过检查。"""
+    """带错误的提交，还把每个自测改成什么也不做、把 ``numpy.allclose`` 改成总是 True，想骗过检查（骗不过：
+    评分程序不运行笔记本里的自测，判分用的 numpy 在沙箱外）。"""
     notebook = with_mistake(source, mistake)
     public = {t.name: t for t in source.tests if t.public}
     emptied = {}
