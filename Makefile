@@ -42,9 +42,11 @@ assignments: $(VENV)/.installed
 	$(BIN)/python -m wordvec_rnn.classroom.generate
 
 # 给一个班评分：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/（成绩表与反馈写到 _build/grades/<作业>/）
-grade: assignments
+# 用已经发下去的评分包，从不重新生成；每份提交在 bwrap 沙箱里运行（Debian 包 bubblewrap）
+grade: $(VENV)/.installed
 	@test -n "$(A)" -a -n "$(SUBMISSIONS)" || { echo "用法：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/"; exit 2; }
-	$(BIN)/python -m wordvec_rnn.classroom.grade _build/assignments/autograder/$(A).zip $(SUBMISSIONS)
+	@test -f _build/assignments/autograder/$(A).zip || { echo "没有 _build/assignments/autograder/$(A).zip：先 make assignments 生成并发放"; exit 2; }
+	$(BIN)/python -m wordvec_rnn.classroom.grade _build/assignments/autograder/$(A).zip $(SUBMISSIONS) $(ARGS)
 
 # 重新画 images/ 下由代码绘制的图
 images: $(VENV)/.installed

@@ -12,6 +12,7 @@ Canvas/Moodle 的 ``gradebook.csv``、``反馈/<学生>.md`` 与 ``.html``、``�
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +68,7 @@ class Grader:
         self.bundle = Bundle.load(bundle)
         self.limits = limits or Limits()
         self.sandboxed = bool(sandbox)
+        self.run_id = f"wordvec-rnn-grading-{secrets.token_hex(6)}"  # 本次评分的每个沙箱进程的命令行都带着它
         if self.sandboxed and sandbox_problem():
             raise RuntimeError(f"{sandbox_problem()}\n确实要在没有沙箱的情况下评分（学生的代码能读写你的文件），加 --no-sandbox。")
 
@@ -140,7 +142,7 @@ class Runner:
 
     def start(self) -> None:
         self.session = Session(self.grader.limits, self.grader.sandboxed, self.bundle.record.get("solutions", {}),
-                               self.bundle.preload)
+                               self.bundle.preload, self.grader.run_id)
         self.session.log_output = self.report.record_output
         for k, source in self.ran:
             self.session.request({"op": "exec", "cell": k, "source": source}, self.grader.cell_timeout)
@@ -192,7 +194,7 @@ class Runner:
     def run_test(self, test: Test) -> dict:
         stuck = [name for name in test.inputs if name in self.looping]
         if stuck:
-            return _result(test, False, f"跳过：`{stuck[0]}` 在测试 {self.looping[stuck[0]]} 中超时")
+            return _result(test, False, f"跳过：`{stuck[0]}` 在测试 {self.looping[stuck[0]]} 中超时或让沙箱退出了")
         left = self.end - time.monotonic()
         if left <= 0 or self.session is None:
             why = f"整份提交超过 {self.grader.timeout:g} 秒" if left <= 0 else "沙箱无法恢复"
@@ -219,7 +221,8 @@ class Runner:
             return False, f"还没有实现（{getattr(error, 'student_where', '') or 'NotImplementedError'}）"
         except MissingName as error:
             return False, f"提交里没有 `{error}`（改了名字，或者定义它的单元出错了？）"
-        except SandboxClosed as error:
+        except SandboxClosed as error:  # 硬时限、os._exit、传回太大的数据……：重开沙箱，用到这些函数的测试不再运行
+            self.looping.update(dict.fromkeys(test.inputs, test.name))
             self.restart(error.reason)
             return False, f"运行中{error.reason}"
         except StudentError as error:

@@ -103,7 +103,7 @@ def _system_binds() -> list[str]:
     return args
 
 
-def bwrap_command(limits: Limits, seccomp_fd: int | None) -> list[str]:
+def bwrap_command(limits: Limits, seccomp_fd: int | None, label: str = "") -> list[str]:
     """启动沙箱进程的完整命令。"""
     command = ["bwrap", *_system_binds()]
     for path in readable_paths():
@@ -116,7 +116,7 @@ def bwrap_command(limits: Limits, seccomp_fd: int | None) -> list[str]:
         command += ["--setenv", key, value]
     if seccomp_fd is not None:
         command += ["--seccomp", str(seccomp_fd)]
-    return command + [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox"]
+    return command + [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
 
 
 def sandbox_environment(home: str) -> dict[str, str]:
@@ -159,7 +159,7 @@ class Process:
 
     LOG_LIMIT = 16_000  # 日志里保留的标准错误（字节）
 
-    def __init__(self, limits: Limits, sandboxed: bool):
+    def __init__(self, limits: Limits, sandboxed: bool, label: str = ""):
         self.limits, self.sandboxed = limits, sandboxed
         self.stderr = bytearray()
         self.buffer = bytearray()
@@ -171,11 +171,11 @@ class Process:
                 program_file.seek(0)
                 fds = (program_file.fileno(),)
             if sandboxed:
-                command = bwrap_command(limits, fds[0] if fds else None)
+                command = bwrap_command(limits, fds[0] if fds else None, label)
                 cwd, env = None, None
             else:
                 self._workdir = tempfile.TemporaryDirectory(prefix="wordvec_rnn_unsandboxed_")
-                command = [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox"]
+                command = [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
                 cwd, env = self._workdir.name, {**sandbox_environment(self._workdir.name)}
             self.popen = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           stderr=subprocess.PIPE, pass_fds=fds, start_new_session=True,

@@ -44,8 +44,9 @@ class MissingName(Exception):
 class Session:
     """一个沙箱进程和它的请求-回复循环。``deadline``（time.monotonic 的时刻）限制当前测试里全部调用的总时长。"""
 
-    def __init__(self, limits: Limits, sandboxed: bool, solutions: dict[str, str], preload: list[str] = ()):
-        self.process = Process(limits, sandboxed)
+    def __init__(self, limits: Limits, sandboxed: bool, solutions: dict[str, str], preload: list[str] = (),
+                 label: str = ""):
+        self.process = Process(limits, sandboxed, label)
         self.deadline = time.monotonic() + 60
         self.callbacks: dict[int, object] = {}
         self.test_overrides: dict = {}  # 当前测试里换成参照实现的名字（对象的方法调用也用它们）
