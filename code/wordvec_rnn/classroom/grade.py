@@ -47,6 +47,7 @@ class Report:
     seconds: float = 0.0
     log: list[str] = field(default_factory=list)
     output_chars: int = 0
+    cpu_seconds: float = 0.0  # 沙箱里用掉的 CPU 时间（基准测试用）
 
     def score(self, question: str | None = None) -> int:
         return sum(t["points"] for t in self.tests if t["passed"] and question in (None, t["question"]))
@@ -150,6 +151,7 @@ class Runner:
     def stop(self, why: str) -> None:
         if self.session is not None:
             self.report.log.append(f"沙箱结束（{why}）：{self.session.close()}")
+            self.report.cpu_seconds += self.session.process.cpu_seconds
             self.session = None
 
     def restart(self, reason: str) -> None:

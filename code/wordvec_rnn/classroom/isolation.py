@@ -146,6 +146,25 @@ def sandbox_problem() -> str | None:
 
 # ---------------------------------------------------------------- 进程与通道
 
+def tree_cpu_seconds(root: int) -> float:
+    """进程 ``root`` 及其全部后代用掉的 CPU 秒数（含它们已回收的子进程）。bwrap 的进程结束时不把这些时间
+    交给父进程的 RUSAGE_CHILDREN，所以基准测试从 /proc 读。"""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            text = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        if text:
+            fields = text[text.rindex(")") + 2 :].split()
+            stats[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    family, total = {root}, 0
+    for _ in range(8):  # bwrap、它的 init、Python：几层就够了
+        family |= {pid for pid, (parent, _) in stats.items() if parent in family}
+    total = sum(ticks for pid, (_, ticks) in stats.items() if pid in family)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class SandboxClosed(Exception):
     """沙箱进程退出了，或超过评分程序的硬时限被杀掉。``reason`` 是给人看的原因。"""
 
@@ -238,18 +257,23 @@ class Process:
         return f"沙箱进程退出了（退出码 {code}）"
 
     def close(self) -> str:
-        """杀掉整个进程组（沙箱里的进程随 PID 名字空间一起结束），返回退出的原因。"""
-        if self.popen.poll() is None:
-            try:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        code = self.popen.wait()
+        """关掉通道让沙箱自己退出（最多等一秒），然后杀掉整个进程组（沙箱里的进程随 PID 名字空间一起结束）。
+        返回退出码；``cpu_seconds`` 记下沙箱里全部进程用掉的 CPU 时间（关闭前从 /proc 读）。"""
+        self.cpu_seconds = tree_cpu_seconds(self.popen.pid)
         for stream in (self.popen.stdin, self.popen.stdout):
             try:
                 stream.close()
             except OSError:
                 pass
+        try:
+            self.popen.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        code = self.popen.wait()
         if not self.sandboxed:
             self._workdir.cleanup()
         return f"退出码 {code}"
