@@ -1,17 +1,17 @@
 """作业 3 的测试：层序 softmax 的 Huffman 树、路径概率、损失与梯度。
 
-带 ``public=True`` 的测试原样放进学生版作为自测；其余只在评分包里。每个测试在函数内部设随机种子，
-先后顺序不影响数字。第 3.2–3.4 题的自测直接写出一棵小树（HuffmanTree），不依赖第 3.1 题的实现。
+带 ``public=True`` 的测试原样放进学生版作为自测，输入是写死的；其余只在评分包里，输入取自
+``hidden_rng(k)``（由教师生成作业时选的秘密种子决定，公开仓库里没有），期望值在测试里按公式或用本书的
+参考实现现算。每个测试自己取随机数，先后顺序不影响数字。第 3.2–3.4 题的自测直接写出一棵小树（HuffmanTree），
+不依赖第 3.1 题的实现。
 """
 
 import heapq
 
 import numpy as np
-
+from wordvec_rnn.classroom import Assignment, Question, check, hidden_rng
 from wordvec_rnn.gradcheck import numerical_gradient, relative_error
 from wordvec_rnn.hierarchical_softmax import HuffmanTree
-
-from wordvec_rnn.classroom import Assignment, Question, check
 
 ASSIGNMENT = Assignment(
     number=3,
@@ -89,11 +89,16 @@ def _pair_reference(center_vec, o, tree, node_vectors):
     return -_log_sig(x).sum(), g @ node_vectors[path], path, np.outer(g, center_vec)
 
 
-def _random_case(seed, vocab=None, d=4):
-    rng = np.random.default_rng(seed)
+def _random_case(rng, vocab=None, d=4):
+    """隐藏测试的一棵随机的树（参考实现建出）与随机的 node_vectors、center_vec，全部取自生成器 ``rng``。"""
     vocab = int(rng.integers(6, 25)) if vocab is None else vocab
     tree = _tree(rng.integers(1, 200, size=vocab))
-    return rng, tree, rng.normal(size=(vocab - 1, d)), rng.normal(size=d)
+    return tree, rng.normal(size=(vocab - 1, d)), rng.normal(size=d)
+
+
+def _show(tree):
+    """一棵树的 children 与各词的编码，用在评语里。"""
+    return f"children {np.asarray(tree.children).tolist()}，编码 {[tree.code(w) for w in range(tree.num_words)]}"
 
 
 # ---------- 3.1 ----------
@@ -153,8 +158,8 @@ def test_huffman_structure(build_huffman_tree):
 
 @check("3.1", 2)
 def test_huffman_optimal_lengths(build_huffman_tree):
-    for seed in range(4):
-        rng = np.random.default_rng(100 + seed)
+    rng = hidden_rng(301)
+    for _ in range(4):
         counts = rng.integers(1, 1000, size=int(rng.integers(5, 40)))
         tree = build_huffman_tree(counts)
         lengths = np.asarray(tree.lengths)
@@ -172,35 +177,51 @@ def test_huffman_optimal_lengths(build_huffman_tree):
 
 @check("3.1", 1)
 def test_huffman_left_right_and_ties(build_huffman_tree):
-    tree = build_huffman_tree(np.array([7, 2, 9, 4]))
-    assert np.array_equal(tree.lengths, [2, 3, 1, 3]), (
-        f"[7, 2, 9, 4] 的码长应是 [2, 3, 1, 3]，得到 {np.asarray(tree.lengths).tolist()}：每次合并次数最小的两个节点"
+    rng = hidden_rng(302)
+    counts = rng.choice(np.arange(1, 60), size=int(rng.integers(4, 7)), replace=False)  # 次数互不相同
+    tree, expected = build_huffman_tree(counts), _tree(counts)
+    assert np.array_equal(tree.lengths, expected.lengths), (
+        f"{counts.tolist()} 的码长应是 {expected.lengths.tolist()}，得到 {np.asarray(tree.lengths).tolist()}："
+        "每次合并次数最小的两个节点"
     )
-    assert np.all(np.asarray(tree.paths)[:, 0] == 2), "每条路径都应从根出发（paths[:, 0] 是最后合并的节点 |V|-2）"
-    assert np.array_equal(tree.children, [[1, 3], [4, 0], [2, 5]]), (
-        f"children 应是 [[1, 3], [4, 0], [2, 5]]，得到 {np.asarray(tree.children).tolist()}：先取出的（次数较小的）做左孩子"
-        "（编码 0），后取出的做右孩子（编码 1）"
+    root = len(counts) - 2
+    assert np.all(np.asarray(tree.paths)[:, 0] == root), (
+        f"每条路径都应从根出发（paths[:, 0] 是最后合并的节点 |V|-2 = {root}）"
     )
-    tree = build_huffman_tree(np.array([5, 4, 4, 3, 2, 2, 1, 1]))
-    codes = [tree.code(w) for w in range(8)]
-    assert codes == ["01", "110", "111", "101", "000", "001", "1000", "1001"], (
-        f"次数相同时的顺序不对：编码应是 ['01', '110', '111', '101', '000', '001', '1000', '1001']，得到 {codes}。"
+    assert np.array_equal(tree.children, expected.children), (
+        f"{counts.tolist()} 的 children 应是 {expected.children.tolist()}，得到 {np.asarray(tree.children).tolist()}："
+        "先取出的（次数较小的）做左孩子（编码 0），后取出的做右孩子（编码 1）"
+    )
+    counts = rng.integers(1, 6, size=8)  # 8 个词的次数只有 5 种：一定有相同的次数
+    tree, expected = build_huffman_tree(counts), _tree(counts)
+    codes, expected_codes = [tree.code(w) for w in range(8)], [expected.code(w) for w in range(8)]
+    assert codes == expected_codes, (
+        f"次数相同时的顺序不对：{counts.tolist()} 的编码应是 {expected_codes}，得到 {codes}。"
         "次数相同时按全树编号先后取出（叶子 w 为 w，内部节点为 |V|+n），例如堆里放 (次数, 编号)"
     )
 
 
 @check("3.1", 1)
 def test_huffman_two_words_and_float_counts(build_huffman_tree):
-    tree = build_huffman_tree(np.array([3, 10]))
-    assert np.array_equal(tree.lengths, [1, 1]) and [tree.code(0), tree.code(1)] == ["0", "1"], (
-        "两个词的树只有一个内部节点（根 0）：编码应是 '0' 与 '1'，码长都是 1"
+    rng = hidden_rng(303)
+    counts = rng.choice(np.arange(1, 100), size=2, replace=False)
+    tree = build_huffman_tree(counts)
+    expected = ["0", "1"] if counts[0] < counts[1] else ["1", "0"]  # 次数较小的先取出，做左孩子
+    assert np.array_equal(tree.lengths, [1, 1]) and [tree.code(0), tree.code(1)] == expected, (
+        f"两个词的树只有一个内部节点（根 0）：{counts.tolist()} 的编码应是 {expected}，码长都是 1；"
+        f"得到 {[tree.code(0), tree.code(1)]}，码长 {np.asarray(tree.lengths).tolist()}"
     )
     assert np.array_equal(tree.paths, [[0], [0]]), f"两个词时 paths 应是 [[0], [0]]，得到 {np.asarray(tree.paths).tolist()}"
-    tree = build_huffman_tree(np.array([0.5, 0.25, 0.125, 0.125]))
-    assert np.array_equal(tree.lengths, [1, 2, 3, 3]), (
-        f"counts 也可以是频率（浮点数）：[0.5, 0.25, 0.125, 0.125] 的码长应是 [1, 2, 3, 3]，得到 {np.asarray(tree.lengths).tolist()}"
+    counts = rng.random(int(rng.integers(4, 9))) + 0.01  # 频率：都小于 1.01，取整就全成了 0 或 1
+    tree, expected = build_huffman_tree(counts), _tree(counts)
+    assert np.array_equal(tree.lengths, expected.lengths), (
+        f"counts 也可以是频率（浮点数）：{np.round(counts, 4).tolist()} 的码长应是 {expected.lengths.tolist()}，"
+        f"得到 {np.asarray(tree.lengths).tolist()}（是不是把次数取整了？）"
     )
-    assert np.all(tree.codes[np.arange(tree.codes.shape[1]) >= tree.lengths[:, None]] == 0), "补位处的编码应是 0"
+    assert np.array_equal(tree.codes, expected.codes), (
+        f"{np.round(counts, 4).tolist()} 的树应是 {_show(expected)}，得到 {_show(tree)}"
+        "（补位处的编码应是 0）"
+    )
 
 
 # ---------- 3.2 ----------
@@ -230,8 +251,9 @@ def test_hs_probabilities_small_tree(hs_probabilities):
 
 @check("3.2", 1)
 def test_hs_probabilities_sum_to_one(hs_probabilities):
-    for seed in range(5):
-        rng, tree, node_vectors, center_vec = _random_case(200 + seed)
+    rng = hidden_rng(304)
+    for _ in range(5):
+        tree, node_vectors, center_vec = _random_case(rng)
         for scale in (0.3, 3.0):
             P = np.asarray(hs_probabilities(scale * center_vec, tree, node_vectors))
             if abs(np.sum(P) - 1) < 1e-10:
@@ -254,7 +276,7 @@ def test_hs_probabilities_sum_to_one(hs_probabilities):
 
 @check("3.2", 1)
 def test_hs_probabilities_ignore_padding(hs_probabilities):
-    rng, tree, node_vectors, center_vec = _random_case(300, vocab=20)
+    tree, node_vectors, center_vec = _random_case(hidden_rng(305), vocab=20)  # 20 个词：码长不会都相同
     P = np.asarray(hs_probabilities(center_vec, tree, node_vectors))
     expected = np.array([np.exp(_log_sig(s * (node_vectors[p] @ center_vec)).sum())
                          for p, s in (_path(tree, w) for w in range(tree.num_words))])
@@ -264,7 +286,9 @@ def test_hs_probabilities_ignore_padding(hs_probabilities):
             "最长的路径上的概率对了，较短的却不对：补位处（j ≥ ℓ(w)）也乘进去了。用 tree.mask 去掉补位，"
             "补位处的 s_j = 0 时 σ(0) = 1/2，不是 1"
         )
-    assert np.allclose(P, expected, rtol=1e-10), "P(w|c) 应是 w 的路径上 σ(s_j u_{n_j}ᵀv_c) 的乘积"
+    assert np.allclose(P, expected, rtol=1e-10), (
+        f"P(w|c) 应是 w 的路径上 σ(s_j u_{{n_j}}ᵀv_c) 的乘积 {np.round(expected, 6).tolist()}，得到 {np.round(P, 6).tolist()}"
+    )
 
 
 # ---------- 3.3 ----------
@@ -286,10 +310,13 @@ def test_hs_loss_value_and_gradcheck(hs_path_loss_and_gradient, hs_loss_and_grad
         f"梯度的形状应是 (d,) = (3,) 与 (ℓ, d) = (4, 3)，得到 {np.shape(grad_center_vec)} 与 {np.shape(grad_path)}"
     )
     assert np.isclose(loss, 2.6799930671, atol=1e-8), f"损失 J = -log P(1|c) 应是 2.6799930671，得到 {loss}"
-    for o in (1, 2, 4):
-        _, grad_center_vec, grad_node_vectors = hs_loss_and_gradient(center_vec, o, tree, node_vectors)
-        numeric_center = numerical_gradient(lambda: hs_loss_and_gradient(center_vec, o, tree, node_vectors)[0], center_vec)
-        numeric_nodes = numerical_gradient(lambda: hs_loss_and_gradient(center_vec, o, tree, node_vectors)[0], node_vectors)
+    for o, expected_loss in ((1, 2.6799930671), (2, 2.2729977373), (4, 1.1124299023)):
+        loss, grad_center_vec, grad_node_vectors = hs_loss_and_gradient(center_vec, o, tree, node_vectors)
+        assert np.isclose(loss, expected_loss, atol=1e-8), (
+            f"o = {o}：hs_loss_and_gradient 的损失应是 -log P(o|c) = {expected_loss}，得到 {loss}"
+        )
+        f = lambda o=o: hs_loss_and_gradient(center_vec, o, tree, node_vectors)[0]
+        numeric_center, numeric_nodes = numerical_gradient(f, center_vec), numerical_gradient(f, node_vectors)
         error_center = relative_error(grad_center_vec, numeric_center)
         error_nodes = relative_error(grad_node_vectors, numeric_nodes)
         assert error_center < 1e-6, (
@@ -302,7 +329,7 @@ def test_hs_loss_value_and_gradcheck(hs_path_loss_and_gradient, hs_loss_and_grad
 
 @check("3.3", 1)
 def test_hs_path_is_complete(hs_path_loss_and_gradient):
-    rng, tree, node_vectors, center_vec = _random_case(400, vocab=15)
+    tree, node_vectors, center_vec = _random_case(hidden_rng(306), vocab=15)
     for o in range(tree.num_words):
         _, _, path, grad_path = hs_path_loss_and_gradient(center_vec, o, tree, node_vectors)
         expected, _ = _path(tree, o)
@@ -319,66 +346,74 @@ def test_hs_path_is_complete(hs_path_loss_and_gradient):
 
 @check("3.3", 1)
 def test_hs_loss_is_minus_log_probability(hs_path_loss_and_gradient):
-    for seed in range(3):
-        rng, tree, node_vectors, center_vec = _random_case(500 + seed)
+    rng = hidden_rng(307)
+    for _ in range(3):
+        tree, node_vectors, center_vec = _random_case(rng)
         for o in range(tree.num_words):
             loss = hs_path_loss_and_gradient(center_vec, o, tree, node_vectors)[0]
             path, s = _path(tree, o)
             terms = -_log_sig(s * (node_vectors[path] @ center_vec))
+            if np.isclose(loss, terms.sum(), rtol=1e-10):
+                continue
             if len(terms) > 1 and (np.isclose(loss, terms[1:].sum()) or np.isclose(loss, terms[:-1].sum())):
                 raise AssertionError(
                     f"o = {o}：损失只对 ℓ(o)-1 个节点求和，少了{'根 n_1 ' if np.isclose(loss, terms[1:].sum()) else '最后一个节点 n_ℓ '}"
-                    "那一项：J = -Σ_{j=1}^{ℓ} log σ(s_j u_{n_j}ᵀv_c)"
+                    f"那一项：J = -Σ_{{j=1}}^{{ℓ}} log σ(s_j u_{{n_j}}ᵀv_c) = {terms.sum():.8f}，得到 {loss}"
                 )
-            assert np.isclose(loss, terms.sum(), rtol=1e-10), (
-                f"o = {o}：损失应是 -log P(o|c) = {terms.sum():.8f}，得到 {loss}"
-            )
+            raise AssertionError(f"o = {o}：损失应是 -log P(o|c) = {terms.sum():.8f}，得到 {loss}")
 
 
 @check("3.3", 1)
 def test_hs_gradient_direction_signs(hs_path_loss_and_gradient):
-    rng, tree, node_vectors, center_vec = _random_case(600, vocab=12)
+    tree, node_vectors, center_vec = _random_case(hidden_rng(308), vocab=12)
     for o in range(tree.num_words):
-        _, grad_center_vec, _, grad_path = hs_path_loss_and_gradient(center_vec, o, tree, node_vectors)
-        _, expected_center, path, expected = _pair_reference(center_vec, o, tree, node_vectors)
+        _, _, _, grad_path = hs_path_loss_and_gradient(center_vec, o, tree, node_vectors)
+        _, _, _, expected = _pair_reference(center_vec, o, tree, node_vectors)
         _, s = _path(tree, o)
         assert np.shape(grad_path) == expected.shape, (
             f"o = {o}：grad_path 的形状应是 (ℓ(o), d) = {expected.shape}，得到 {np.shape(grad_path)}：路径上每个节点一行"
         )
+        if np.allclose(grad_path, expected, rtol=1e-10):
+            continue
         right = s < 0
         if right.any() and np.allclose(np.asarray(grad_path)[right], -expected[right]):
             raise AssertionError(
                 f"o = {o}：向右走（编码 1，s_j = -1）的节点上梯度的符号反了：∂J/∂x_j = (σ(s_j x_j) - 1) s_j，"
                 "链式法则里别漏了 s_j 这个因子"
             )
-        assert np.allclose(grad_path, expected, rtol=1e-10), (
-            f"o = {o}：grad_path 的第 j 行应是 (σ(s_j x_j) - 1) s_j v_c"
+        raise AssertionError(
+            f"o = {o}：grad_path 的第 j 行应是 (σ(s_j x_j) - 1) s_j v_c，即 {np.round(expected, 6).tolist()}，"
+            f"得到 {np.round(np.asarray(grad_path), 6).tolist()}"
         )
 
 
 @check("3.3", 1)
 def test_hs_center_gradient_sums_over_path(hs_path_loss_and_gradient):
-    rng, tree, node_vectors, center_vec = _random_case(700, vocab=12)
+    tree, node_vectors, center_vec = _random_case(hidden_rng(309), vocab=12)
     for o in range(tree.num_words):
         _, grad_center_vec, _, _ = hs_path_loss_and_gradient(center_vec, o, tree, node_vectors)
-        _, expected, path, grad_path = _pair_reference(center_vec, o, tree, node_vectors)
-        g = grad_path[:, 0] / center_vec[0]
+        _, expected, path, _ = _pair_reference(center_vec, o, tree, node_vectors)
+        if np.allclose(grad_center_vec, expected, rtol=1e-10):
+            continue
+        _, s = _path(tree, o)
+        g = (np.exp(_log_sig(s * (node_vectors[path] @ center_vec))) - 1.0) * s
         single = [g[j] * node_vectors[path[j]] for j in range(len(path))]
         if len(path) > 1 and any(np.allclose(grad_center_vec, term) for term in single):
             raise AssertionError(
                 f"o = {o}：grad_center_vec 只含路径上一个节点的贡献：v_c 出现在路径上每一个 x_j = u_{{n_j}}ᵀv_c 里，"
                 "要对全部 ℓ(o) 个节点求和 Σ_j (σ(s_j x_j) - 1) s_j u_{n_j}（循环里用 +=，不是 =）"
             )
-        assert np.allclose(grad_center_vec, expected, rtol=1e-10), (
-            f"o = {o}：grad_center_vec 应是 Σ_j (σ(s_j x_j) - 1) s_j u_{{n_j}}"
+        raise AssertionError(
+            f"o = {o}：grad_center_vec 应是 Σ_j (σ(s_j x_j) - 1) s_j u_{{n_j}} = {np.round(expected, 6).tolist()}，"
+            f"得到 {np.round(np.asarray(grad_center_vec), 6).tolist()}"
         )
 
 
 @check("3.3", 1)
 def test_hs_full_gradient_rows(hs_loss_and_gradient):
-    rng, tree, node_vectors, center_vec = _random_case(800, vocab=14)
+    tree, node_vectors, center_vec = _random_case(hidden_rng(310), vocab=14)
     for o in range(tree.num_words):
-        loss, _, grad_node_vectors = hs_loss_and_gradient(center_vec, o, tree, node_vectors)
+        _, _, grad_node_vectors = hs_loss_and_gradient(center_vec, o, tree, node_vectors)
         _, _, path, grad_path = _pair_reference(center_vec, o, tree, node_vectors)
         assert np.shape(grad_node_vectors) == np.shape(node_vectors), (
             f"grad_node_vectors 的形状应与 node_vectors 相同 (|V|-1, d)，得到 {np.shape(grad_node_vectors)}"
@@ -388,7 +423,8 @@ def test_hs_full_gradient_rows(hs_loss_and_gradient):
             f"o = {o}：不在路径上的内部节点梯度应为 0；grad_path 的第 j 行要放到第 path[j] 行，不是第 j 行"
         )
         assert np.allclose(np.asarray(grad_node_vectors)[path], grad_path, rtol=1e-10), (
-            f"o = {o}：grad_node_vectors 的第 n_j 行应是 (σ(s_j x_j) - 1) s_j v_c"
+            f"o = {o}：grad_node_vectors 的第 n_j 行应是 (σ(s_j x_j) - 1) s_j v_c：路径 {path.tolist()} 上的行应是 "
+            f"{np.round(grad_path, 6).tolist()}，得到 {np.round(np.asarray(grad_node_vectors)[path], 6).tolist()}"
         )
 
 
@@ -424,32 +460,41 @@ def test_hs_batch_gradcheck(hs_batch_loss_and_gradient):
 
 @check("3.4", 1)
 def test_hs_batch_is_mean_of_pairs(hs_batch_loss_and_gradient):
-    rng, tree, node_vectors, _ = _random_case(900, vocab=16)
+    rng = hidden_rng(311)
+    tree, node_vectors, _ = _random_case(rng, vocab=16)
     center_vecs, outside_idx = rng.normal(size=(7, 4)), rng.integers(0, 16, size=7)
     loss, grad_center_vecs, _ = hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors)
     pairs = [_pair_reference(center_vecs[b], outside_idx[b], tree, node_vectors) for b in range(7)]
     mean_loss = np.mean([p[0] for p in pairs])
-    assert not np.isclose(loss, 7 * mean_loss), "损失是 B 对损失之和：应取平均（除以 B）"
-    assert np.isclose(loss, mean_loss, rtol=1e-10), f"平均损失应是 {mean_loss:.8f}，得到 {loss}：补位处不能算进损失（用掩码）"
-    assert np.allclose(grad_center_vecs, np.stack([p[1] for p in pairs]) / 7, rtol=1e-10), (
-        "grad_center_vecs 的第 b 行应是第 b 对的 ∂J_b/∂v_{c_b} 除以 B"
+    if not np.isclose(loss, mean_loss, rtol=1e-10):
+        assert not np.isclose(loss, 7 * mean_loss), f"损失是 B 对损失之和：应取平均（除以 B）。平均损失应是 {mean_loss:.8f}，得到 {loss}"
+        raise AssertionError(f"平均损失应是 {mean_loss:.8f}，得到 {loss}：补位处不能算进损失（用掩码）")
+    expected = np.stack([p[1] for p in pairs]) / 7
+    assert np.allclose(grad_center_vecs, expected, rtol=1e-10), (
+        f"grad_center_vecs 的第 b 行应是第 b 对的 ∂J_b/∂v_{{c_b}} 除以 B：第 0 行应是 {np.round(expected[0], 6).tolist()}，"
+        f"得到 {np.round(np.asarray(grad_center_vecs)[0], 6).tolist()}"
     )
 
 
 @check("3.4", 1)
 def test_hs_batch_shared_nodes_accumulate(hs_batch_loss_and_gradient):
-    rng, tree, node_vectors, _ = _random_case(1000, vocab=10)
-    center_vecs, outside_idx = rng.normal(size=(5, 4)), np.array([3, 3, 7, 0, 3])
+    rng = hidden_rng(312)
+    tree, node_vectors, _ = _random_case(rng, vocab=10)
+    w1, w2, w3 = rng.permutation(10)[:3].tolist()
+    center_vecs, outside_idx = rng.normal(size=(5, 4)), np.array([w1, w1, w2, w3, w1])  # w1 出现三次；根在每条路径上
     _, _, grad_node_vectors = hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors)
     expected = np.zeros_like(node_vectors)
     for b in range(5):
         _, _, path, grad_path = _pair_reference(center_vecs[b], outside_idx[b], tree, node_vectors)
         expected[path] += grad_path / 5
     root = tree.num_inner - 1
+    grad_node_vectors = np.asarray(grad_node_vectors)
     assert np.allclose(grad_node_vectors[root], expected[root], rtol=1e-10), (
         "根的梯度不对：根在每一条路径上，它的梯度是 B 对贡献之和（再除以 B）。"
-        "写成 grad[paths] += … 时重复的编号只加一次，要用 np.add.at 累加"
+        "写成 grad[paths] += … 时重复的编号只加一次，要用 np.add.at 累加。"
+        f"应是 {np.round(expected[root], 6).tolist()}，得到 {np.round(grad_node_vectors[root], 6).tolist()}"
     )
     assert np.allclose(grad_node_vectors, expected, rtol=1e-10), (
-        "grad_node_vectors 应是各对路径上梯度之和除以 B；共用的节点用 np.add.at 累加"
+        "grad_node_vectors 应是各对路径上梯度之和除以 B；共用的节点用 np.add.at 累加。"
+        f"应是 {np.round(expected, 6).tolist()}，得到 {np.round(grad_node_vectors, 6).tolist()}"
     )

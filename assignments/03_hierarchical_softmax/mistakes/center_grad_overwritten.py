@@ -1,8 +1,14 @@
 """逐个节点循环时，对 v_c 的梯度写成了赋值（=）而不是累加（+=）：只剩下最后一个节点的贡献。"""
 
 import numpy as np
+from wordvec_rnn.checks import check_array, check_int
+from wordvec_rnn.hierarchical_softmax import (
+    _check_tree_and_nodes,
+    _log_sigmoid,
+    _sigmoid,
+)
 
-EXPECT = {"test_hs_center_gradient_sums_over_path": "循环里用 +=", "test_hs_loss_value_and_gradcheck": "grad_center_vec"}
+EXPECT = {"test_hs_center_gradient_sums_over_path": "循环里用 +="}
 
 
 def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
