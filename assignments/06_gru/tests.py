@@ -1,15 +1,20 @@
 """作业 6 的测试：GRU 的两个门、候选值（原讲义的 Cho 变体与 PyTorch 变体）、一步与整条序列，以及一步的雅可比矩阵。
 
-带 ``public=True`` 的测试原样放进学生版作为自测；其余只在评分包里。每个测试在函数内部设随机种子，
-先后顺序不影响数字。隐藏测试用本文件里的 ``_reference_*`` 辅助函数（直接照公式写、导数交给 autograd）
-作参照，不依赖学生的其他函数。
+带 ``public=True`` 的测试原样放进学生版作为自测（固定的种子与数字）；其余只在评分包里。隐藏测试的具体输入取自
+``hidden_torch_generator(k)``（每个测试一个 k，评分时由教师的秘密种子决定），先后顺序不影响数字；期望值由本文件里的
+``_reference_*`` 辅助函数（直接照公式写、导数交给 autograd）或 ``nn.GRU`` 算出，不依赖学生的其他函数。
+第 6.1 题的隐藏测试两个函数都查：学生的 ``gru_gates``，与直接调用学生的 ``_gates``。
 """
 
 import torch
-
+from wordvec_rnn.classroom import (
+    Assignment,
+    Question,
+    check,
+    hidden_torch_generator,
+    with_globals,
+)
 from wordvec_rnn.gru import gru_to_torch, init_gru_params, set_gate_bias
-
-from wordvec_rnn.classroom import Assignment, Question, check, with_globals
 
 ASSIGNMENT = Assignment(
     number=6,
@@ -62,12 +67,28 @@ ASSIGNMENT = Assignment(
 
 # ---------------------------------------------------------------- 隐藏测试的参照（照公式直接写，导数交给 autograd）
 
-def _setup(seed, variant="cho", n=3, m=4, B=2):
-    gen = torch.Generator().manual_seed(seed)
+def _setup(gen, variant="cho", n=3, m=4, B=2):
+    """隐藏测试的随机输入（``gen`` 来自 hidden_torch_generator）：参数取自 init_gru_params，元素在 (-1/√m, 1/√m) 内；
+    x、h 的分量都在 (-1, 1) 内。于是 m = 4、n = 3 时，门的预激活中偏置之外的部分 |V x + W h| ≤ 3/2 + 2 = 7/2，
+    候选值的 |V_g x + r ⊙ (W_g h + b_hg)| ≤ 3/2 + 5/2 = 4：把偏置设成大数的测试因此对任何秘密种子都成立。"""
     params = init_gru_params(n, m, variant=variant, generator=gen)
-    x = torch.randn(B, n, generator=gen, dtype=torch.float64)
+    x = 2 * torch.rand(B, n, generator=gen, dtype=torch.float64) - 1
     h = 2 * torch.rand(B, m, generator=gen, dtype=torch.float64) - 1
     return params, x, h
+
+
+def _uniform(gen, low, high):
+    """[low, high) 里的一个随机数（Python float，可传给 set_gate_bias）。"""
+    return low + (high - low) * torch.rand((), generator=gen, dtype=torch.float64).item()
+
+
+def _gate_routes(gru_gates, _gates):
+    """第 6.1 题的两个函数：学生的 ``_gates``（xv = V x_t + b 由测试算好）与学生的 ``gru_gates``，接口都是 (x, h, params, variant)。"""
+
+    def via_gates(x, h, params, variant):
+        return _gates(x @ params["V"].T + params["b"], h, params, variant)
+
+    return (("_gates", via_gates), ("gru_gates", gru_gates))
 
 
 def _reference_gates(x, h, params, form, detach_r=False):
@@ -119,7 +140,7 @@ def _reference_step(x, h, params, variant):
 
 def _reference_terms(x, h, params, variant, detach_r=False):
     """一个样本的三项；候选值一项由 autograd 求 ∂g/∂h（``detach_r`` 时不经过 r_t）。"""
-    r, u, g = (a[0] for a in _reference_gates(x[None], h[None], params, variant))
+    _, u, g = (a[0] for a in _reference_gates(x[None], h[None], params, variant))
     J_g = torch.autograd.functional.jacobian(
         lambda hp: _reference_gates(x[None], hp[None], params, variant, detach_r)[2][0], h)
     J_u = torch.autograd.functional.jacobian(lambda hp: _reference_gates(x[None], hp[None], params, variant)[1][0], h)
@@ -132,6 +153,17 @@ def _close(a, b, tol=1e-10):
 
 def _max_diff(a, b):
     return (a - b).abs().max().item() if tuple(a.shape) == tuple(b.shape) else float("inf")
+
+
+def _shown(expected, got):
+    """断言信息里的「应是 …，得到 …」：两者的第一行（保留 6 位小数），形状不同时给出形状。"""
+    if tuple(expected.shape) != tuple(got.shape):
+        return f"形状应是 {tuple(expected.shape)}，得到 {tuple(got.shape)}"
+
+    def first(a):
+        return [round(v, 6) for v in a.reshape(-1, a.shape[-1])[0].tolist()]
+
+    return f"第一行应是 {first(expected)}，得到 {first(got)}"
 
 
 # ---------------------------------------------------------------- 6.1
@@ -161,82 +193,99 @@ def test_gates_values(gru_gates):
 
 
 @check("6.1", 1)
-def test_gate_nonlinearities(gru_gates):
+def test_gate_nonlinearities(gru_gates, _gates):
+    gen = hidden_torch_generator(2)
     for variant in ("cho", "torch"):
-        params, x, h = _setup(2, variant)
-        r, u, g = gru_gates(x, h, set_gate_bias(params, r=-6.0, u=-6.0, g=-6.0), variant)
-        assert r.min() > 0 and u.min() > 0, (
-            f"偏置为 -6 时门的分量成了负数（r_t 最小 {r.min().item():.3f}，u_t 最小 {u.min().item():.3f}）：门应在 (0, 1) 内，"
-            "r_t 与 u_t 要用 sigmoid，不是 tanh"
-        )
-        assert g.max() < 0, (
-            f"b_g = -6 时候选值 g_t 应接近 -1，得到的最大值是 {g.max().item():.3f}（不是负数）：g_t 要用 tanh（取值在 (-1, 1)），"
-            "不是 sigmoid"
-        )
-        assert r.max() < 0.1 and u.max() < 0.1, "偏置为 -6 时 r_t、u_t 应接近 0：是不是把偏置 b 漏掉了？"
+        params, x, h = _setup(gen, variant)
+        # 偏置 ≤ -6，其余部分的绝对值 ≤ 7/2（门）或 4（候选值，见 _setup）：正确的门 ≤ σ(-5/2) < 0.08，候选值的预激活 ≤ -2
+        bias = -_uniform(gen, 6, 8)
+        for name, gates in _gate_routes(gru_gates, _gates):
+            r, u, g = gates(x, h, set_gate_bias(params, r=bias, u=bias, g=bias), variant)
+            assert r.min() > 0 and u.min() > 0, (
+                f"你的 {name}：偏置为 {bias:.2f} 时门的分量应在 (0, 1) 内，得到 r_t 最小 {r.min().item():.3f}、u_t 最小 "
+                f"{u.min().item():.3f}：r_t 与 u_t 要用 sigmoid，不是 tanh"
+            )
+            assert g.max() < 0, (
+                f"你的 {name}：b_g = {bias:.2f} 时候选值 g_t 应是负数（接近 -1），得到的最大值是 {g.max().item():.3f}："
+                "g_t 要用 tanh（取值在 (-1, 1)），不是 sigmoid"
+            )
+            assert r.max() < 0.1 and u.max() < 0.1, (
+                f"你的 {name}：偏置为 {bias:.2f} 时 r_t、u_t 应接近 0（都小于 0.1），得到的最大值是 {r.max().item():.3f} 与 "
+                f"{u.max().item():.3f}：是不是把偏置 b 漏掉了？"
+            )
 
 
 @check("6.1", 1)
-def test_gate_order(gru_gates):
-    params, x, h = _setup(3)
-    r, u, _ = gru_gates(x, h, set_gate_bias(params, r=30.0, u=-30.0), "cho")
-    assert not (r.max() < 1e-6 and u.min() > 1 - 1e-6), (
-        "b_r = 30、b_u = -30 时应有 r_t ≈ 1、u_t ≈ 0，你得到的正相反：r 与 u 取错了块。堆叠顺序是 (r, u, g)："
-        "V、W、b 的第 1 块（前 m 行）属于重置门 r，第 2 块属于更新门 u（与 torch 的 (r, z, n) 相同，不是 Keras 的 (z, r, h)）"
-    )
-    assert r.min() > 1 - 1e-6 and u.max() < 1e-6, (
-        "b_r = 30、b_u = -30 时应有 r_t ≈ 1、u_t ≈ 0：检查 xv（即 V x_t + b）的切片，r 用第 1 块、u 用第 2 块"
-    )
+def test_gate_order(gru_gates, _gates):
+    gen = hidden_torch_generator(3)
+    params, x, h = _setup(gen)
+    # |V x + W h| ≤ 7/2（见 _setup）：b_r ≥ 30 时 r_t ≥ σ(26.5) > 1 − 10⁻¹¹，b_u ≤ −30 时 u_t < 10⁻¹¹
+    b_r, b_u = _uniform(gen, 30, 40), -_uniform(gen, 30, 40)
     m = h.shape[1]
-    for gate, rows, other, k in (("r", slice(0, m), slice(m, 2 * m), 0), ("u", slice(m, 2 * m), slice(0, m), 1)):
-        W = 10 * params["W"].clone()
-        W[rows] = 0.0                                        # 只让 W_r（或 W_u）为 0，V、b 也为 0
-        only_W = {"V": torch.zeros_like(params["V"]), "W": W, "b": torch.zeros_like(params["b"])}
-        out = gru_gates(x, h, only_W, "cho")[k]
-        assert not _close(out, torch.sigmoid(h @ W[other].T)), (
-            f"V = 0、b = 0、W_{gate} = 0 时 {gate}_t 应全是 σ(0) = 0.5，你的 {gate}_t 却用了另一个门的 W 块："
-            "W 的切片取错了块，W_r = W[:m]（第 1 块）、W_u = W[m:2m]（第 2 块），顺序 (r, u, g)"
+    for name, gates in _gate_routes(gru_gates, _gates):
+        r, u, _ = gates(x, h, set_gate_bias(params, r=b_r, u=b_u), "cho")
+        assert not (r.max() < 1e-6 and u.min() > 1 - 1e-6), (
+            f"你的 {name}：b_r = {b_r:.1f}、b_u = {b_u:.1f} 时应有 r_t ≈ 1、u_t ≈ 0，你得到的正相反：r 与 u 取错了块。"
+            "堆叠顺序是 (r, u, g)：V、W、b 的第 1 块（前 m 行）属于重置门 r，第 2 块属于更新门 u"
+            "（与 torch 的 (r, z, n) 相同，不是 Keras 的 (z, r, h)）"
         )
-        assert _close(out, torch.full_like(out, 0.5)), (
-            f"V = 0、b = 0、W_{gate} = 0 时 {gate}_t 应全是 σ(0) = 0.5，得到 {[round(v, 3) for v in out[0].tolist()]}"
+        assert r.min() > 1 - 1e-6 and u.max() < 1e-6, (
+            f"你的 {name}：b_r = {b_r:.1f}、b_u = {b_u:.1f} 时应有 r_t ≈ 1、u_t ≈ 0，得到 r_t 最小 {r.min().item():.3g}、"
+            f"u_t 最大 {u.max().item():.3g}：检查 xv（即 V x_t + b）的切片，r 用第 1 块、u 用第 2 块"
         )
+        for gate, rows, other, k in (("r", slice(0, m), slice(m, 2 * m), 0), ("u", slice(m, 2 * m), slice(0, m), 1)):
+            W = 10 * params["W"].clone()
+            W[rows] = 0.0                                    # 只让 W_r（或 W_u）为 0，V、b 也为 0
+            only_W = {"V": torch.zeros_like(params["V"]), "W": W, "b": torch.zeros_like(params["b"])}
+            out = gates(x, h, only_W, "cho")[k]
+            assert not _close(out, torch.sigmoid(h @ W[other].T)), (
+                f"你的 {name}：V = 0、b = 0、W_{gate} = 0 时 {gate}_t 应全是 σ(0) = 0.5，你的 {gate}_t 却用了另一个门的 W 块："
+                "W 的切片取错了块，W_r = W[:m]（第 1 块）、W_u = W[m:2m]（第 2 块），顺序 (r, u, g)"
+            )
+            assert _close(out, torch.full_like(out, 0.5)), (
+                f"你的 {name}：V = 0、b = 0、W_{gate} = 0 时 {gate}_t 应全是 σ(0) = 0.5，"
+                f"得到 {[round(v, 3) for v in out[0].tolist()]}"
+            )
 
 
 @check("6.1", 2)
-def test_cho_candidate(gru_gates):
-    params, x, h = _setup(4)
-    _, _, g = gru_gates(x, h, params, "cho")
+def test_cho_candidate(gru_gates, _gates):
+    params, x, h = _setup(hidden_torch_generator(4))
     _, _, g_ref = _reference_gates(x, h, params, "cho")
     _, _, g_after = _reference_gates(x, h, params, "torch")
-    assert not _close(g, g_after), (
-        "Cho 变体（原讲义）的候选值是 tanh(V_g x_t + W_g (h_{t-1} ⊙ r_t) + b_g)：重置门先乘在 h_{t-1} 上，再乘 W_g；"
-        "你把 r_t 乘在了矩阵乘积 W_g h_{t-1} 之后，那是 PyTorch 变体"
-    )
-    assert _close(g, g_ref), (
-        f"Cho 变体的 g_t 与 tanh(V_g x_t + W_g (h_{{t-1}} ⊙ r_t) + b_g) 不符（最大差 {_max_diff(g, g_ref):.2g}）："
-        "检查 V_g、W_g、b_g 是不是第 3 块，以及 r_t 是否只乘在 h_{t-1} 上"
-    )
+    for name, gates in _gate_routes(gru_gates, _gates):
+        _, _, g = gates(x, h, params, "cho")
+        assert not _close(g, g_after), (
+            f"你的 {name}：Cho 变体（原讲义）的候选值是 tanh(V_g x_t + W_g (h_{{t-1}} ⊙ r_t) + b_g)：重置门先乘在 h_{{t-1}} 上，"
+            "再乘 W_g；你把 r_t 乘在了矩阵乘积 W_g h_{t-1} 之后，那是 PyTorch 变体"
+        )
+        assert _close(g, g_ref), (
+            f"你的 {name}：Cho 变体的 g_t 与 tanh(V_g x_t + W_g (h_{{t-1}} ⊙ r_t) + b_g) 不符（最大差 "
+            f"{_max_diff(g, g_ref):.2g}，{_shown(g_ref, g)}）："
+            "检查 V_g、W_g、b_g 是不是第 3 块，以及 r_t 是否只乘在 h_{t-1} 上"
+        )
 
 
 @check("6.1", 1)
-def test_torch_candidate(gru_gates):
-    params, x, h = _setup(5, "torch")
-    _, _, g = gru_gates(x, h, params, "torch")
+def test_torch_candidate(gru_gates, _gates):
+    params, x, h = _setup(hidden_torch_generator(5), "torch")
     forms = {form: _reference_gates(x, h, params, form)[2]
              for form in ("torch", "cho", "torch_no_bhg", "torch_bhg_outside")}
-    assert not _close(g, forms["cho"]), (
-        "PyTorch 变体把重置门乘在矩阵乘积之后：tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{t-1} + b_hg))；"
-        "你算的是 W_g (h_{t-1} ⊙ r_t)，那是 Cho 变体"
-    )
-    assert not _close(g, forms["torch_no_bhg"]), "PyTorch 变体忘了 b_hg：应是 r_t ⊙ (W_g h_{t-1} + b_hg)"
-    assert not _close(g, forms["torch_bhg_outside"]), (
-        "b_hg 在重置门之内：应是 r_t ⊙ (W_g h_{t-1} + b_hg)，不是 r_t ⊙ (W_g h_{t-1}) + b_hg（那样它就和 b_g 合并了，"
-        "与 nn.GRU 的 bias_hh 不符）"
-    )
-    assert _close(g, forms["torch"]), (
-        f"PyTorch 变体的 g_t 与 tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{{t-1}} + b_hg)) 不符（最大差 "
-        f"{_max_diff(g, forms['torch']):.2g}）"
-    )
+    for name, gates in _gate_routes(gru_gates, _gates):
+        _, _, g = gates(x, h, params, "torch")
+        assert not _close(g, forms["cho"]), (
+            f"你的 {name}：PyTorch 变体把重置门乘在矩阵乘积之后：tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{{t-1}} + b_hg))；"
+            "你算的是 W_g (h_{t-1} ⊙ r_t)，那是 Cho 变体"
+        )
+        assert not _close(g, forms["torch_no_bhg"]), f"你的 {name}：PyTorch 变体忘了 b_hg：应是 r_t ⊙ (W_g h_{{t-1}} + b_hg)"
+        assert not _close(g, forms["torch_bhg_outside"]), (
+            f"你的 {name}：b_hg 在重置门之内：应是 r_t ⊙ (W_g h_{{t-1}} + b_hg)，不是 r_t ⊙ (W_g h_{{t-1}}) + b_hg"
+            "（那样它就和 b_g 合并了，与 nn.GRU 的 bias_hh 不符）"
+        )
+        assert _close(g, forms["torch"]), (
+            f"你的 {name}：PyTorch 变体的 g_t 与 tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{{t-1}} + b_hg)) 不符（最大差 "
+            f"{_max_diff(g, forms['torch']):.2g}，{_shown(forms['torch'], g)}）"
+        )
 
 
 # ---------------------------------------------------------------- 6.2
@@ -288,9 +337,12 @@ def test_layer_matches_cell(gru_cell, gru_layer):
 @check("6.2", 2)
 def test_update_gate_copies_state(gru_cell):
     gru_cell = _isolated(gru_cell)   # 其中的门换成参照实现：只查本题的部分
+    gen = hidden_torch_generator(7)
     for variant in ("cho", "torch"):
-        params, x, h = _setup(7, variant)
-        keep = set_gate_bias(params, u=30.0)
+        params, x, h = _setup(gen, variant)
+        # |V_u x + W_u h| ≤ 7/2（见 _setup）：|b_u| ≥ 30 时 1 − u_t（或 u_t）< 10⁻¹¹，h_t 与 h_{t-1}（或 g_t）之差 < 10⁻¹⁰
+        big = _uniform(gen, 30, 40)
+        keep = set_gate_bias(params, u=big)
         _, _, g_keep = _reference_gates(x, h, keep, variant)
         out = gru_cell(x, h, keep, variant)
         assert not _close(out, g_keep, 1e-8), (
@@ -298,20 +350,22 @@ def test_update_gate_copies_state(gru_cell):
             "应是 h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}"
         )
         assert _close(out, h, 1e-8), (
-            f"u_t ≈ 1 时 h_t 应等于 h_{{t-1}}（最大差 {_max_diff(out, h):.2g}）：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{{t-1}}"
+            f"u_t ≈ 1 时 h_t 应等于 h_{{t-1}}（最大差 {_max_diff(out, h):.2g}，{_shown(h, out)}）："
+            "h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}"
         )
-        write = set_gate_bias(params, u=-30.0)
+        write = set_gate_bias(params, u=-big)
         _, _, g_write = _reference_gates(x, h, write, variant)
         out = gru_cell(x, h, write, variant)
         assert _close(out, g_write, 1e-8), (
-            f"u_t ≈ 0 时 h_t 应等于候选值 g_t（最大差 {_max_diff(out, g_write):.2g}）：1 − u_t 是写入 g_t 的比例"
+            f"u_t ≈ 0 时 h_t 应等于候选值 g_t（最大差 {_max_diff(out, g_write):.2g}，{_shown(g_write, out)}）："
+            "1 − u_t 是写入 g_t 的比例"
         )
 
 
 @check("6.2", 2)
 def test_layer_matches_nn_gru(gru_layer):
     gru_layer = _isolated(gru_layer)   # 其中的门换成参照实现：只查本题的部分
-    gen = torch.Generator().manual_seed(8)
+    gen = hidden_torch_generator(8)
     params = init_gru_params(3, 4, variant="torch", generator=gen)
     X = torch.randn(2, 6, 3, generator=gen, dtype=torch.float64)
     h0 = 2 * torch.rand(2, 4, generator=gen, dtype=torch.float64) - 1
@@ -323,36 +377,39 @@ def test_layer_matches_nn_gru(gru_layer):
         "H 比 nn.GRU 的输出晚了一步：H[:, t-1] 应是第 t 步之后的 h_t，先更新 h，再放进 H"
     )
     assert _close(H, H_nn, 1e-8) and _close(h_T, h_nn[0], 1e-8), (
-        f"PyTorch 变体的 gru_layer 与拷入同样权重的 nn.GRU 不一致（最大差 {_max_diff(H, H_nn):.2g}）："
+        f"PyTorch 变体的 gru_layer 与拷入同样权重的 nn.GRU 不一致（最大差 {_max_diff(H, H_nn):.2g}，"
+        f"H[:, 0] 的{_shown(H_nn[:, 0], H[:, 0])}）："
         "检查候选值的写法 r_t ⊙ (W_g h_{t-1} + b_hg) 与更新 h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}"
     )
     H0, _ = gru_layer(X, params, None, variant="torch")
     with torch.no_grad():
         H0_nn, _ = gru_to_torch(params)(X)
-    assert _close(H0, H0_nn, 1e-8), "h0=None 时初始状态应是全零，结果与 nn.GRU(X) 不一致"
+    assert _close(H0, H0_nn, 1e-8), (
+        f"h0=None 时初始状态应是全零，结果与 nn.GRU(X) 不一致（H[:, 0] 的{_shown(H0_nn[:, 0], H0[:, 0])}）"
+    )
 
 
 @check("6.2", 1)
 def test_layer_stores_new_state(gru_layer):
     gru_layer = _isolated(gru_layer)   # 其中的门换成参照实现：只查本题的部分
-    params, x, h0 = _setup(9)
+    params, x, h0 = _setup(hidden_torch_generator(9))
     X = torch.stack([x, -x, 0.5 * x], dim=1)                 # (B, T=3, n)
-    H, h_T, (R, U, G) = gru_layer(X, params, h0, return_gates=True)
+    H, _, (R, U, G) = gru_layer(X, params, h0, return_gates=True)
     assert not _close(H[:, 0], h0, 1e-12), (
         "H[:, 0] 等于 h_0：H[:, t-1] 应是第 t 步之后的 h_t，先用更新公式算出新的 h，再放进 H"
     )
     h1 = _reference_step(X[:, 0], h0, params, "cho")
-    assert _close(H[:, 0], h1), f"H[:, 0] 应是 h_1（最大差 {_max_diff(H[:, 0], h1):.2g}）"
+    assert _close(H[:, 0], h1), f"H[:, 0] 应是 h_1（最大差 {_max_diff(H[:, 0], h1):.2g}，{_shown(h1, H[:, 0])}）"
     from_h0 = _reference_step(X[:, 1], h0, params, "cho")
     assert not _close(H[:, 1], from_h0, 1e-12), "第 2 步用的还是 h_0：每一步要用上一步算出的 h_{t-1}"
     h2 = _reference_step(X[:, 1], h1, params, "cho")
-    assert _close(H[:, 1], h2), f"H[:, 1] 应是 h_2（最大差 {_max_diff(H[:, 1], h2):.2g}）"
+    assert _close(H[:, 1], h2), f"H[:, 1] 应是 h_2（最大差 {_max_diff(H[:, 1], h2):.2g}，{_shown(h2, H[:, 1])}）"
     r1, u1, g1 = _reference_gates(X[:, 0], h0, params, "cho")
     assert tuple(R.shape) == tuple(U.shape) == tuple(G.shape) == (2, 3, 4), (
         "return_gates=True 时 R、U、G 的形状都应是 (B, T, m)：把每一步的 (r_t, u_t, g_t) 放进列表 gates"
     )
     assert _close(R[:, 0], r1) and _close(U[:, 0], u1) and _close(G[:, 0], g1), (
-        "gates 的第 1 个元素应是第 1 步的 (r_1, u_1, g_1)，顺序 (r, u, g)"
+        f"gates 的第 1 个元素应是第 1 步的 (r_1, u_1, g_1)，顺序 (r, u, g)（R[:, 0] 的{_shown(r1, R[:, 0])}）"
     )
 
 
@@ -372,7 +429,7 @@ def test_jacobian_matches_autograd(gru_jacobian_terms, gru_gates):
         assert all(terms[k].shape == (5, 5) for k in terms), "每一项的形状都应是 (m, m) = (5, 5)"
         J = terms["copy"] + terms["candidate"] + terms["update"]
 
-        def step(h_prev):                                    # h_{t-1} ↦ h_t，门由你的 gru_gates 算出
+        def step(h_prev, x=x, params=params, variant=variant):   # h_{t-1} ↦ h_t，门由你的 gru_gates 算出
             _, u_t, g_t = gru_gates(x[None], h_prev[None], params, variant)
             return ((1 - u_t) * g_t + u_t * h_prev)[0]
 
@@ -392,20 +449,23 @@ def test_jacobian_matches_autograd(gru_jacobian_terms, gru_gates):
 @check("6.3", 1)
 def test_jacobian_copy_term(gru_jacobian_terms):
     gru_jacobian_terms = _isolated(gru_jacobian_terms)   # 其中的门换成参照实现：只查本题的部分
-    params, x, h = _setup(12, m=5)
+    params, x, h = _setup(hidden_torch_generator(12), m=5)
     terms = gru_jacobian_terms(x[0], h[0], params, "cho")
     ref = _reference_terms(x[0], h[0], params, "cho")
     assert not _close(terms["copy"], torch.eye(5, dtype=torch.float64) - ref["copy"]), (
         "复制项应是 diag(u_t)，不是 diag(1 − u_t)：h_t 里 u_t 乘的是 h_{t-1}"
     )
-    assert _close(terms["copy"], ref["copy"]), "复制项应是 diag(u_t)（对角阵，对角线是更新门的值）"
+    assert _close(terms["copy"], ref["copy"]), (
+        f"复制项应是 diag(u_t)（对角阵，对角线是更新门的值）：{_shown(ref['copy'], terms['copy'])}"
+    )
 
 
 @check("6.3", 2)
 def test_jacobian_update_path(gru_jacobian_terms):
     gru_jacobian_terms = _isolated(gru_jacobian_terms)   # 其中的门换成参照实现：只查本题的部分
+    gen = hidden_torch_generator(13)
     for variant in ("cho", "torch"):
-        params, x, h = _setup(13, variant, m=5)
+        params, x, h = _setup(gen, variant, m=5)
         terms = gru_jacobian_terms(x[0], h[0], params, variant)
         ref = _reference_terms(x[0], h[0], params, variant)
         assert terms["update"].abs().max() > 1e-8, (
@@ -417,15 +477,16 @@ def test_jacobian_update_path(gru_jacobian_terms):
         )
         assert _close(terms["update"], ref["update"]), (
             f"{variant} 变体：经过更新门的一项应是 diag(h_{{t-1}} − g_t) diag(u_t ⊙ (1 − u_t)) W_u（最大差 "
-            f"{_max_diff(terms['update'], ref['update']):.2g}）；W_u 是 W 的第 2 块"
+            f"{_max_diff(terms['update'], ref['update']):.2g}，{_shown(ref['update'], terms['update'])}）；W_u 是 W 的第 2 块"
         )
 
 
 @check("6.3", 2)
 def test_jacobian_reset_path(gru_jacobian_terms):
     gru_jacobian_terms = _isolated(gru_jacobian_terms)   # 其中的门换成参照实现：只查本题的部分
+    gen = hidden_torch_generator(14)
     for variant in ("cho", "torch"):
-        params, x, h = _setup(14, variant, m=5)
+        params, x, h = _setup(gen, variant, m=5)
         terms = gru_jacobian_terms(x[0], h[0], params, variant)
         ref = _reference_terms(x[0], h[0], params, variant)
         no_reset = _reference_terms(x[0], h[0], params, variant, detach_r=True)
@@ -435,14 +496,14 @@ def test_jacobian_reset_path(gru_jacobian_terms):
         )
         assert _close(terms["candidate"], ref["candidate"]), (
             f"{variant} 变体：经过候选值的一项 diag(1 − u_t) ∂g_t/∂h_{{t-1}} 与 autograd 不符（最大差 "
-            f"{_max_diff(terms['candidate'], ref['candidate']):.2g}）"
+            f"{_max_diff(terms['candidate'], ref['candidate']):.2g}，{_shown(ref['candidate'], terms['candidate'])}）"
         )
 
 
 @check("6.3", 1)
 def test_jacobian_torch_variant(gru_jacobian_terms):
     gru_jacobian_terms = _isolated(gru_jacobian_terms)   # 其中的门换成参照实现：只查本题的部分
-    params, x, h = _setup(15, "torch", m=5)
+    params, x, h = _setup(hidden_torch_generator(15), "torch", m=5)
     x, h = x[0], h[0]
     terms = gru_jacobian_terms(x, h, params, "torch")
     ref = _reference_terms(x, h, params, "torch")
@@ -460,5 +521,6 @@ def test_jacobian_torch_variant(gru_jacobian_terms):
             f"q_t = W_g h_{{t-1}} + b_hg；你{message}"
         )
     assert _close(terms["candidate"], ref["candidate"]), (
-        f"PyTorch 变体的经过候选值的一项与 autograd 不符（最大差 {_max_diff(terms['candidate'], ref['candidate']):.2g}）"
+        f"PyTorch 变体的经过候选值的一项与 autograd 不符（最大差 {_max_diff(terms['candidate'], ref['candidate']):.2g}，"
+        f"{_shown(ref['candidate'], terms['candidate'])}）"
     )

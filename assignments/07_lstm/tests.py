@@ -1,14 +1,13 @@
 """作业 7 的测试：LSTM 一步的前向计算（门的顺序 g, i, o, f）与一步的雅可比矩阵 ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})。
 
-带 ``public=True`` 的测试原样放进学生版作为自测；其余只在评分包里。每个测试在函数内部设随机种子，
-先后顺序不影响数字。参照答案来自 ``torch.nn.LSTM``（用 ``lstm_to_torch`` 复制同样的参数）与 ``torch.autograd``。
+带 ``public=True`` 的测试原样放进学生版作为自测（固定的种子与数字）；其余只在评分包里。隐藏测试的具体输入取自
+``hidden_torch_generator(k)``（每个测试一个 k，评分时由教师的秘密种子决定），先后顺序不影响数字。参照答案来自
+``torch.nn.LSTM``（用 ``lstm_to_torch`` 复制同样的参数）、``torch.autograd`` 与照章节公式写的 ``_gates``。
 """
 
 import torch
-
+from wordvec_rnn.classroom import Assignment, Question, check, hidden_torch_generator
 from wordvec_rnn.lstm import init_lstm_params, lstm_to_torch
-
-from wordvec_rnn.classroom import Assignment, Question, check
 
 ASSIGNMENT = Assignment(
     number=7,
@@ -43,9 +42,8 @@ ASSIGNMENT = Assignment(
 )
 
 
-def _params(seed, n=3, m=4):
-    """随机参数（偏置也取非零值）与一个样本的输入、状态，都是 float64。"""
-    gen = torch.Generator().manual_seed(seed)
+def _params(gen, n=3, m=4):
+    """随机参数（偏置也取非零值）与一个样本的输入、状态，都是 float64；``gen`` 来自 hidden_torch_generator。"""
     params = init_lstm_params(n, m, generator=gen)
     params["b"] = torch.randn(4 * m, dtype=torch.float64, generator=gen)
     x = torch.randn(n, dtype=torch.float64, generator=gen)
@@ -86,17 +84,31 @@ def _student_jacobian(lstm_jacobian_step, params, x, h, c):
     m = h.shape[0]
     out = lstm_jacobian_step(x, h, c, params)
     assert isinstance(out, tuple) and len(out) == 4, "lstm_jacobian_step 应返回 (J_t, h_t, c_t, f_t) 四项：不要改最后的 return"
-    J, h_t, c_t, f = out
+    J, h_t, c_t, _ = out
     assert tuple(J.shape) == (2 * m, 2 * m), f"J_t 的形状应是 (2m, 2m) = {(2 * m, 2 * m)}，得到 {tuple(J.shape)}：四块各是 (m, m)"
     ref_h, ref_c = _torch_step(params, x, h, c)
     assert torch.allclose(h_t, ref_h, atol=1e-12) and torch.allclose(c_t, ref_c, atol=1e-12), (
-        "lstm_jacobian_step 顺便算出的 h_t、c_t 与 nn.LSTM 不符：它调用你的 lstm_update，先通过第 7.1 题"
+        f"lstm_jacobian_step 顺便算出的 h_t、c_t 与 nn.LSTM 不符（h_t 应是 {_rounded(ref_h)}，得到 {_rounded(h_t)}）："
+        "它调用 lstm_update，不要改题目给出的那几行"
     )
     return J[:m, :m], J[:m, m:], J[m:, :m], J[m:, m:]
 
 
 def _close(a, b):
     return a.shape == b.shape and torch.allclose(a, b, atol=1e-10, rtol=0)
+
+
+def _rounded(a):
+    """断言信息里的一个向量（保留 6 位小数）；矩阵只给第一行。"""
+    a = a.detach()
+    return [round(v, 6) for v in (a.reshape(-1, a.shape[-1])[0] if a.ndim > 1 else a.reshape(-1)).tolist()]
+
+
+def _shown(expected, got):
+    """断言信息里的「应是 …，得到 …」（矩阵只给第一行），形状不同时给出形状。"""
+    if tuple(expected.shape) != tuple(got.shape):
+        return f"形状应是 {tuple(expected.shape)}，得到 {tuple(got.shape)}"
+    return f"{'第一行' if expected.ndim > 1 else ''}应是 {_rounded(expected)}，得到 {_rounded(got)}"
 
 
 @check("7.1", 1, public=True)
@@ -107,7 +119,7 @@ def test_update_values(lstm_update):
     c = torch.randn(2, m, dtype=torch.float64, generator=gen)
     out = lstm_update(z, c, m)
     assert isinstance(out, tuple) and len(out) == 6, "lstm_update 应返回 (h_t, c_t, g_t, i_t, o_t, f_t) 六项"
-    h_t, c_t, g, i, o, f = out
+    h_t, c_t, *_ = out
     for name, value in zip(("h_t", "c_t", "g_t", "i_t", "o_t", "f_t"), out):
         assert tuple(value.shape) == (2, m), f"{name} 的形状应是 (B, m) = (2, {m})，得到 {tuple(value.shape)}"
     assert torch.isclose(c_t[0, 0], torch.tensor(-0.7440178642, dtype=torch.float64), atol=1e-9), (
@@ -124,15 +136,24 @@ def test_update_values(lstm_update):
 
 @check("7.1", 2)
 def test_update_gate_order(lstm_update):
-    m = 2
-    segments = torch.tensor([0.3, -1.1, 0.7, 1.9], dtype=torch.float64)   # 四段各取不同的常数
-    z = segments.repeat_interleave(m)
-    c = torch.ones(m, dtype=torch.float64)
+    gen = hidden_torch_generator(11)
+    m = 3
+    z = torch.randn(4 * m, dtype=torch.float64, generator=gen)           # 四段各是不同的随机向量
+    segments = z.split(m)
+    c = torch.randn(m, dtype=torch.float64, generator=gen)
     _, _, *gates = lstm_update(z, c, m)
+    # 「取自第 j 段」：等于第 j 段作用 tanh 或 σ（只看顺序，不看激活函数）。另一段碰巧也对得上，要 m = 3 个分量同时落进
+    # allclose 的容差（宽约 2·10⁻⁵）：σ(s)、tanh(s)（s 为标准正态）的密度都小于 2，每一对的概率 < (4·10⁻⁵)³ < 10⁻¹³，
+    # 4 个门 × 3 段 × 2 种激活函数合计 < 2·10⁻¹²
     for k, (name, value) in enumerate(zip("giof", gates)):
-        source = [j for j, s in enumerate(segments) if torch.allclose(value, torch.tanh(s).expand(m))
-                  or torch.allclose(value, torch.sigmoid(s).expand(m))]
-        assert not source or source == [k], (
+        source = [j for j, s in enumerate(segments)
+                  if torch.allclose(value, torch.tanh(s)) or torch.allclose(value, torch.sigmoid(s))]
+        expected = torch.tanh(segments[k]) if name == "g" else torch.sigmoid(segments[k])
+        assert source, (
+            f"{name}_t 不是 z 的任何一段作用 σ 或 tanh 的结果：应是第 {k} 段 z[..., {('0:m', 'm:2m', '2m:3m', '3m:4m')[k]}] 的 "
+            f"{'tanh' if name == 'g' else 'σ'}，即 {_rounded(expected)}，得到 {_rounded(value)}"
+        )
+        assert source == [k], (
             f"门的顺序错了：{name}_t 取自 z 的第 {source[0]} 段，应取第 {k} 段。本书按 (g, i, o, f) 堆叠，"
             "z[..., 0:m] 是 g、m:2m 是 i、2m:3m 是 o、3m:4m 是 f；(i, f, g, o) 是 nn.LSTM 的顺序，不要用在这里"
         )
@@ -140,34 +161,46 @@ def test_update_gate_order(lstm_update):
 
 @check("7.1", 2)
 def test_update_activations(lstm_update):
+    gen = hidden_torch_generator(12)
     m = 3
-    segment = torch.tensor([-2.0, 0.1, 1.5], dtype=torch.float64)
+    low, mid, high = torch.rand(3, dtype=torch.float64, generator=gen).tolist()
+    segment = torch.tensor([-1.5 - low, 0.2 * mid - 0.1, 1 + high], dtype=torch.float64)   # 第一个分量为负：tanh < 0 < σ
     z = segment.repeat(4)                                                 # 四段相同：与顺序无关，只看激活函数
-    c = torch.zeros(m, dtype=torch.float64)
+    c = torch.randn(m, dtype=torch.float64, generator=gen)
     _, _, g, i, o, f = lstm_update(z, c, m)
     assert not torch.allclose(g, torch.sigmoid(segment)), (
         "候选值 g_t 用了 σ：g_t = tanh(z_g)，取值在 (-1, 1)，才能往记忆元里写负数"
     )
-    assert torch.allclose(g, torch.tanh(segment)), "候选值 g_t 应是 tanh(z_g)"
+    assert torch.allclose(g, torch.tanh(segment)), f"候选值 g_t 应是 tanh(z_g)（{_shown(torch.tanh(segment), g)}）"
     for name, value in (("i", i), ("o", o), ("f", f)):
         assert not torch.allclose(value, torch.tanh(segment)), (
             f"门 {name}_t 用了 tanh：三个门 i、o、f 都用 σ，取值在 (0, 1)，按比例放行"
         )
-        assert torch.allclose(value, torch.sigmoid(segment)), f"门 {name}_t 应是 σ(z_{name})"
+        assert torch.allclose(value, torch.sigmoid(segment)), (
+            f"门 {name}_t 应是 σ(z_{name})（{_shown(torch.sigmoid(segment), value)}）"
+        )
 
 
 @check("7.1", 2)
 def test_update_state(lstm_update):
-    gen = torch.Generator().manual_seed(1)
+    gen = hidden_torch_generator(1)
     m = 4
     z = torch.randn(3, 4 * m, dtype=torch.float64, generator=gen)
     c = 2 * torch.randn(3, m, dtype=torch.float64, generator=gen)
     h_t, c_t, g, i, o, f = lstm_update(z, c, m)
+    for name, gate in (("i", i), ("o", o), ("f", f)):
+        assert bool(((gate > 0) & (gate < 1)).all()), (
+            f"门 {name}_t 的每个分量都应在 (0, 1) 内（σ 的值），得到第一行 {_rounded(gate)}：先让 test_update_values 的自测通过"
+        )
     assert not torch.allclose(c_t, f * c + g), "c_t 里新内容没有乘输入门：c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t"
-    assert torch.allclose(c_t, f * c + i * g), "c_t 应是 f_t ⊙ c_{t-1} + i_t ⊙ g_t（用你返回的各门检查）"
+    assert torch.allclose(c_t, f * c + i * g), (
+        f"c_t 应是 f_t ⊙ c_{{t-1}} + i_t ⊙ g_t（用你返回的各门检查；{_shown(f * c + i * g, c_t)}）"
+    )
     assert not torch.allclose(h_t, o * c_t), "h_t = o_t ⊙ tanh(c_t)：忘了对记忆元取 tanh"
     assert not torch.allclose(h_t, o * torch.tanh(c)), "h_t 读的是本步更新后的 c_t，不是 c_{t-1}"
-    assert torch.allclose(h_t, o * torch.tanh(c_t)), "h_t 应是 o_t ⊙ tanh(c_t)（用你返回的 o_t 与 c_t 检查）"
+    assert torch.allclose(h_t, o * torch.tanh(c_t)), (
+        f"h_t 应是 o_t ⊙ tanh(c_t)（用你返回的 o_t 与 c_t 检查；{_shown(o * torch.tanh(c_t), h_t)}）"
+    )
 
 
 @check("7.1", 1, public=True)
@@ -194,7 +227,7 @@ def test_cell_values(lstm_cell):
 
 @check("7.1", 2)
 def test_cell_matches_nn_lstm(lstm_cell):
-    gen = torch.Generator().manual_seed(3)
+    gen = hidden_torch_generator(3)
     n, m, B, T = 3, 5, 2, 6
     params = init_lstm_params(n, m, generator=gen)
     params["b"] = torch.randn(4 * m, dtype=torch.float64, generator=gen)
@@ -206,31 +239,35 @@ def test_cell_matches_nn_lstm(lstm_cell):
     for t in range(T):
         h, c, _ = lstm_cell(X[:, t], h, c, params)
         assert torch.allclose(h, H_ref[:, t], atol=1e-12), (
-            f"第 {t + 1} 步的 h_t 与复制了同样参数的 nn.LSTM 不符（最大差 {(h - H_ref[:, t]).abs().max():.2g}）："
-            "检查 z_t = x Vᵀ + h Wᵀ + b 与门的顺序 (g, i, o, f)"
+            f"第 {t + 1} 步的 h_t 与复制了同样参数的 nn.LSTM 不符（最大差 {(h - H_ref[:, t]).abs().max():.2g}，"
+            f"{_shown(H_ref[:, t], h)}）：检查 z_t = x Vᵀ + h Wᵀ + b 与门的顺序 (g, i, o, f)"
         )
-    assert torch.allclose(c, c_ref[0], atol=1e-12), "最后一步的 c_t 与 nn.LSTM 不符"
+    assert torch.allclose(c, c_ref[0], atol=1e-12), f"最后一步的 c_t 与 nn.LSTM 不符（{_shown(c_ref[0], c)}）"
 
 
 @check("7.1", 1)
 def test_cell_uses_bias_and_state(lstm_cell, lstm_update):
+    gen = hidden_torch_generator(4)
     n, m = 2, 3
     params = {"V": torch.zeros(4 * m, n, dtype=torch.float64), "W": torch.zeros(4 * m, m, dtype=torch.float64),
-              "b": torch.linspace(-1.5, 1.5, 4 * m, dtype=torch.float64)}
-    x, h = torch.ones(1, n, dtype=torch.float64), torch.ones(1, m, dtype=torch.float64)
-    c = torch.linspace(-1.0, 1.0, m, dtype=torch.float64)[None]
+              "b": 3 * torch.rand(4 * m, dtype=torch.float64, generator=gen) - 1.5}
+    x = torch.randn(1, n, dtype=torch.float64, generator=gen)
+    h = torch.randn(1, m, dtype=torch.float64, generator=gen)
+    c = 2 * torch.rand(1, m, dtype=torch.float64, generator=gen) - 1
     h_t, c_t, _ = lstm_cell(x, h, c, params)
     h_b, c_b, *_ = lstm_update(params["b"][None], c, m)        # 你的 lstm_update，z_t 就是 b
     assert torch.allclose(h_t, h_b) and torch.allclose(c_t, c_b), (
-        "V = W = 0 时 z_t 应恰好是 b，结果却不同：z_t = x Vᵀ + h Wᵀ + b 里忘了加偏置 b？"
+        f"V = W = 0 时 z_t 应恰好是 b，结果却不同（h_t {_shown(h_b, h_t)}）：z_t = x Vᵀ + h Wᵀ + b 里忘了加偏置 b？"
     )
-    gen = torch.Generator().manual_seed(4)
     params = init_lstm_params(n, m, generator=gen)
     x = torch.randn(1, n, dtype=torch.float64, generator=gen)
     c = torch.randn(1, m, dtype=torch.float64, generator=gen)
-    h1, _, _ = lstm_cell(x, torch.zeros(1, m, dtype=torch.float64), c, params)
-    h2, _, _ = lstm_cell(x, torch.ones(1, m, dtype=torch.float64), c, params)
-    assert not torch.allclose(h1, h2), "h_t 与 h_{t-1} 无关：z_t 里忘了 h_{t-1} Wᵀ 这一项"
+    h_a, h_b = torch.randn(2, 1, m, dtype=torch.float64, generator=gen)   # 两个不同的 h_{t-1}
+    h1, _, _ = lstm_cell(x, h_a, c, params)
+    h2, _, _ = lstm_cell(x, h_b, c, params)
+    assert not torch.allclose(h1, h2), (
+        f"h_t 与 h_{{t-1}} 无关（两个不同的 h_{{t-1}} 都得到 {_rounded(h1)}）：z_t 里忘了 h_{{t-1}} Wᵀ 这一项"
+    )
 
 
 @check("7.2", 2, public=True)
@@ -242,7 +279,7 @@ def test_jacobian_matches_autograd(lstm_jacobian_step):
     x = torch.randn(n, dtype=torch.float64, generator=gen)
     h = torch.randn(m, dtype=torch.float64, generator=gen)
     c = torch.randn(m, dtype=torch.float64, generator=gen)
-    J, h_t, c_t, f = lstm_jacobian_step(x, h, c, params)
+    J, h_t, c_t, _ = lstm_jacobian_step(x, h, c, params)
     assert tuple(J.shape) == (2 * m, 2 * m), f"J_t 的形状应是 (2m, 2m) = {(2 * m, 2 * m)}，得到 {tuple(J.shape)}"
     lstm = lstm_to_torch(params)
     _, (h_ref, c_ref) = lstm(x[None, None], (h[None, None], c[None, None]))
@@ -269,23 +306,25 @@ def test_jacobian_matches_autograd(lstm_jacobian_step):
 
 @check("7.2", 1)
 def test_jacobian_cc_block(lstm_jacobian_step):
-    params, x, h, c = _params(6)
+    params, x, h, c = _params(hidden_torch_generator(6))
     dc_dc, *_ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     ref, *_ = _blocks(params, x, h, c)
     m = h.shape[0]
     assert not _close(dc_dc, torch.eye(m, dtype=torch.float64)), (
         "∂c_t/∂c_{t-1} 写成了单位矩阵：c_t = f_t ⊙ c_{t-1} + …，直接路径要乘遗忘门，是 diag(f_t)"
     )
-    assert _close(dc_dc, ref), "∂c_t/∂c_{t-1}（左上块）应是 diag(f_t)：各门不读 c_{t-1}，只有 c_{t-1} 本身这一条路"
+    assert _close(dc_dc, ref), (
+        f"∂c_t/∂c_{{t-1}}（左上块）应是 diag(f_t)：各门不读 c_{{t-1}}，只有 c_{{t-1}} 本身这一条路（{_shown(ref, dc_dc)}）"
+    )
 
 
 @check("7.2", 2)
 def test_jacobian_ch_block(lstm_jacobian_step):
-    params, x, h, c = _params(7)
+    params, x, h, c = _params(hidden_torch_generator(7))
     _, dc_dh, _, _ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     _, ref, _, _ = _blocks(params, x, h, c)
     m = h.shape[0]
-    g, i, o, f, c_t = _gates(params, x, h, c)
+    g, i, _, f, _ = _gates(params, x, h, c)
     W_g = params["W"][:m]
     a = {0: i * (1 - g ** 2), 1: g * i * (1 - i), 3: c * f * (1 - f)}             # 第 k 段：g、i、f
     left_transposed = sum(a[k][:, None] * params["W"][k * m:(k + 1) * m].T for k in a)   # diag(a) W_*ᵀ
@@ -299,32 +338,34 @@ def test_jacobian_ch_block(lstm_jacobian_step):
     )
     assert _close(dc_dh, ref), (
         "∂c_t/∂h_{t-1}（右上块）与 autograd 不符：它是 diag(c_{t-1}⊙f_t⊙(1−f_t)) W_f + diag(g_t⊙i_t⊙(1−i_t)) W_i "
-        "+ diag(i_t⊙(1−g_t²)) W_g；σ' = σ(1 − σ)，tanh' = 1 − tanh²"
+        f"+ diag(i_t⊙(1−g_t²)) W_g；σ' = σ(1 − σ)，tanh' = 1 − tanh²（{_shown(ref, dc_dh)}）"
     )
 
 
 @check("7.2", 1)
 def test_jacobian_hc_block(lstm_jacobian_step):
-    params, x, h, c = _params(8)
+    params, x, h, c = _params(hidden_torch_generator(8))
     _, _, dh_dc, _ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     _, _, ref, _ = _blocks(params, x, h, c)
-    g, i, o, f, c_t = _gates(params, x, h, c)
+    _, _, o, f, c_t = _gates(params, x, h, c)
     assert not _close(dh_dc, torch.diag(o * (1 - torch.tanh(c_t) ** 2))), (
         "∂h_t/∂c_{t-1}（左下块）少乘了 diag(f_t)：h_t 经过 c_t 依赖 c_{t-1}，链式法则要乘上 ∂c_t/∂c_{t-1} = diag(f_t)"
     )
     assert not _close(dh_dc, torch.diag(o * (1 - torch.tanh(c) ** 2) * f)), (
         "∂h_t/∂c_{t-1}（左下块）用了 tanh²(c_{t-1})：h_t = o_t ⊙ tanh(c_t) 读的是本步更新后的 c_t"
     )
-    assert _close(dh_dc, ref), "∂h_t/∂c_{t-1}（左下块）应是 diag(o_t ⊙ (1 − tanh² c_t)) diag(f_t)"
+    assert _close(dh_dc, ref), (
+        f"∂h_t/∂c_{{t-1}}（左下块）应是 diag(o_t ⊙ (1 − tanh² c_t)) diag(f_t)（{_shown(ref, dh_dc)}）"
+    )
 
 
 @check("7.2", 2)
 def test_jacobian_hh_block(lstm_jacobian_step):
-    params, x, h, c = _params(9)
-    _, dc_dh, _, dh_dh = _student_jacobian(lstm_jacobian_step, params, x, h, c)
+    params, x, h, c = _params(hidden_torch_generator(9))
+    _, _, _, dh_dh = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     _, ref_ch, _, ref = _blocks(params, x, h, c)
     m = h.shape[0]
-    g, i, o, f, c_t = _gates(params, x, h, c)
+    _, _, o, _, c_t = _gates(params, x, h, c)
     W_o = params["W"][2 * m:3 * m]
     tanh_c = torch.tanh(c_t)
     assert not _close(dh_dh, ref.T), (
@@ -338,21 +379,28 @@ def test_jacobian_hh_block(lstm_jacobian_step):
     )
     assert _close(dh_dh, ref), (
         "∂h_t/∂h_{t-1}（右下块）与 autograd 不符：它是 diag(tanh c_t ⊙ o_t ⊙ (1 − o_t)) W_o "
-        "+ diag(o_t ⊙ (1 − tanh² c_t)) ∂c_t/∂h_{t-1}（它用到右上块，右上块错了这里也错）"
+        "+ diag(o_t ⊙ (1 − tanh² c_t)) ∂c_t/∂h_{t-1}（它用到右上块，右上块错了这里也错；"
+        f"{_shown(ref, dh_dh)}）"
     )
 
 
 @check("7.2", 1)
 def test_jacobian_saturated_gates(lstm_jacobian_step):
-    params, x, h, c = _params(10, m=3)
+    gen = hidden_torch_generator(10)
+    params, x, h, c = _params(gen, m=3)
     m = 3
     for name, row in (("f", 3), ("i", 1)):        # f ≡ 1、i ≡ 0：记忆元原样传下去
         params["V"][row * m:(row + 1) * m] = 0.0
         params["W"][row * m:(row + 1) * m] = 0.0
-    params["b"][3 * m:] = 50.0
-    params["b"][m:2 * m] = -50.0
+    # 预激活恰好是偏置：b_f ≥ 50 时 float64 的 σ(b_f) 就是 1（e⁻⁵⁰ < 10⁻²¹，小于 1 的半个 ulp），b_i ≤ −50 时 i_t < 2·10⁻²²
+    params["b"][3 * m:] = 50 + 10 * torch.rand(m, dtype=torch.float64, generator=gen)
+    params["b"][m:2 * m] = -50 - 10 * torch.rand(m, dtype=torch.float64, generator=gen)
     dc_dc, dc_dh, _, _ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
-    assert _close(dc_dc, torch.eye(m, dtype=torch.float64)), (
-        "f_t ≡ 1、i_t ≡ 0 时 ∂c_t/∂c_{t-1} = diag(f_t) 应是单位矩阵（恒定误差传送带）"
+    eye = torch.eye(m, dtype=torch.float64)
+    assert _close(dc_dc, eye), (
+        f"f_t ≡ 1、i_t ≡ 0 时 ∂c_t/∂c_{{t-1}} = diag(f_t) 应是单位矩阵（恒定误差传送带）：{_shown(eye, dc_dc)}"
     )
-    assert dc_dh.abs().max() < 1e-12, "f_t ≡ 1、i_t ≡ 0（W_f = W_i = 0）时 ∂c_t/∂h_{t-1} 应为 0：各项都含 W_f、W_i 或 i_t"
+    assert dc_dh.abs().max() < 1e-12, (
+        "f_t ≡ 1、i_t ≡ 0（W_f = W_i = 0）时 ∂c_t/∂h_{t-1} 应为 0：各项都含 W_f、W_i 或 i_t"
+        f"（得到的最大绝对值是 {dc_dh.abs().max().item():.3g}）"
+    )

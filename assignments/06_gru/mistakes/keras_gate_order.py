@@ -1,6 +1,6 @@
 """按 Keras 的 (z, r, h) 顺序切片：把堆叠参数的第 1 块当成更新门、第 2 块当成重置门。"""
 
-EXPECT = {"test_gate_order": "取错了块", "test_gates_values": "r_t[0, 0]"}
+EXPECT = {"test_gate_order": "取错了块", "test_cho_candidate": "Cho 变体的 g_t", "test_torch_candidate": "PyTorch 变体的 g_t"}
 
 EDITS = {
     '_gates': [

@@ -1,6 +1,8 @@
 """整条序列的循环里先把 h 放进 H 再更新：H[:, t-1] 存的是 h_{t-1} 而不是 h_t，输出整体晚了一步（差一）。"""
 
 import torch
+from wordvec_rnn.checks import check_array
+from wordvec_rnn.gru import _gates, check_gru_params
 
 EXPECT = {"test_layer_stores_new_state": "先用更新公式算出新的 h", "test_layer_matches_nn_gru": "晚了一步",
           "test_layer_matches_cell": "H[:, 0]"}

@@ -1,6 +1,6 @@
 """候选值用了 sigmoid 而不是 tanh：g_t 只能取正值，状态再也变不成负数。"""
 
-EXPECT = {"test_gate_nonlinearities": "不是 sigmoid", "test_gates_values": "g_t"}
+EXPECT = {"test_gate_nonlinearities": "不是 sigmoid", "test_torch_candidate": "PyTorch 变体的 g_t"}
 
 EDITS = {
     '_gates': [

@@ -1,6 +1,7 @@
 """两个门用了 tanh 而不是 sigmoid：门的取值成了 (-1, 1)，不再是「保留多少」的比例。"""
 
-EXPECT = {"test_gate_nonlinearities": "要用 sigmoid", "test_gates_values": "(0, 1)"}
+EXPECT = {"test_gate_nonlinearities": "要用 sigmoid", "test_gate_order": "σ(0) = 0.5", "test_cho_candidate": "Cho 变体的 g_t",
+          "test_torch_candidate": "PyTorch 变体的 g_t"}
 
 EDITS = {
     '_gates': [

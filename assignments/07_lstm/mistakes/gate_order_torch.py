@@ -1,6 +1,6 @@
 """按 nn.LSTM 的顺序 (i, f, g, o) 切 z，而本书的参数按 (g, i, o, f) 堆叠：不报错，但每个门都用错了那一段权重。"""
 
-EXPECT = {"test_update_gate_order": "门的顺序错了", "test_cell_matches_nn_lstm": "门的顺序 (g, i, o, f)"}
+EXPECT = {"test_update_gate_order": "门的顺序错了", "test_update_values": "c_t[0, 0] 应是"}
 
 EDITS = {
     'lstm_update': [
