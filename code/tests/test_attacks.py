@@ -24,7 +24,7 @@ from wordvec_rnn.classroom.submissions import reference, replace_definitions, wi
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "01_skipgram"
 
-if sandbox_problem() and os.environ.get("CI") != "true":
+if sandbox_problem() and os.environ.get("CI") != "true":  # 同 conftest.require_sandbox，在模块一级
     pytest.skip(f"这台机器不能用评分沙箱：{sandbox_problem()}", allow_module_level=True)
 
 # 每个攻击：笔记本从哪里来（"full" 参考解答、"stub" 未动的学生版），插到末尾的单元，以及诚实部分最多值几分

@@ -17,12 +17,15 @@ from wordvec_rnn.classroom.grade import Grader
 from wordvec_rnn.classroom.source import BEGIN, END, free_names, strip_solutions
 from wordvec_rnn.classroom.submissions import mistakes, write_class
 
+from conftest import require_sandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = [p.name for p in assignment_dirs(ROOT)]
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
+    require_sandbox()
     source = AssignmentSource(ROOT, ROOT / "assignments" / request.param)
     out = tmp_path_factory.mktemp(request.param)
     built = source.write(out / "build")
@@ -135,6 +138,7 @@ def test_grader_rejects_what_is_not_a_bundle(tmp_path):
 
 
 def test_command_line_generates_and_grades(tmp_path, capsys):
+    require_sandbox()
     name = ASSIGNMENTS[0]
     assert generate.main(["--root", str(ROOT), "--out", str(tmp_path / "a"), name]) == 0
     student = tmp_path / "a" / "student" / f"{name}.ipynb"

@@ -200,8 +200,7 @@ class AssignmentSource:
         tests = self.tests_path.read_bytes()
         old = _old_record(bundle)
         if old and old.get("tests_sha256") != sha256(tests) and not force:
-            fail("--force", f"已发放的 {bundle} 的测试与现在的 tests.py 不同：发放后不要重新生成（确需覆盖时加 --force）",
-                 "没有给出")
+            raise ValueError(f"{bundle} 已经发放，它的测试与现在的 tests.py 不同：发放后不要重新生成（确需覆盖时加 --force）")
         if secret is None:
             keep = old and old.get("tests_sha256") == sha256(tests)
             secret = old["secret"] if keep else secrets.token_hex(16)
@@ -260,7 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     directories = assignment_dirs(args.root, args.names)
     for directory in directories:
         source = AssignmentSource(args.root, directory)
-        built = source.write(out, args.secret, args.per_student, args.force)
+        try:
+            built = source.write(out, args.secret, args.per_student, args.force)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
         print(f"作业 {source.assignment.number}（{source.slug}，{source.total} 分，{len(source.tests)} 个测试）："
               f"{built.student}  {built.instructor}  {built.autograder}")
     if args.colab:

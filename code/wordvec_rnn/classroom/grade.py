@@ -22,7 +22,7 @@ from pathlib import Path
 from wordvec_rnn.checks import check_int, check_positive, fail
 from wordvec_rnn.classroom.bundle import Bundle
 from wordvec_rnn.classroom.isolation import Limits, SandboxClosed, sandbox_problem
-from wordvec_rnn.classroom.notebook import Cells, prepare
+from wordvec_rnn.classroom.notebook import Cells, book_copies, prepare, recorded_release
 from wordvec_rnn.classroom.remote import (
     MissingName,
     Session,
@@ -48,6 +48,7 @@ class Report:
     log: list[str] = field(default_factory=list)
     output_chars: int = 0
     cpu_seconds: float = 0.0  # 沙箱里用掉的 CPU 时间（基准测试用）
+    copies: list[str] = field(default_factory=list)  # 与书中解答逐字相同的函数（只给教师看，不影响分数）
 
     def score(self, question: str | None = None) -> int:
         return sum(t["points"] for t in self.tests if t["passed"] and question in (None, t["question"]))
@@ -88,6 +89,7 @@ class Grader:
             cells = None
         if cells is not None:
             report.notes += cells.notes + self._release_notes(cells)
+            report.copies = book_copies(cells, self.bundle.references)
             try:
                 Runner(self, cells, report).run()
             except Exception as error:  # noqa: BLE001 —— 评分程序自己的错误也只落在这一份上
@@ -152,6 +154,9 @@ class Runner:
         if self.session is not None:
             self.report.log.append(f"沙箱结束（{why}）：{self.session.close()}")
             self.report.cpu_seconds += self.session.process.cpu_seconds
+            errors = self.session.process.stderr.decode("utf-8", errors="replace").strip()
+            if errors:
+                self.report.log.append("标准错误（沙箱里绕过 print 的输出）：" + errors[:4000])
             self.session = None
 
     def restart(self, reason: str) -> None:
@@ -266,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test-timeout", type=float, default=10, help="每个测试的时限（秒），默认 10")
     parser.add_argument("--memory", type=float, default=2.0, help="沙箱的内存上限（GB），默认 2")
     parser.add_argument("--no-sandbox", action="store_true", help="不用沙箱（学生的代码能读写你的文件；成绩表会写明）")
+    parser.add_argument("--force", action="store_true", help="提交全都来自另一次发放（测试不同）时仍然评分")
     args = parser.parse_args(argv)
     limits = Limits(memory=int(check_positive(args.memory, "--memory") * 2**30))
     try:
@@ -275,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     paths = find_submissions(args.submissions)
+    recorded = {r for r in map(recorded_release, paths) if r}
+    if recorded and grader.bundle.record["tests_sha256"] not in recorded and not args.force:
+        print(f"这些提交来自另一次发放（测试指纹 {'、'.join(sorted(r[:12] for r in recorded))}），评分包是 "
+              f"{grader.bundle.record['tests_sha256'][:12]}：请用发下去的那份评分包（确需如此时加 --force）", file=sys.stderr)
+        return 2
     students = identify(paths, args.submissions, args.roster)
     start = time.monotonic()
     reports = grader.grade_class(paths, [s.id for s in students], args.jobs)

@@ -44,6 +44,14 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         raise ValueError(f"笔记本无法解析（{type(error).__name__}: {first}）") from None
 
 
+def recorded_release(path: Path) -> str | None:
+    """提交的笔记本元数据里记的测试指纹（生成时写入）；读不出时为 None。"""
+    try:
+        return str(read_notebook(path).metadata["wordvec_rnn"]["tests_sha256"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def prepare(path: Path, test_names: set[str]) -> Cells:
     notebook = read_notebook(path)
     out = Cells(metadata=dict(notebook.get("metadata", {}).get("wordvec_rnn", {}) or {}))
@@ -113,3 +121,26 @@ def _is_self_check(node: ast.stmt, test_names: set[str]) -> bool:
         text = call.args[0].value if call.func.id == "print" and call.args and isinstance(call.args[0], ast.Constant) else ""
         return isinstance(text, str) and text.startswith("✓ test_")
     return False
+
+
+def book_copies(cells: Cells, references: dict[str, object]) -> list[str]:
+    """提交里与书中解答逐字相同（比较语法树，不管空白与注释）的函数名：供教师参考，不影响分数。"""
+    import inspect
+
+    from wordvec_rnn.classroom.source import same_definition
+
+    found = []
+    for _, source in cells.cells:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in references:
+                try:
+                    book = inspect.getsource(references[node.name])
+                except (OSError, TypeError):
+                    continue
+                if same_definition(ast.get_source_segment(source, node), book):
+                    found.append(node.name)
+    return sorted(set(found))

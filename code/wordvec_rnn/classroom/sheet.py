@@ -36,9 +36,14 @@ def table(grader, students: list[Student], reports) -> list[list[str]]:
     bundle = grader.bundle
     questions = [q.number for q in bundle.assignment.questions]
     head = ["学生", "姓名"] + [f"{q}（{bundle.points[q]}）" for q in questions] + [f"总分（{bundle.total}）", "备注", "文件"]
-    rows = [[r.student, s.name] + [str(r.score(q)) for q in questions] + [str(r.score()),
-            "；".join(filter(None, [s.note, *r.notes])), str(s.path)] for s, r in zip(students, reports)]
+    rows = [[r.student, s.name] + [str(r.score(q)) for q in questions] + [str(r.score()), _remarks(s, r), str(s.path)]
+            for s, r in zip(students, reports)]
     return [head] + rows
+
+
+def _remarks(student: Student, report) -> str:
+    copies = f"与书中解答逐字相同：{'、'.join(report.copies)}" if report.copies else ""
+    return "；".join(filter(None, [student.note, *report.notes, copies]))
 
 
 def gradebook(grader, students: list[Student], reports) -> list[list[str]]:
