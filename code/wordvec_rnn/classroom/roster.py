@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +51,11 @@ def find_submissions(arguments: list[Path]) -> list[Path]:
 def path_ids(paths: list[Path], arguments: list[Path]) -> list[str]:
     """每份提交的编号：相对路径去掉共有的首尾部分；互不相同。"""
     roots = [Path(a).resolve() for a in arguments if Path(a).is_dir()]
+    resolved = [Path(p).resolve() for p in paths]
+    common = Path(os.path.commonpath([p.parent for p in resolved]))  # 单独给出的文件：相对于它们共同的目录
     parts = []
-    for path in paths:
-        resolved = Path(path).resolve()
-        root = next((r for r in roots if resolved.is_relative_to(r)), resolved.parent)
-        relative = resolved.relative_to(root)
+    for path in resolved:
+        relative = path.relative_to(next((r for r in roots if path.is_relative_to(r)), common))
         parts.append(list(relative.parent.parts) + [relative.stem])
     while len(paths) > 1 and all(len(p) > 1 for p in parts) and len({p[-1] for p in parts}) == 1:
         parts = [p[:-1] for p in parts]
