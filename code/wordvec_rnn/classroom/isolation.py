@@ -41,9 +41,10 @@ class Limits:
     open_files: int = 256
     processes: int = 64
 
-    def for_sandbox(self) -> dict:
-        return {"memory": self.memory, "cpu": self.cpu, "file_size": self.file_size,
-                "open_files": self.open_files, "processes": self.processes}
+    def for_sandbox(self, sandboxed: bool = True) -> dict:
+        """交给沙箱进程自己设的上限。进程数只在沙箱里设：没有沙箱时 RLIMIT_NPROC 数的是教师这个用户的全部进程。"""
+        limits = {"memory": self.memory, "cpu": self.cpu, "file_size": self.file_size, "open_files": self.open_files}
+        return limits | ({"processes": self.processes} if sandboxed else {})
 
 
 # ---------------------------------------------------------------- seccomp：不许新建进程（线程可以）

@@ -50,7 +50,8 @@ class Session:
         self.deadline = time.monotonic() + 60
         self.callbacks: dict[int, object] = {}
         self.test_overrides: dict = {}  # 当前测试里换成参照实现的名字（对象的方法调用也用它们）
-        self.request({"op": "init", "limits": limits.for_sandbox(), "solutions": solutions, "preload": list(preload)}, 60)
+        self.request({"op": "init", "limits": limits.for_sandbox(sandboxed), "solutions": solutions,
+                      "preload": list(preload)}, 60)
 
     def request(self, message: dict, seconds: float) -> dict:
         """发一个请求，回答其间沙箱的回调请求，返回最终的回复（dict）。"""

@@ -136,7 +136,7 @@ def write_all(grader, students: list[Student], reports, out: Path, seconds: floa
         student_file(out, "日志", report.student, ".log").write_text("\n".join(log) + "\n", encoding="utf-8")
     digest = hashlib.sha256((out / "成绩表.csv").read_bytes()).hexdigest()
     record = {"assignment": grader.bundle.slug, "tests_sha256": grader.bundle.record["tests_sha256"],
-              "sandbox": grader.sandboxed, "run_id": grader.run_id, "limits": grader.limits.for_sandbox(),
+              "sandbox": grader.sandboxed, "run_id": grader.run_id, "limits": grader.limits.for_sandbox(grader.sandboxed),
               "timeouts": {"submission": grader.timeout, "cell": grader.cell_timeout, "test": grader.test_timeout},
               "graded": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": round(seconds, 1), "sheet_sha256": digest,
               "students": {r.student: {"score": r.score(), "seconds": round(r.seconds, 2)} for r in reports}}
