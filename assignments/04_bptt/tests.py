@@ -1,17 +1,23 @@
 """作业 4 的测试：循环神经网络的前向传播、输出层的梯度与时间反向传播（BPTT），批量优先的 NumPy 实现。
 
-带 ``public=True`` 的测试原样放进学生版作为自测；其余只在评分包里。每个测试在函数内部设随机种子，
-先后顺序不影响数字。公开测试用学生自己的前向传播做有限差分；隐藏测试用 ``torch.nn.RNN``（拷进同样的权重）
-与 ``torch.autograd`` 作参照，并与几种常见错误的结果对照，给出具体的评语。
+带 ``public=True`` 的测试原样放进学生版作为自测，输入由函数内部固定的种子给出；其余只在评分包里，输入取自
+``hidden_rng(k)``（每个测试一个 k，具体的数由教师的秘密种子决定，公开仓库里没有），先后顺序不影响数字。
+公开测试用学生自己的前向传播做有限差分；隐藏测试用 ``torch.nn.RNN``（拷进同样的权重）与 ``torch.autograd``
+或测试里的参照公式算出期望值，并与几种常见错误的结果对照，给出具体的评语。
 """
 
 import numpy as np
 import torch
-
+from wordvec_rnn.classroom import (
+    Assignment,
+    Question,
+    check,
+    hidden_rng,
+    mismatch,
+    with_globals,
+)
 from wordvec_rnn.gradcheck import numerical_gradient, relative_error
 from wordvec_rnn.rnn import init_rnn_params, one_hot, rnn_to_torch, softmax
-
-from wordvec_rnn.classroom import Assignment, Question, check, with_globals
 
 ASSIGNMENT = Assignment(
     number=4,
@@ -53,9 +59,9 @@ ASSIGNMENT = Assignment(
 
 # ---------------------------------------------------------------- 隐藏测试用的参照实现
 
-def _problem(seed, B=2, T=4, n=3, m=4, q=5, scale=1.0):
-    """一个小问题：参数（float64）、输入、非零的 h0 与目标。scale 放大参数，让 tanh 的非线性更明显。"""
-    rng = np.random.default_rng(seed)
+def _problem(rng, B=2, T=4, n=3, m=4, q=5, scale=1.0):
+    """一个小问题，全部取自 ``rng``（隐藏测试传入 hidden_rng(k)）：参数（float64）、输入、非零的 h0 与目标。
+    scale 放大参数，让 tanh 的非线性更明显。"""
     params = {k: v * scale for k, v in init_rnn_params(n, m, q, rng).items()}
     X = rng.normal(size=(B, T, n))
     h0 = 0.5 * rng.normal(size=(B, m))
@@ -154,7 +160,7 @@ def test_rnn_forward_values(rnn_forward):
 
 @check("4.1", 2)
 def test_rnn_forward_hidden_states_match_torch(rnn_forward):
-    params, X, h0, targets = _problem(10, B=3, T=5, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(10), B=3, T=5, scale=2.0)
     *_, out, _ = _torch_reference(params, X, h0, targets)
     H, _ = rnn_forward(params, X, h0)
     assert np.shape(H) == (3, 6, 4), f"H 的形状应是 (B, T+1, m) = (3, 6, 4)，得到 {np.shape(H)}"
@@ -163,22 +169,30 @@ def test_rnn_forward_hidden_states_match_torch(rnn_forward):
             "W 用反了（转置）：h_{t-1} 在代码里是行向量，W h_{t-1} 要写成 H[:, t-1] @ W.T，不是 H[:, t-1] @ W"
         )
         assert _close(H[:, 1], out[:, 0]), (
-            "第一步的 h_1 就与 torch.nn.RNN（同样的权重）不符：h_1 = tanh(V x_1 + W h_0 + b_h)，x_1 是 X[:, 0]"
+            "第一步的 h_1 就与 torch.nn.RNN（同样的权重）不符：h_1 = tanh(V x_1 + W h_0 + b_h)，x_1 是 X[:, 0]；"
+            f"H[:, 1] {mismatch(H[:, 1], out[:, 0])}"
         )
-        raise AssertionError("h_1 对了，后面的 h_t 与 torch.nn.RNN 不符：第 t 步要用上一步算出的 h_{t-1}（H[:, t-1]）")
+        raise AssertionError("h_1 对了，后面的 h_t 与 torch.nn.RNN 不符：第 t 步要用上一步算出的 h_{t-1}（H[:, t-1]）；"
+                             f"H[:, 1:] {mismatch(H[:, 1:], out)}")
 
 
 @check("4.1", 1)
 def test_rnn_forward_output_uses_h_t(rnn_forward):
-    params, X, h0, targets = _problem(11, B=3, T=5, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(11), B=3, T=5, scale=2.0)
     *_, probs = _torch_reference(params, X, h0, targets)
     H, Y_hat = rnn_forward(params, X, h0)
-    assert np.allclose(H[:, 1:], _forward(params, X, h0)[0][:, 1:]), "隐状态 H 就不对，先让上一个测试通过"
+    expected_H = _forward(params, X, h0)[0]
+    assert np.shape(H) == expected_H.shape and np.allclose(H[:, 1:], expected_H[:, 1:]), (
+        f"隐状态 H 就不对（H {mismatch(H, expected_H)}），先让上一个测试通过"
+    )
     shifted = softmax(H[:, :-1] @ params["U"].T + params["b_y"])
     assert not _close(Y_hat, shifted), (
         "ŷ_t 用的是 h_{t-1}：输出应由同一步的 h_t 算出，用 H[:, 1:]（不含 h_0），不是 H[:, :-1]"
     )
-    assert _close(Y_hat, probs), "Y_hat 与 softmax(nn.Linear(h_t)) 不符：ŷ_t = softmax(U h_t + b_y)，即 H[:, 1:] @ U.T + b_y"
+    assert _close(Y_hat, probs), (
+        "Y_hat 与 softmax(nn.Linear(h_t)) 不符：ŷ_t = softmax(U h_t + b_y)，即 H[:, 1:] @ U.T + b_y；"
+        f"Y_hat {mismatch(Y_hat, probs)}"
+    )
 
 
 # ---------------------------------------------------------------- 4.2 损失与输出层的梯度
@@ -222,7 +236,7 @@ def test_output_layer_gradcheck(rnn_forward, cross_entropy, output_layer_gradien
 
 @check("4.2", 1)
 def test_cross_entropy_sums(cross_entropy):
-    params, X, h0, targets = _problem(20, B=3, T=5)
+    params, X, h0, targets = _problem(hidden_rng(20), B=3, T=5)
     _, Y_hat = _forward(params, X, h0)
     loss, expected = cross_entropy(Y_hat, targets), _loss(Y_hat, targets)
     assert not np.isclose(loss, expected / 15) and not np.isclose(loss, expected / 5) and not np.isclose(loss, expected / 3), (
@@ -234,20 +248,26 @@ def test_cross_entropy_sums(cross_entropy):
 
 @check("4.2", 2)
 def test_output_layer_gradients_hidden(output_layer_gradients):
-    params, X, h0, targets = _problem(21, B=3, T=5)
+    params, X, h0, targets = _problem(hidden_rng(21), B=3, T=5)
     _, grads, _, _, _ = _torch_reference(params, X, h0, targets)
     H, Y_hat = _forward(params, X, h0)
     dS, dU, db_y = output_layer_gradients(H, Y_hat, targets)
     expected_dS = Y_hat - one_hot(targets, 5)
     assert not _close(dS, -expected_dS), "dS 的符号反了：∂L/∂s_t = ŷ_t − y_t，不是 y_t − ŷ_t"
-    assert _close(dS, expected_dS), "dS 应是 ŷ_t − y_t（softmax 加交叉熵），y_t 是 one_hot(targets, q)"
+    assert _close(dS, expected_dS), (
+        f"dS 应是 ŷ_t − y_t（softmax 加交叉熵），y_t 是 one_hot(targets, q)；dS {mismatch(dS, expected_dS)}"
+    )
     assert not _close(dU, np.einsum("btq,btm->qm", expected_dS, H[:, :-1])), (
         "dU 里 ŷ_t − y_t 配的是 h_{t-1}：应配同一步的 h_t，即 H[:, 1:]（时间上差了一步）"
     )
     last = expected_dS[:, -1].T @ H[:, -1]
     assert not _close(dU, last), "dU 只有最后一个时间步的贡献：U 每一步都用到，∂L/∂U = Σ_t (ŷ_t − y_t) h_t^T"
-    assert _close(dU, grads["U"]), "dU 与 torch.autograd 不符：∂L/∂U = Σ_t (ŷ_t − y_t) h_t^T，对批量也求和"
-    assert _close(db_y, grads["b_y"]), "db_y 与 torch.autograd 不符：∂L/∂b_y = Σ_t (ŷ_t − y_t)，对时间步和批量都求和"
+    assert _close(dU, grads["U"]), (
+        f"dU 与 torch.autograd 不符：∂L/∂U = Σ_t (ŷ_t − y_t) h_t^T，对批量也求和；dU {mismatch(dU, grads['U'])}"
+    )
+    assert _close(db_y, grads["b_y"]), (
+        f"db_y 与 torch.autograd 不符：∂L/∂b_y = Σ_t (ŷ_t − y_t)，对时间步和批量都求和；db_y {mismatch(db_y, grads['b_y'])}"
+    )
 
 
 # ---------------------------------------------------------------- 4.3 时间反向传播
@@ -279,7 +299,7 @@ def test_rnn_backward_gradcheck(rnn_forward, cross_entropy, rnn_backward):
 
 @check("4.3", 2)
 def test_rnn_backward_one_step(rnn_backward):
-    params, X, h0, targets = _problem(30, B=3, T=1, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(30), B=3, T=1, scale=2.0)
     H, Y_hat, grads, dh0 = _student_backward(rnn_backward, params, X, h0, targets)
     ref, ref_dh0, _ = _bptt(params, X, H, Y_hat, targets)
     for name in ("V", "W", "b_h"):
@@ -295,14 +315,14 @@ def test_rnn_backward_one_step(rnn_backward):
     for name in ("V", "W", "b_h"):
         assert _close(grads[name], ref[name]), (
             f"只有一个时间步（T = 1）时 ∂L/∂{name} 就不对：δ_1 = (1 − h_1²) ⊙ U^T(ŷ_1 − y_1)，"
-            "∂L/∂V = δ_1 x_1^T，∂L/∂W = δ_1 h_0^T，∂L/∂b_h = δ_1（对批量求和）"
+            f"∂L/∂V = δ_1 x_1^T，∂L/∂W = δ_1 h_0^T，∂L/∂b_h = δ_1（对批量求和）；grads['{name}'] {mismatch(grads[name], ref[name])}"
         )
-    assert _close(dh0, ref_dh0), "T = 1 时 ∂L/∂h_0 应是 W^T δ_1，行向量写法是 delta @ W"
+    assert _close(dh0, ref_dh0), f"T = 1 时 ∂L/∂h_0 应是 W^T δ_1，行向量写法是 delta @ W；dh0 {mismatch(dh0, ref_dh0)}"
 
 
 @check("4.3", 1)
 def test_rnn_backward_sums_over_time(rnn_backward):
-    params, X, h0, targets = _problem(31, B=2, T=5, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(31), B=2, T=5, scale=2.0)
     H, Y_hat, grads, _ = _student_backward(rnn_backward, params, X, h0, targets)
     ref, _, deltas = _bptt(params, X, H, Y_hat, targets)
     single = [t for t, delta in deltas.items() if _close(grads["b_h"], delta.sum(axis=0))]
@@ -310,12 +330,15 @@ def test_rnn_backward_sums_over_time(rnn_backward):
         f"∂L/∂b_h 只剩第 {single[0]} 步的贡献：同一组参数每一步都用到，梯度是各步之和，"
         "循环里要用 += 累加（不是 =），V 和 W 也一样"
     )
-    assert _close(grads["b_h"], ref["b_h"]), "∂L/∂b_h 应是各步 δ_t 之和（对批量也求和）；若 T = 1 的测试也没通过，先改那里"
+    assert _close(grads["b_h"], ref["b_h"]), (
+        f"∂L/∂b_h 应是各步 δ_t 之和（对批量也求和），grads['b_h'] {mismatch(grads['b_h'], ref['b_h'])}；"
+        "若 T = 1 的测试也没通过，先改那里"
+    )
 
 
 @check("4.3", 2)
 def test_rnn_backward_through_time(rnn_backward):
-    params, X, h0, targets = _problem(32, B=2, T=5, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(32), B=2, T=5, scale=2.0)
     H, Y_hat, grads, dh0 = _student_backward(rnn_backward, params, X, h0, targets)
     ref, ref_dh0, _ = _bptt(params, X, H, Y_hat, targets)
     assert not _close(grads["V"], _bptt(params, X, H, Y_hat, targets, "truncated")[0]["V"]), (
@@ -323,30 +346,42 @@ def test_rnn_backward_through_time(rnn_backward):
         "要加上上一轮循环留下的 dh_next"
     )
     for name in ("V", "W", "b_h"):
-        assert _close(grads[name], ref[name]), f"T = 5 时 ∂L/∂{name} 不对：检查 ∂L/∂h_t 的递推；若 T = 1 的测试也没通过，先改那里"
-    assert _close(dh0, ref_dh0), "∂L/∂h_0 不对：循环结束时 dh_next = W^T δ_1，就是要返回的 ∂L/∂h_0"
+        assert _close(grads[name], ref[name]), (
+            f"T = 5 时 ∂L/∂{name} 不对（{mismatch(grads[name], ref[name])}）：检查 ∂L/∂h_t 的递推；"
+            "若 T = 1 的测试也没通过，先改那里"
+        )
+    assert _close(dh0, ref_dh0), (
+        f"∂L/∂h_0 不对（{mismatch(dh0, ref_dh0)}）：循环结束时 dh_next = W^T δ_1，就是要返回的 ∂L/∂h_0"
+    )
 
 
 @check("4.3", 1)
 def test_rnn_backward_recurrent_transpose(rnn_backward):
-    params, X, h0, targets = _problem(33, B=2, T=4, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(33), B=2, T=4, scale=2.0)
     H, Y_hat, grads, dh0 = _student_backward(rnn_backward, params, X, h0, targets)
     wrong, wrong_dh0, _ = _bptt(params, X, H, Y_hat, targets, "transposed")
     assert not (_close(grads["V"], wrong["V"]) or _close(dh0, wrong_dh0)), (
         "往回传时 W 的方向反了：∂L/∂h_{t-1} 含 W^T δ_t，行向量写法是 delta @ W（不是 delta @ W.T）"
     )
     ref, ref_dh0, _ = _bptt(params, X, H, Y_hat, targets)
-    assert _close(grads["V"], ref["V"]) and _close(dh0, ref_dh0), "∂L/∂V 或 ∂L/∂h_0 不对：检查 W^T δ_t 的写法；若 T = 1 的测试也没通过，先改那里"
+    wrong = [f"{label} {mismatch(got, expected)}" for label, got, expected in
+             (("grads['V']", grads["V"], ref["V"]), ("dh0", dh0, ref_dh0)) if not _close(got, expected)]
+    assert not wrong, (
+        f"∂L/∂V 或 ∂L/∂h_0 不对（{'；'.join(wrong)}）：检查 W^T δ_t 的写法；若 T = 1 的测试也没通过，先改那里"
+    )
 
 
 @check("4.3", 1)
 def test_rnn_backward_matches_autograd(rnn_backward):
-    params, X, h0, targets = _problem(34, B=3, T=6, n=2, m=3, q=4, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(34), B=3, T=6, n=2, m=3, q=4, scale=2.0)
     _, expected, expected_dh0, _, _ = _torch_reference(params, X, h0, targets)
     _, _, grads, dh0 = _student_backward(rnn_backward, params, X, h0, targets)
     wrong = [name for name in ("V", "W", "b_h", "U", "b_y") if not _close(grads[name], expected[name])]
-    assert not wrong, f"与 torch.nn.RNN + autograd（同样的权重）相比，{', '.join(wrong)} 的梯度不对"
-    assert _close(dh0, expected_dh0), "∂L/∂h_0 与 torch.autograd 不符"
+    assert not wrong, (
+        f"与 torch.nn.RNN + autograd（同样的权重）相比，{', '.join(wrong)} 的梯度不对："
+        + "；".join(f"grads['{name}'] {mismatch(grads[name], expected[name])}" for name in wrong)
+    )
+    assert _close(dh0, expected_dh0), f"∂L/∂h_0 与 torch.autograd 不符：dh0 {mismatch(dh0, expected_dh0)}"
 
 
 # ---------------------------------------------------------------- 4.4 截断 BPTT 的一段
@@ -366,24 +401,31 @@ def test_loss_and_gradients_with_h0(rnn_forward, cross_entropy, rnn_loss_and_gra
 
 @check("4.4", 1)
 def test_loss_and_gradients_uses_h0(rnn_loss_and_gradients):
-    params, X, h0, targets = _problem(40, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(40), scale=2.0)
     loss, grads, h_T = _student_loss_and_gradients(rnn_loss_and_gradients)(params, X, targets, h0)
     H, Y_hat = _forward(params, X, h0)
     assert not np.isclose(loss, _loss(_forward(params, X, np.zeros_like(h0))[1], targets)), (
         "传进来的 h0 没有用上（结果与 h0 = 0 时一样）：调用 rnn_forward(params, X, h0)，截断 BPTT 靠它接上前一段"
     )
-    assert np.isclose(loss, _loss(Y_hat, targets)), "L 不对：应是 cross_entropy(Y_hat, targets)"
-    assert not _close(h_T, H[:, -2]) and not _close(h_T, H[:, 0]), "h_T 应是最后一步的隐状态 H[:, -1]"
-    assert _close(h_T, H[:, -1]), "h_T 应是最后一步的隐状态 H[:, -1]"
+    expected = _loss(Y_hat, targets)
+    assert np.isclose(loss, expected), f"L 不对：应是 cross_entropy(Y_hat, targets) = {expected:.10g}，得到 {loss}"
+    assert not _close(h_T, H[:, -2]) and not _close(h_T, H[:, 0]), (
+        f"h_T 应是最后一步的隐状态 H[:, -1]，你返回的是 H[:, {-2 if _close(h_T, H[:, -2]) else 0}]"
+    )
+    assert _close(h_T, H[:, -1]), f"h_T 应是最后一步的隐状态 H[:, -1]：h_T {mismatch(h_T, H[:, -1])}"
     ref, _ = _backward(params, X, H, Y_hat, targets)
-    assert set(grads) == set(ref) and all(_close(grads[name], ref[name]) for name in ref), (
-        "返回的梯度不对：应原样返回 rnn_backward(params, X, H, Y_hat, targets) 的梯度字典（第一个返回值）"
+    keys_differ = set(grads) != set(ref)
+    wrong = [] if keys_differ else [name for name in ref if not _close(grads[name], ref[name])]
+    assert not keys_differ and not wrong, (
+        "返回的梯度不对：应原样返回 rnn_backward(params, X, H, Y_hat, targets) 的梯度字典（第一个返回值）；"
+        + (f"键应是 {sorted(ref)}，得到 {sorted(grads)}" if keys_differ else
+           "；".join(f"grads['{name}'] {mismatch(grads[name], ref[name])}" for name in wrong))
     )
 
 
 @check("4.4", 1)
 def test_truncated_bptt_chunks(rnn_loss_and_gradients):
-    params, X, h0, targets = _problem(41, B=2, T=6, scale=2.0)
+    params, X, h0, targets = _problem(hidden_rng(41), B=2, T=6, scale=2.0)
     step = _student_loss_and_gradients(rnn_loss_and_gradients)
     whole, _, h_whole = step(params, X, targets, h0)
     first, _, h_mid = step(params, X[:, :3], targets[:, :3], h0)
@@ -391,4 +433,10 @@ def test_truncated_bptt_chunks(rnn_loss_and_gradients):
     assert np.isclose(first + second, whole) and _close(h_end, h_whole), (
         "把序列切成两段、前一段的 h_T 作为后一段的 h0 时，两段的损失之和与最后的状态应与整段一次算的相同："
         "检查 h0 是否传给了 rnn_forward、返回的 h_T 是否是 H[:, -1]"
+    )
+    H, Y_hat = _forward(params, X, h0)                # 上面的比较只看自洽：全零的 L 与 h_T 也满足，所以还要对数值
+    expected = _loss(Y_hat, targets)
+    assert np.isclose(whole, expected) and _close(h_whole, H[:, -1]), (
+        f"整段一次算的 L 应是 {expected:.10g}，得到 {whole}；h_T {mismatch(h_whole, H[:, -1])}："
+        "L 是 cross_entropy(rnn_forward(params, X, h0) 的 Y_hat, targets)，h_T 是 H[:, -1]"
     )

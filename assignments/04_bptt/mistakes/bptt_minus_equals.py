@@ -1,6 +1,9 @@
 """V、W、b_h 的梯度用 -= 累加（像在做梯度下降），符号全反了。"""
 
-EXPECT = {"test_rnn_backward_one_step": "符号反了", "test_rnn_backward_gradcheck": "∂L/∂V"}
+EXPECT = {"test_rnn_backward_one_step": "符号反了", "test_rnn_backward_gradcheck": "∂L/∂V",
+          "test_rnn_backward_sums_over_time": "∂L/∂b_h 应是各步 δ_t 之和", "test_rnn_backward_through_time": "∂L/∂V 不对",
+          "test_rnn_backward_recurrent_transpose": "∂L/∂V 或 ∂L/∂h_0 不对",
+          "test_rnn_backward_matches_autograd": "V, W, b_h 的梯度不对"}
 
 EDITS = {
     'rnn_backward': [

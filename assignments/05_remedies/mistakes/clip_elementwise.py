@@ -1,6 +1,7 @@
 """用 np.clip 逐元素截断代替按范数裁剪：大的分量被截到 γ，小的不变，梯度的方向变了。"""
 
-EXPECT = {'test_clip_direction': 'np.clip', 'test_clip_global_norm': '应乘 0.5'}
+EXPECT = {'test_clip_direction': 'np.clip', 'test_clip_global_norm': '都应乘同一个系数',
+          'test_clip_matches_torch': 'clip_grad_norm_', 'test_clip_keeps_input': '裁剪结果不对'}
 
 EDITS = {
     'clip_by_norm': [

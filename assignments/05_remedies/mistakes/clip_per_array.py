@@ -1,6 +1,7 @@
 """每个数组各用自己的范数分别裁剪，而不是对全部参数一起算总范数、所有数组乘同一个系数。"""
 
-EXPECT = {'test_clip_global_norm': '每个数组分别裁剪', 'test_clip_matches_torch': 'clip_grad_norm_'}
+EXPECT = {'test_clip_global_norm': '每个数组分别裁剪', 'test_clip_matches_torch': 'clip_grad_norm_',
+          'test_clip_keeps_input': '裁剪结果不对'}
 
 EDITS = {
     'clip_by_norm': [

@@ -13,7 +13,8 @@ from wordvec_rnn.classroom.spec import (
     check,
     hidden_rng,
     hidden_torch_generator,
+    mismatch,
     with_globals,
 )
 
-__all__ = ["Assignment", "Question", "check", "hidden_rng", "hidden_torch_generator", "with_globals"]
+__all__ = ["Assignment", "Question", "check", "hidden_rng", "hidden_torch_generator", "mismatch", "with_globals"]

@@ -192,3 +192,18 @@ def hidden_torch_generator(k: int):
     words = _SECRET.get()
     seed = int(np.random.SeedSequence([k, *words]).generate_state(1, np.uint64)[0] >> 1) if words else k
     return torch.Generator().manual_seed(seed)
+
+
+def mismatch(got, expected) -> str:
+    """隐藏测试评语里引用的数：形状不同时给两个形状，否则给相差最大的那个元素的期望值与得到的值。"""
+    try:
+        got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"应是形状 {np.shape(expected)} 的数组，得到 {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"的形状应是 {expected.shape}，得到 {got.shape}"
+    if got.ndim == 0:
+        return f"应是 {float(expected):.10g}，得到 {float(got):.10g}"
+    diff = np.abs(got - expected)
+    index = np.unravel_index(np.argmax(np.where(np.isnan(diff), np.inf, diff)), got.shape)
+    return f"例如 [{', '.join(str(int(i)) for i in index)}] 处应是 {expected[index]:.10g}，得到 {got[index]:.10g}"
