@@ -71,20 +71,20 @@ def feedback_markdown(grader, report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _math(text: str) -> str:
-    """HTML 转义，``$…$`` 里的 TeX 换成 MathML。"""
+def _rich(text: str) -> str:
+    """题目说明（Markdown）变成 HTML：``$…$`` 里的 TeX 换成 MathML，`` `代码` `` 与 ``**强调**`` 照样显示。"""
     from latex2mathml.converter import convert
 
-    parts = re.split(r"(\$[^$]+\$)", text)
     out = []
-    for part in parts:
+    for part in re.split(r"(\$[^$]+\$)", text):
         if len(part) > 2 and part.startswith("$") and part.endswith("$"):
             try:
                 out.append(convert(part[1:-1]))
                 continue
             except Exception:  # noqa: BLE001 —— 转不了的公式原样显示
                 pass
-        out.append(html.escape(part))
+        part = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(part))
+        out.append(re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", part))
     return "".join(out)
 
 
@@ -96,13 +96,13 @@ def feedback_html(grader, report) -> str:
         body.append("<ul>" + "".join(f"<li>注意：{html.escape(n)}</li>" for n in report.notes) + "</ul>")
     for q in a.questions:
         body.append(f"<h2>第 {q.number} 题：{html.escape(q.title)}（{report.score(q.number)} / "
-                    f"{grader.bundle.points[q.number]} 分）</h2><p>{_math(q.text)}</p><ul>")
+                    f"{grader.bundle.points[q.number]} 分）</h2><p>{_rich(q.text)}</p><ul>")
         for t in (t for t in report.tests if t["question"] == q.number):
             mark = "✓" if t["passed"] else "✗"
             why = "" if t["passed"] else f"：{html.escape(t['message'])}"
             body.append(f"<li class=\"{'pass' if t['passed'] else 'fail'}\">{mark} <code>{t['name']}</code>（{t['points']} 分）{why}</li>")
         body.append("</ul>")
-    style = ("body{font-family:sans-serif;max-width:46em;margin:auto;padding:1em;line-height:1.6}"
+    style = ("body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;max-width:46em;margin:auto;padding:1em;line-height:1.6}"
              ".pass{color:#1a7f37}.fail{color:#b42318}@media(prefers-color-scheme:dark){body{background:#111;color:#ddd}"
              ".pass{color:#4ac26b}.fail{color:#ff7b72}}")
     return (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
