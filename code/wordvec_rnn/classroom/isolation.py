@@ -106,11 +106,10 @@ def _system_binds() -> list[str]:
 
 def bwrap_command(limits: Limits, seccomp_fd: int | None, label: str = "") -> list[str]:
     """启动沙箱进程的完整命令。"""
-    command = ["bwrap", *_system_binds()]
-    for path in readable_paths():
+    command = ["bwrap", *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
+    for path in readable_paths():  # 在 tmpfs 之后：放在 /tmp 下的虚拟环境不会被它盖住
         command += ["--ro-bind", str(path), str(path)]
-    command += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmpfs), "--tmpfs", "/tmp",
-                "--dir", "/tmp/work", "--chdir", "/tmp/work",
+    command += ["--dir", "/tmp/work", "--chdir", "/tmp/work",
                 "--unshare-all", "--unshare-user", "--disable-userns", "--uid", "65534", "--gid", "65534",
                 "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"]
     for key, value in sandbox_environment("/tmp/work").items():
