@@ -190,7 +190,7 @@ def hidden_torch_generator(k: int):
 
     check_int(k, "k", low=0)
     words = _SECRET.get()
-    seed = int(np.random.SeedSequence([k, *words]).generate_state(1, np.uint64)[0] >> 1) if words else k
+    seed = int(np.random.SeedSequence([k, *words]).generate_state(1, np.uint64)[0]) >> 1 if words else k
     return torch.Generator().manual_seed(seed)
 
 
