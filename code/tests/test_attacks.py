@@ -10,22 +10,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
-
+from conftest import require_sandbox
 from wordvec_rnn.classroom import grade
 from wordvec_rnn.classroom.generate import AssignmentSource
-from wordvec_rnn.classroom.isolation import Limits, sandbox_problem
-from wordvec_rnn.classroom.submissions import reference, replace_definitions, with_mistake, mistakes
+from wordvec_rnn.classroom.isolation import Limits
+from wordvec_rnn.classroom.submissions import mistakes, reference, with_mistake
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "01_skipgram"
 
-if sandbox_problem() and os.environ.get("CI") != "true":  # 同 conftest.require_sandbox，在模块一级
-    pytest.skip(f"这台机器不能用评分沙箱：{sandbox_problem()}", allow_module_level=True)
 
 # 每个攻击：笔记本从哪里来（"full" 参考解答、"stub" 未动的学生版），插到末尾的单元，以及诚实部分最多值几分
 # （"full"、0，或扣掉某些题）。
@@ -203,6 +200,7 @@ def _grader(bundle: Path) -> grade.Grader:
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
+    require_sandbox()
     source = AssignmentSource(ROOT, ROOT / "assignments" / SLUG)
     base = tmp_path_factory.mktemp("attacks")
     built = source.write(base / "release")

@@ -12,12 +12,16 @@ import nbformat
 import numpy as np
 import pytest
 import torch
-
 from wordvec_rnn.classroom import wire
 from wordvec_rnn.classroom.bundle import read_bundle
 from wordvec_rnn.classroom.generate import AssignmentSource
 from wordvec_rnn.classroom.isolation import seccomp_program
-from wordvec_rnn.classroom.notebook import is_setup_cell, prepare, python_source, without_self_checks
+from wordvec_rnn.classroom.notebook import (
+    is_setup_cell,
+    prepare,
+    python_source,
+    without_self_checks,
+)
 from wordvec_rnn.classroom.roster import identify, path_ids
 from wordvec_rnn.classroom.sheet import escape
 from wordvec_rnn.hierarchical_softmax import build_huffman_tree

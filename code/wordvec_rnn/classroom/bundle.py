@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
+import inspect
 import json
-import sys
 import types
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from wordvec_rnn.classroom.spec import (
     Test,
     points_of,
     secret_words,
+    tests_module,
     tests_of,
 )
 
@@ -65,18 +67,6 @@ def read_bundle(path: Path) -> tuple[str, bytes, dict]:
     return slug, tests, record
 
 
-def load_tests_source(slug: str, source: bytes) -> types.ModuleType:
-    """从字节导入 tests.py（不写文件）。"""
-    name = f"wordvec_rnn_graded_{slug}"
-    module = types.ModuleType(name)
-    module.__file__ = f"<评分包 {slug}/tests.py>"
-    sys.modules[name] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    if not isinstance(getattr(module, "ASSIGNMENT", None), Assignment):
-        fail("bundle", "定义了 ASSIGNMENT = Assignment(...) 的 tests.py", slug)
-    return module
-
-
 def _imported_modules(module: types.ModuleType) -> list[str]:
     """tests.py 顶部导入的模块（numpy、torch、本书的模块……）：沙箱在运行单元之前先导入它们，导入时间不算进单元的时限。"""
     found = set()
@@ -102,7 +92,7 @@ class Bundle:
     @classmethod
     def load(cls, path: Path) -> Bundle:
         slug, source, record = read_bundle(path)
-        module = load_tests_source(slug, source)
+        module = tests_module(f"wordvec_rnn_graded_{slug}", source, f"<评分包 {slug}/tests.py>")
         solutions = record.get("solutions", {})
         references = {name: getattr(importlib.import_module(module_name), name)
                       for name, module_name in solutions.items() if module_name.startswith("wordvec_rnn.")}
@@ -112,6 +102,17 @@ class Bundle:
     @property
     def total(self) -> int:
         return sum(self.points.values())
+
+    @functools.cached_property
+    def reference_sources(self) -> dict[str, str]:
+        """每个参照实现的源码（读一次，给每份提交比对「与书中解答逐字相同」）。"""
+        sources = {}
+        for name, reference in self.references.items():
+            try:
+                sources[name] = inspect.getsource(reference)
+            except (OSError, TypeError):
+                continue
+        return sources
 
     def secret_for(self, student: str) -> tuple[int, ...]:
         """这个学生的隐藏测试输入用的种子。"""

@@ -12,6 +12,7 @@ Canvas/Moodle 的 ``gradebook.csv``、``反馈/<学生>.md`` 与 ``.html``、``�
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 import time
@@ -71,8 +72,9 @@ class Grader:
         self.limits = limits or Limits()
         self.sandboxed = bool(sandbox)
         self.run_id = f"wordvec-rnn-grading-{secrets.token_hex(6)}"  # 本次评分的每个沙箱进程的命令行都带着它
-        if self.sandboxed and sandbox_problem():
-            raise RuntimeError(f"{sandbox_problem()}\n确实要在没有沙箱的情况下评分（学生的代码能读写你的文件），加 --no-sandbox。")
+        problem = sandbox_problem() if self.sandboxed else None
+        if problem:
+            raise RuntimeError(f"{problem}\n确实要在没有沙箱的情况下评分（学生的代码能读写你的文件），加 --no-sandbox。")
 
     @property
     def total(self) -> int:
@@ -89,7 +91,7 @@ class Grader:
             cells = None
         if cells is not None:
             report.notes += cells.notes + self._release_notes(cells)
-            report.copies = book_copies(cells, self.bundle.references)
+            report.copies = book_copies(cells, self.bundle.reference_sources)
             try:
                 Runner(self, cells, report).run()
             except Exception as error:  # noqa: BLE001 —— 评分程序自己的错误也只落在这一份上
@@ -108,8 +110,6 @@ class Grader:
 
     def grade_class(self, paths: list[Path], names: list[str] | None = None, jobs: int = 0) -> list[Report]:
         """评一个班：``jobs`` 份同时评（默认 CPU 核数），按 ``names`` 的顺序返回。"""
-        import os
-
         jobs = check_int(jobs, "jobs", low=0) or os.cpu_count() or 1
         names = names or [Path(p).stem for p in paths]
         if len(names) != len(paths):
@@ -133,6 +133,7 @@ class Runner:
         self.ran: list[tuple[int, str]] = []
         self.looping: dict[str, str] = {}
         self.end = time.monotonic() + grader.timeout
+        self.secret = self.bundle.secret_for(report.student)
 
     def run(self) -> None:
         try:
@@ -145,8 +146,7 @@ class Runner:
 
     def start(self) -> None:
         self.session = Session(self.grader.limits, self.grader.sandboxed, self.bundle.record.get("solutions", {}),
-                               self.bundle.preload, self.grader.run_id)
-        self.session.log_output = self.report.record_output
+                               self.bundle.preload, self.grader.run_id, self.report.record_output)
         for k, source in self.ran:
             self.session.request({"op": "exec", "cell": k, "source": source}, self.grader.cell_timeout)
 
@@ -217,7 +217,7 @@ class Runner:
     def judge(self, test: Test, seconds: float) -> tuple[bool, str]:
         """在评分程序里运行一个测试（它调用的学生函数在沙箱里），返回 ``(是否通过, 给学生的一句话)``。"""
         try:
-            with secret(self.bundle.secret_for(self.report.student)):
+            with secret(self.secret):
                 test.function(*self.inputs(test))
         except StudentTimeout:
             self.looping.update(dict.fromkeys(test.inputs, test.name))

@@ -104,8 +104,13 @@ def _system_binds() -> list[str]:
     return args
 
 
-def bwrap_command(limits: Limits, seccomp_fd: int | None, label: str = "") -> list[str]:
-    """启动沙箱进程的完整命令。"""
+def server_command(label: str = "") -> list[str]:
+    """沙箱里运行的进程（``label`` 只为在进程表里认出本次评分的沙箱）。"""
+    return [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
+
+
+def bwrap_command(limits: Limits, seccomp_fd: int | None, program: list[str]) -> list[str]:
+    """在沙箱里运行 ``program`` 的完整命令。"""
     command = ["bwrap", *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
     for path in readable_paths():  # 在 tmpfs 之后：放在 /tmp 下的虚拟环境不会被它盖住
         command += ["--ro-bind", str(path), str(path)]
@@ -116,7 +121,7 @@ def bwrap_command(limits: Limits, seccomp_fd: int | None, label: str = "") -> li
         command += ["--setenv", key, value]
     if seccomp_fd is not None:
         command += ["--seccomp", str(seccomp_fd)]
-    return command + [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
+    return command + program
 
 
 def sandbox_environment(home: str) -> dict[str, str]:
@@ -133,7 +138,7 @@ def sandbox_problem() -> str | None:
         return f"沙箱需要 Linux（这里是 {sys.platform}）。{INSTALL_HINT}"
     if shutil.which("bwrap") is None:
         return f"找不到 bwrap。{INSTALL_HINT}"
-    probe = [*bwrap_command(Limits(), None)[:-4], sys.executable, "-I", "-c", "import numpy, wordvec_rnn"]
+    probe = bwrap_command(Limits(), None, [sys.executable, "-I", "-c", "import numpy, wordvec_rnn"])
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -158,7 +163,7 @@ def tree_cpu_seconds(root: int) -> float:
         if text:
             fields = text[text.rindex(")") + 2 :].split()
             stats[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
-    family, total = {root}, 0
+    family = {root}
     for _ in range(8):  # bwrap、它的 init、Python：几层就够了
         family |= {pid for pid, (parent, _) in stats.items() if parent in family}
     total = sum(ticks for pid, (_, ticks) in stats.items() if pid in family)
@@ -190,11 +195,11 @@ class Process:
                 program_file.seek(0)
                 fds = (program_file.fileno(),)
             if sandboxed:
-                command = bwrap_command(limits, fds[0] if fds else None, label)
+                command = bwrap_command(limits, fds[0] if fds else None, server_command(label))
                 cwd, env = None, None
             else:
                 self._workdir = tempfile.TemporaryDirectory(prefix="wordvec_rnn_unsandboxed_")
-                command = [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
+                command = server_command(label)
                 cwd, env = self._workdir.name, {**sandbox_environment(self._workdir.name)}
             self.popen = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           stderr=subprocess.PIPE, pass_fds=fds, start_new_session=True,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import importlib.util
 import inspect
 import sys
 import types
@@ -101,13 +100,17 @@ def load_tests(path: Path) -> ModuleType:
     path = Path(path)
     if not path.is_file():
         fail("path", "存在的 tests.py 文件", str(path))
-    name = f"wordvec_rnn_assignment_{path.parent.name}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
+    return tests_module(f"wordvec_rnn_assignment_{path.parent.name}", path.read_bytes(), str(path))
+
+
+def tests_module(name: str, source: bytes, filename: str) -> ModuleType:
+    """把 tests.py 的源码导入成名为 ``name`` 的模块（``filename`` 出现在回溯与 inspect 里）。"""
+    module = types.ModuleType(name)
+    module.__file__ = filename
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    exec(compile(source, filename, "exec"), module.__dict__)
     if not isinstance(getattr(module, "ASSIGNMENT", None), Assignment):
-        fail("path", "定义了 ASSIGNMENT = Assignment(...) 的 tests.py", str(path))
+        fail("tests.py", "定义了 ASSIGNMENT = Assignment(...) 的测试文件", filename)
     return module
 
 
