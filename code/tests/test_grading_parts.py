@@ -161,3 +161,12 @@ def test_release_is_fixed(tmp_path):
     with pytest.raises(ValueError, match="--force"):
         source.write(tmp_path)
     assert source.write(tmp_path, force=True).autograder == built.autograder
+
+
+def test_a_student_error_keeps_where_it_happened():
+    from wordvec_rnn.classroom.remote import StudentError, outcome
+
+    reply = {"kind": "error", "error": "MyError", "message": "坏了", "where": "第 3 个代码单元第 2 行"}
+    with pytest.raises(StudentError) as caught:
+        outcome(reply, "f", 1.0)
+    assert caught.value.where == "第 3 个代码单元第 2 行" and caught.value.name == "MyError"

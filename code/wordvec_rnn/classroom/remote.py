@@ -124,7 +124,7 @@ def outcome(reply: dict, name: str, seconds: float):
         cls = getattr(builtins, error_name, None)
         usable = isinstance(cls, type) and issubclass(cls, Exception) and cls.__module__ == "builtins"
         usable = usable and error_name != "NotImplementedError"
-        error = cls(message) if usable else StudentError(error_name, message)
+        error = cls(message) if usable else StudentError(error_name, message, where)
     error.student_where = where
     raise error
 
