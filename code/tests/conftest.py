@@ -60,7 +60,8 @@ def _recorded(terminalreporter, name: str) -> list[tuple[str, float]]:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """列出每个笔记本在构建时（test_notebook_time_budget）与单独运行时（test_standalone）的执行时间。"""
+    """列出每个笔记本在构建时（test_notebook_time_budget）与单独运行时（test_standalone）的执行时间，
+    检索的排名表（test_html_search）与单元测试跑过的依赖版本。"""
     rows = _recorded(terminalreporter, "notebook_seconds")
     if rows:
         terminalreporter.section(f"笔记本执行时间（构建时，预算 {NOTEBOOK_BUDGET_SECONDS} s）")
@@ -72,6 +73,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section(f"单独运行每个笔记本的时间（新环境，建环境另用 {venv:.0f} s）")
         for name, seconds in rows:
             terminalreporter.write_line(f"{seconds:7.1f} s  {name}")
+    rows = _recorded(terminalreporter, "search_ranks")
+    if rows:
+        terminalreporter.section("检索：各查询的章节排名与前 3 个结果（test_html_search）")
+        for _, table in rows:
+            for line in table.splitlines():
+                terminalreporter.write_line(line)
     rows = _recorded(terminalreporter, "dependency_versions")
     if rows:
         terminalreporter.section("单元测试跑过的依赖版本（test_dependency_versions）")
