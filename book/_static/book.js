@@ -8,12 +8,62 @@ window.bookMathReady = new Promise((resolve) => {
     } finally {
       if (window.MathJax && MathJax.startup) {
         await MathJax.startup.promise;
+        bookMathMenu();
         await MathJax.typesetPromise();
       }
       resolve(true);
     }
   });
 });
+
+// MathJax 3 的公式菜单（右键点公式，或在公式上按空格）。
+// 1. 菜单文字换成中文（MathJax 3 没有中文菜单；菜单项的 content 可以改，改了就重画）。
+// 2. 「无障碍 → 启用」等要先加载语音规则引擎（SRE）的选项：MathJax 3.2 重新排版时不处理「等 SRE 就绪再重试」，
+//    公式先被撤下、再也排不回来（MathJax 4 的菜单用 handleRetriesFor 修好了，这里照做）。
+// 3. SRE 用 XMLHttpRequest 读 _static/mathjax/sre/ 下的规则文件，直接打开文件（file://）时浏览器不许，
+//    这时像 MathJax 在没有加载器时那样，停用这几项；「附带隐藏的 MathML」照常可用，读屏软件靠它读公式。
+// 依赖 MathJax 3 的组件文件（tex-chtml.js 等）里的 ui/menu 与 MathJax._.mathjax；没有菜单时什么也不做。
+const BOOK_MATH_MENU = {
+  "Show Math As": "显示公式的代码", "Copy to Clipboard": "复制到剪贴板", "MathML Code": "MathML 代码",
+  "Original Form": "原始形式（TeX）", "Annotation": "注释", "Math Settings": "公式设置", "Math Renderer": "渲染方式",
+  "Zoom Trigger": "放大方式", "Zoom Once Now": "现在放大一次", "Click": "单击", "Double-Click": "双击",
+  "No Zoom": "不放大", "Trigger Requires:": "同时按住：", "Zoom Factor": "放大倍数", "Scale All Math...": "缩放全部公式…",
+  "Add TeX hints to MathML": "在 MathML 中加入 TeX 提示", "Add original as annotation": "把原始形式加为注释",
+  "Reset to defaults": "恢复默认设置", "Accessibility": "无障碍", "Activate": "启用（可用键盘逐项浏览公式）",
+  "Speech": "语音", "Speech Output": "语音输出", "Speech Subtitles": "语音字幕", "Braille Output": "盲文输出",
+  "Braille Subtitles": "盲文字幕", "Language": "语言", "Mathspeak Rules": "Mathspeak 规则", "Verbose": "详细",
+  "Brief": "简略", "Superbrief": "极简", "Clearspeak Rules": "Clearspeak 规则", "Auto": "自动",
+  "ChromeVox Rules": "ChromeVox 规则", "Standard": "标准", "Alternative": "备选", "Highlight": "高亮",
+  "Background": "背景", "Foreground": "前景", "Blue": "蓝", "Red": "红", "Green": "绿", "Yellow": "黄", "Cyan": "青",
+  "Magenta": "品红", "White": "白", "Black": "黑", "None": "无", "Hover": "悬停", "Flame": "火焰",
+  "Tree Coloring": "树状着色", "Magnification": "放大", "Keyboard": "键盘", "Mouse": "鼠标",
+  "Semantic Info": "语义信息", "Type": "类型", "Role": "角色", "Prefix": "前缀", "Collapsible Math": "可折叠的公式",
+  "Auto Collapse": "自动折叠", "Include in Tab Order": "可用 Tab 键选中公式", "Include Hidden MathML": "附带隐藏的 MathML",
+  "About MathJax": "关于 MathJax", "MathJax Help": "MathJax 帮助",
+};
+const BOOK_MATH_NEEDS_SRE = [["Accessibility", "Activate"], ["Accessibility", "Collapsible"], ["Accessibility", "AutoCollapse"]];
+
+function bookMathMenu() {
+  const menu = MathJax.startup.document?.menu;
+  const handleRetries = MathJax._?.mathjax?.mathjax?.handleRetriesFor;
+  if (!menu || !handleRetries) return;
+  const translate = (items) => items.forEach((item) => {
+    if (BOOK_MATH_MENU[item.content]) {
+      item.content = BOOK_MATH_MENU[item.content];
+      if (item.disabled) item.disable();   // 换了文字的菜单项是重画的，「停用」的样式要再加上
+    }
+    if (item.submenu) translate(item.submenu.items);
+  });
+  translate(menu.menu.items);
+  const rerender = menu.rerender.bind(menu);
+  menu.rerender = (start) => handleRetries(() => rerender(start)).catch((error) => console.error(error));
+  if (location.protocol === "file:") BOOK_MATH_NEEDS_SRE.forEach((path) => menu.menu.findID(...path)?.disable());
+}
+
+// sphinx-togglebutton 的折叠按钮：提示文字由 _config.yml 设置，读屏软件念的标签却写死在它的脚本里。
+// 它在 DOMContentLoaded 时加上按钮；本文件是 defer 脚本，这个监听器登记得比它晚，在它之后运行。
+document.addEventListener("DOMContentLoaded", () =>
+  document.querySelectorAll(".toggle-button").forEach((button) => button.setAttribute("aria-label", "显示或隐藏")));
 
 // 静态书里的滑块图（wordvec_rnn.sliders.StaticSliders）：每组取值的帧与说明文字都由 Python 预先算好，
 // 存在图旁的 <script type="application/json"> 里；拖动滑块时按各滑块的下标换上对应的帧。
