@@ -108,7 +108,9 @@ def open_page(browser, url, *, redirect=False):
     page.route("**/*", guard)
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"控制台错误：{msg.text}"))
     page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
-    page.on("requestfailed", lambda req: problems.append(f"请求失败：{req.url}（{req.failure}）"))
+    # 翻到下一页时还没取完的请求（如标签页图标）被浏览器取消（ERR_ABORTED），不是书的问题；外部请求另有记录
+    page.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
+            and problems.append(f"请求失败：{req.url}（{req.failure}）"))
     page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
     if redirect:
         with page.expect_navigation(url=lambda new: new != url):
