@@ -21,11 +21,15 @@ HEADER = "# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标
 PACKAGE_DIR = Path("code") / "wordvec_rnn"
 
 
-def notebooks_in_reading_order(root: Path) -> list[Path]:
-    """``_toc.yml`` 里列出的笔记本，按目录顺序（目录文件是简单的 YAML，逐行读出 ``file:`` 即可）。"""
+def toc_files(root: Path) -> list[str]:
+    """``_toc.yml`` 里列出的全部文件（不带扩展名），按目录顺序（目录文件是简单的 YAML，逐行读出 ``file:`` 即可）。"""
     toc = (root / "_toc.yml").read_text(encoding="utf-8")
-    files = re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)\s*$", toc, flags=re.M)
-    return [root / f"{name}.ipynb" for name in files if (root / f"{name}.ipynb").exists()]
+    return re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)\s*$", toc, flags=re.M)
+
+
+def notebooks_in_reading_order(root: Path) -> list[Path]:
+    """``_toc.yml`` 里列出的笔记本，按目录顺序。"""
+    return [root / f"{name}.ipynb" for name in toc_files(root) if (root / f"{name}.ipynb").exists()]
 
 
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.M)
