@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -47,6 +50,35 @@ def built_html() -> Path:
     if not (HTML / "index.html").exists():
         pytest.fail("没有找到 _build/html/index.html：先运行 make book（make test 会先构建）")
     return HTML
+
+
+@pytest.fixture(scope="module")
+def site(built_html):
+    """在 127.0.0.1 的随机端口上提供 _build/html。"""
+    from browser_pages import QuietHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser_pages import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        message = "没有找到 chromium（Debian：sudo apt-get install chromium）"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def _recorded(terminalreporter, name: str) -> list[tuple[str, float]]:

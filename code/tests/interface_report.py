@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from conftest import HTML
-from test_html_book import CHROMIUM, CHROMIUM_ARGS, QuietHandler, open_page
+from browser_pages import CHROMIUM, CHROMIUM_ARGS, QuietHandler, open_page
 from test_html_interface import DESKTOP, PHONE, activate_math_a11y, english_interface, icon_requests
 
 A11Y_PAGE = "chapters/02_rnn/02_bptt.html"

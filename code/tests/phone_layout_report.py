@@ -20,7 +20,7 @@ from urllib.parse import quote
 from playwright.sync_api import sync_playwright
 
 from conftest import HTML
-from test_html_book import CHROMIUM, CHROMIUM_ARGS, WAIT_FOR_MATH, QuietHandler
+from browser_pages import CHROMIUM, CHROMIUM_ARGS, WAIT_FOR_MATH, QuietHandler
 from test_html_phone import BOOK_PAGES, PAGE_OVERFLOW, PHONE, SCREENS, SEARCH_ENTRIES, TABLET, WIDE_CONTENT
 
 # 每个宽度各用一个新的浏览器上下文、逐页重新加载（测试里平板与手机共用一个标签页、只换视口大小，

@@ -8,11 +8,6 @@ Colab、Binder 启动链接与 .ipynb 下载链接；全文检索在 test_html_s
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -20,106 +15,8 @@ import pytest
 from wordvec_rnn.export import notebooks_in_reading_order
 from wordvec_rnn.setup_cell import repository
 
+from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 from conftest import HTML, REPO
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PAGES = sorted(
-    str(p.relative_to(HTML))
-    for p in HTML.glob("**/*.html")
-    if not p.relative_to(HTML).parts[0].startswith(("_", "reports"))
-)
-# 页面加载完（goto 已等到 load）后，再等公式排版完（见 book/_static/book.js）与排版用到的字体都到齐。
-# 不用 playwright 的 networkidle：它可能在 MathJax 开始取字体之前的空档里就触发过一次，之后不再触发。
-WAIT_FOR_MATH = """async () => {
-  await window.bookMathReady;
-  await document.fonts.ready;
-  return true;
-}"""
-PAGE_PROBLEMS = """() => {
-  const problems = [];
-  const text = document.querySelector('main') ? document.querySelector('main').innerText : document.body.innerText;
-  if (text.includes('$$')) problems.push('未渲染的 $$ 公式');
-  if (/\\\\\\(|\\\\\\[/.test(text)) problems.push('未渲染的 \\\\( 或 \\\\[ 公式');
-  document.querySelectorAll('.math').forEach((el) => {
-    if (!el.querySelector('mjx-container')) problems.push('公式没有被 MathJax 排版：' + el.textContent.slice(0, 40));
-  });
-  document.querySelectorAll('img').forEach((img) => {
-    if (!img.complete || img.naturalWidth === 0) problems.push('图片没有加载：' + img.getAttribute('src'));
-  });
-  return problems;
-}"""
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(built_html):
-    """在 127.0.0.1 的随机端口上提供 _build/html。"""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = "没有找到 chromium（Debian：sudo apt-get install chromium）"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url, *, redirect=False):
-    """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。
-
-    ``redirect``：url 是书根目录的 index.html，它只是跳转到前言的空页。
-    """
-    page = browser.new_page()
-    problems: list[str] = []
-    host = urlparse(url).netloc
-
-    def guard(route):
-        if urlparse(route.request.url).netloc == host or route.request.url.startswith(("data:", "file:")):
-            route.continue_()
-        else:
-            problems.append(f"请求了外部资源：{route.request.url}")
-            route.abort()
-
-    page.route("**/*", guard)
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"控制台错误：{msg.text}"))
-    page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
-    # 翻到下一页时还没取完的请求（如标签页图标）被浏览器取消（ERR_ABORTED），不是书的问题；外部请求另有记录
-    page.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
-            and problems.append(f"请求失败：{req.url}（{req.failure}）"))
-    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
-    if redirect:
-        with page.expect_navigation(url=lambda new: new != url):
-            page.goto(url)
-    else:
-        page.goto(url)
-    page.evaluate(WAIT_FOR_MATH)
-    return page, problems
-
 
 def test_built_pages_found():
     assert "index.html" in PAGES and "search.html" in PAGES, "_build/html 里没有页面：先 make book"

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from test_html_book import PAGES, QuietHandler, browser, open_page, site  # noqa: F401  browser、site 是 fixture
+from browser_pages import PAGES, QuietHandler, open_page
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -6,7 +6,7 @@
 桌面 1366×900：公式与表格同样放得下或自己滚动；☰ 收起侧栏，再点一下放回来。
 每个视口里每页都只有一个看得见的搜索入口，从它能搜到东西。
 
-与 test_html_book.py 共用浏览器与本地服务器。为了快：触屏与桌面各一个浏览器上下文、一个标签页，逐页在里面
+与其他浏览器测试共用 conftest.py 里的浏览器与本地服务器。为了快：触屏与桌面各一个浏览器上下文、一个标签页，逐页在里面
 打开；平板与手机共用触屏标签页，只换视口大小，每页只加载一次（phone_layout_report.py 在两个宽度上各自
 重新加载，量出的结果相同）；按阅读顺序逐页测，手机上点目录里下一页的链接，到的正好是下一个测试的页。
 """
@@ -20,7 +20,7 @@ import pytest
 from wordvec_rnn.export import toc_files
 
 from conftest import REPO
-from test_html_book import PAGES, WAIT_FOR_MATH, browser, site  # noqa: F401（pytest 按名字找夹具）
+from browser_pages import PAGES, WAIT_FOR_MATH
 
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}

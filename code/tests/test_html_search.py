@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 
 from conftest import HTML
-# browser 与 site 是 test_html_book 的夹具
-from test_html_book import PAGE_PROBLEMS, PAGES, browser, open_page, site  # noqa: F401
+# browser 与 site 是 conftest.py 的夹具
+from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 
 # 查询 → 必须排进前 3 的页：标题或小节标题含这个词的那一章（按构建出的书里的页面标题与小节标题定）
 EXPECTED = {
