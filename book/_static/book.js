@@ -1,15 +1,36 @@
-// 公式里的中文（\text{爱}）用页面的中文字体排版。MathJax 排版时就要量出每个字的宽度：字体还没到，
-// 量出来的宽度就是错的，字会叠在一起。所以先等中文字体（本机的或随书的）就绪，再让 MathJax 排版
-// （_config.yml 里设了 startup.typeset: false）。window.bookMathReady 在排版完成时兑现，测试用它。
+// 公式里的中文（\text{爱}）用页面的字体列表排版（_config.yml：mtextInheritFont）。MathJax 排版时要量出每个字的宽度，
+// 所以先等这些字的字体就绪，再让 MathJax 排版（_config.yml 里设了 startup.typeset: false）。本机有中文字体时
+// 不用等；没有时只等随书字体里含公式中汉字的那几片切片（book/_ext/book_cjk_fonts.py），不等页面上别的切片。
+// window.bookMathReady 在排版完成时兑现，测试用它。
+
+// unicode-range（如 "U+4E00-4E05, U+4E0A"）含不含 codePoints 里的某个码位
+function bookRangeHas(range, codePoints) {
+  return range.split(",").some((part) => {
+    const [first, last = first] = part.trim().slice(2).split("-").map((hex) => parseInt(hex, 16));
+    return codePoints.some((c) => c >= first && c <= last);
+  });
+}
+
+// 公式要用的随书字体切片：这一页排版时浏览器已经开始下载（本机字体缺这些字）、且含公式里的字的那几片
+function bookMathFontsLoaded() {
+  document.body.getBoundingClientRect(); // 先排一次版：浏览器这时按页面上的字决定下载哪些切片
+  const text = [...document.querySelectorAll(".math")].map((element) => element.textContent).join("");
+  const codePoints = [...new Set(text)].map((c) => c.codePointAt(0)).filter((c) => c >= 0x2e80); // 只有 CJK 归随书字体
+  const faces = [...document.fonts].filter((face) =>
+    face.family.replace(/"/g, "") === "Book CJK" && face.status !== "unloaded" && bookRangeHas(face.unicodeRange, codePoints));
+  return Promise.allSettled(faces.map((face) => face.loaded));
+}
+
 window.bookMathReady = new Promise((resolve) => {
   document.addEventListener("DOMContentLoaded", async () => {
     try {
-      await document.fonts.load('1em "Book CJK"', "中");
+      await bookMathFontsLoaded();
     } finally {
       if (window.MathJax && MathJax.startup) {
         await MathJax.startup.promise;
         bookMathMenu();
         await MathJax.typesetPromise();
+        if (!MathJax.startup.document.menu) bookMathMenuOnDemand();
       }
       resolve(true);
     }
@@ -58,6 +79,41 @@ function bookMathMenu() {
   const rerender = menu.rerender.bind(menu);
   menu.rerender = (start) => handleRetries(() => rerender(start)).catch((error) => console.error(error));
   if (location.protocol === "file:") BOOK_MATH_NEEDS_SRE.forEach((path) => menu.menu.findID(...path)?.disable());
+}
+
+// 公式菜单（ui/menu，426 KB）不随公式加载（book/_ext/book_mathjax.py）：读者第一次在公式上点右键（手机上长按），
+// 或用 Tab 键选中公式后按空格、回车时才加载。公式照菜单的默认设置进入 Tab 键的顺序。菜单挂在 MathJax 排版用的
+// 文档对象上，所以加载后把公式恢复成 TeX 原文，用带菜单扩展的 handler 重建文档（输入、输出处理器不变），
+// 再排一次，然后在同一个公式上打开菜单。MathJax._ 是 MathJax 3 公开给扩展用的模块树。
+function bookMathMenuOnDemand() {
+  document.querySelectorAll("mjx-container").forEach((formula) => formula.setAttribute("tabindex", "0"));
+  document.addEventListener("contextmenu", bookOpenMathMenu, true);
+  document.addEventListener("keydown", bookOpenMathMenu, true);
+}
+
+async function bookOpenMathMenu(event) {
+  const formula = event.target instanceof Element && event.target.closest("mjx-container");
+  if (!formula || (event.type === "keydown" && event.key !== " " && event.key !== "Enter")) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  document.removeEventListener("contextmenu", bookOpenMathMenu, true);
+  document.removeEventListener("keydown", bookOpenMathMenu, true);
+  const index = [...document.querySelectorAll("mjx-container")].indexOf(formula);
+  const box = formula.getBoundingClientRect();
+  const [clientX, clientY] = event.type === "contextmenu" ? [event.clientX, event.clientY] : [box.left, box.bottom];
+  await MathJax.loader.load("ui/menu");
+  const startup = MathJax.startup;
+  const handlers = MathJax._.mathjax.mathjax.handlers;
+  startup.document.state(0, true);
+  handlers.unregister(startup.handler);
+  startup.handler = startup.getHandler();
+  handlers.register(startup.handler);
+  startup.document = startup.getDocument();
+  bookMathMenu();
+  await MathJax.typesetPromise();
+  const again = document.querySelectorAll("mjx-container")[index];
+  again.focus();
+  again.dispatchEvent(new MouseEvent("contextmenu", {bubbles: true, cancelable: true, clientX, clientY}));
 }
 
 // sphinx-togglebutton 的折叠按钮：提示文字由 _config.yml 设置，读屏软件念的标签却写死在它的脚本里。

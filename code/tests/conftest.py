@@ -111,6 +111,7 @@ def pytest_terminal_summary(terminalreporter):
         for _, table in rows:
             for line in table.splitlines():
                 terminalreporter.write_line(line)
+    _page_weight_table(terminalreporter)
     rows = _recorded(terminalreporter, "dependency_versions")
     if rows:
         terminalreporter.section("单元测试跑过的依赖版本（test_dependency_versions）")
@@ -124,3 +125,26 @@ def require_sandbox() -> None:
 
     if sandbox_problem() and os.environ.get("CI") != "true":
         pytest.skip(f"这台机器不能用评分沙箱：{sandbox_problem()}")
+
+
+def _page_weight_table(terminalreporter):
+    """test_html_weight 的结果：每页第一次打开（空缓存）传输的字节、请求数、中文字体切片数、Fast 3G 下公式排好的时间。"""
+    pages = {}
+    for _, value in _recorded(terminalreporter, "page_weight"):
+        record = json.loads(value)
+        pages[record["name"]] = record
+    for _, value in _recorded(terminalreporter, "fast_3g"):
+        for name, times in json.loads(value).items():
+            pages.setdefault(name, {"name": name}).update(times)
+    if not pages:
+        return
+    terminalreporter.section("每页第一次打开（空缓存，手机）：传输量；Fast 3G 下首次出字、公式排好的时间")
+    terminalreporter.write_line(f"{'KB':>7} {'请求':>4} {'字体切片':>6} {'出字 s':>6} {'公式 s':>6}  页面（最大的文件）")
+    def seconds(ms):
+        return "—" if ms is None else f"{ms / 1000:.1f}"
+
+    for name, record in sorted(pages.items()):
+        largest = record["files"][0]["path"] if record.get("files") else ""
+        terminalreporter.write_line(
+            f"{record.get('bytes', 0) / 1000:7.0f} {record.get('requests', 0):4d} {len(record.get('slices', [])):6d} "
+            f"{seconds(record.get('fast_3g_paint_ms')):>6} {seconds(record.get('fast_3g_math_ms')):>6}  {name}（{largest}）")

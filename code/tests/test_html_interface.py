@@ -202,14 +202,11 @@ TYPESET = "() => [document.querySelectorAll('.math').length, document.querySelec
 
 
 def open_math_menu(page):
-    """右键点第一个公式，打开 MathJax 的菜单；加载的 MathJax 组件不带菜单（ui/menu）时跳过测试。"""
-    if not page.evaluate("() => Boolean(MathJax.startup.document.menu)"):
-        page.close()
-        pytest.skip("加载的 MathJax 组件没有公式菜单，也就没有会撤掉公式的无障碍选项")
+    """右键点第一个公式，打开 MathJax 的菜单（第一次点时菜单才加载，见 book/_static/book.js）。"""
     formula = page.locator(".math mjx-container").first
     formula.scroll_into_view_if_needed()
     formula.click(button="right")
-    page.locator(".CtxtMenu_Menu").first.wait_for()
+    page.locator(".CtxtMenu_Menu").first.wait_for(timeout=30_000)
 
 
 def click_menu_item(page, path: list[str]):
@@ -239,6 +236,34 @@ def test_math_menu_is_chinese(browser, site):
     english = [text for menu in page.query_selector_all(".CtxtMenu_Menu") for text in menu.evaluate(ENGLISH_INTERFACE)]
     page.close()
     assert english == [], "MathJax 的公式菜单里还有英文"
+    assert problems == []
+
+
+# 公式的字形由 MathJax 的样式表给出（mjx-c::before 的 content）；菜单加载后重排的公式也要有
+FORMULAS_DRAWN = """() => [...document.querySelectorAll('mjx-container mjx-c')].slice(0, 200)
+  .every((c) => getComputedStyle(c, '::before').content !== 'none')"""
+
+
+@pytest.mark.parametrize("how", ["right_click", "keyboard"])
+def test_math_menu_loads_on_first_use(browser, site, how):
+    """公式菜单不随页面加载；第一次右键点公式（或 Tab 选中公式后按空格）时加载并打开，公式照样显示、都能用键盘选中。"""
+    page, problems = open_page(browser, site + "chapters/02_rnn/02_bptt.html")
+    scripts = page.evaluate("() => performance.getEntriesByType('resource').map((r) => r.name)")
+    assert not any("ui/menu.js" in url for url in scripts), "菜单脚本随页面一起加载了"
+    count = page.locator("mjx-container").count()
+    assert page.locator("mjx-container[tabindex]").count() == count, "菜单加载前公式不在 Tab 键的顺序里"
+    formula = page.locator("mjx-container").nth(3)
+    formula.scroll_into_view_if_needed()
+    if how == "keyboard":
+        formula.focus()
+        page.keyboard.press("Space")
+    else:
+        formula.click(button="right")
+    page.locator(".CtxtMenu_Menu").wait_for(timeout=30_000)
+    assert page.locator("mjx-container").count() == count, "菜单加载后重排，公式的个数变了"
+    assert page.evaluate(FORMULAS_DRAWN), "菜单加载后重排的公式没有字形（MathJax 的样式表丢了）"
+    assert page.locator("mjx-container[tabindex]").count() == count, "菜单加载后公式没有进入键盘的焦点顺序"
+    page.close()
     assert problems == []
 
 
