@@ -28,6 +28,7 @@ window.bookMathReady = new Promise((resolve) => {
     } finally {
       if (window.MathJax && MathJax.startup) {
         await MathJax.startup.promise;
+        bookFixScriptTextWidth();
         bookMathMenu();
         await MathJax.typesetPromise();
         if (!MathJax.startup.document.menu) bookMathMenuOnDemand();
@@ -120,6 +121,20 @@ async function bookOpenMathMenu(event) {
 // 它在 DOMContentLoaded 时加上按钮；本文件是 defer 脚本，这个监听器登记得比它晚，在它之后运行。
 document.addEventListener("DOMContentLoaded", () =>
   document.querySelectorAll(".toggle-button").forEach((button) => button.setAttribute("aria-label", "显示或隐藏")));
+// 公式上下标里的文字（T_\text{corpus}、underbrace 下的中文）后面不留空白。MathJax 3.2 用页面字体排 \text 时，
+// 给文字的盒子定一个以像素计的宽度，按正文字号量出，却不随上下标缩小的字号缩小，字后便空出一截
+// （上标里约 30%）。这里在排版前把这个宽度改成以字本身的字号（em）计：正文里的宽度不变，上下标里随字缩小，
+// 与 MathJax 排版时算的宽度一致。
+function bookFixScriptTextWidth() {
+  const chtml = window.MathJax?._?.output?.chtml_ts;
+  if (!chtml) return;
+  const unknownText = chtml.CHTML.prototype.unknownText;
+  chtml.CHTML.prototype.unknownText = function (text, variant, width = null) {
+    const node = unknownText.call(this, text, variant, null);
+    if (width !== null) this.adaptor.setStyle(node, "width", this.fixed(width * this.math.metrics.scale) + "em");
+    return node;
+  };
+}
 
 // 静态书里的滑块图（wordvec_rnn.sliders.StaticSliders）：每组取值的帧与说明文字都由 Python 预先算好，
 // 存在图旁的 <script type="application/json"> 里；拖动滑块时按各滑块的下标换上对应的帧。
@@ -135,8 +150,10 @@ function bookSliders(root) {
     image.alt = frame.alt;
     caption.textContent = frame.alt;
     controls.forEach((c, i) => {
+      const value = data.params[i].values[Number(c.value)];
       const output = c.parentElement.querySelector("output");
-      if (output) output.textContent = data.params[i].values[Number(c.value)];
+      if (output) output.textContent = value;
+      if (c.type === "range") c.setAttribute("aria-valuetext", value);   // 读屏软件念出显示的取值，而不是下标
     });
     root.dataset.key = key;
   };

@@ -112,11 +112,30 @@ def pytest_terminal_summary(terminalreporter):
             for line in table.splitlines():
                 terminalreporter.write_line(line)
     _page_weight_table(terminalreporter)
+    _look_table(terminalreporter)
     rows = _recorded(terminalreporter, "dependency_versions")
     if rows:
         terminalreporter.section("单元测试跑过的依赖版本（test_dependency_versions）")
         for _, versions in rows:
             terminalreporter.write_line(versions)
+
+
+def _look_table(terminalreporter) -> None:
+    """test_html_look 逐页量出的数：暗色模式下各类元素的最低对比度、替代文字是路径的图、上下标文字后的空白、
+    1366 与 390 像素宽时与公式（代码）拆到两行的标点。"""
+    pages: dict[str, dict] = {}
+    for _, (page, column, value) in _recorded(terminalreporter, "look"):
+        pages.setdefault(page, {})[column] = value
+    if not pages:
+        return
+    terminalreporter.section("暗色模式与排版（test_html_look）")
+    terminalreporter.write_line("页面 | 图的替代文字是路径 | 上下标空白（处, 最大 px） | 标点与公式拆开 1366 / 390 | 暗色最低对比度")
+    for page, row in sorted(pages.items()):
+        contrast = "，".join(f"{kind} {value}" for kind, value in row.get("contrast", {}).items())
+        terminalreporter.write_line(
+            f"{page} | {row.get('bad_alts', '–')} | {row.get('gaps', '–')} | "
+            f"{row.get('punctuation_1366', '–')} / {row.get('punctuation_390', '–')} | {contrast or '–'}"
+        )
 
 
 def require_sandbox() -> None:

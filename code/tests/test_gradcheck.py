@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from wordvec_rnn.gradcheck import gradient_errors, numerical_gradient, relative_error
+from wordvec_rnn.gradcheck import format_errors, gradient_errors, numerical_gradient, relative_error
 
 
 def test_central_difference_matches_analytic_gradient():
@@ -30,3 +30,7 @@ def test_inputs_are_checked():
     with pytest.raises(ValueError, match="参数 `grads`"):
         gradient_errors(lambda: 0.0, {"a": np.zeros(1)}, {"b": np.zeros(1)})
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_errors_print_with_two_significant_digits():
+    assert format_errors({"v_c": 1.0718131112512761e-10, "U": 1.9185996024240877e-10}) == "v_c 1.1e-10，U 1.9e-10"

@@ -49,7 +49,8 @@ def test_opens_from_the_file_system(browser, built_html):
 
 
 # 带滑块的图（wordvec_rnn.sliders）：页面上每个滑块都拖到两个取值，显示的帧、替代文字与说明都要换成
-# Python 为这组取值画好的那一帧；说明里写着这一帧的取值，与滑块旁显示的取值一致。
+# Python 为这组取值画好的那一帧；说明里写着这一帧的取值，与滑块旁显示的取值一致；读屏软件念的
+# aria-valuetext 也是显示的取值（不是下标）。滑块也能用键盘操作（Home、End、方向键）。
 SLIDER_PAGES = sorted(name for name in PAGES if 'class="book-sliders"' in (HTML / name).read_text(encoding="utf-8"))
 SLIDER_STATE = """(root) => ({
   key: root.dataset.key,
@@ -59,6 +60,8 @@ SLIDER_STATE = """(root) => ({
   shown: [...root.querySelectorAll('[data-param]')].map((c) =>
     c.tagName === 'SELECT' ? c.options[c.selectedIndex].text : c.parentElement.querySelector('output').textContent),
   enabled: [...root.querySelectorAll('[data-param]')].every((c) => !c.disabled),
+  spoken: [...root.querySelectorAll('input[type="range"]')].map((c) =>
+    [c.getAttribute('aria-valuetext'), c.parentElement.querySelector('output').textContent]),
 })"""
 # 帧是单独的图片文件（book/_ext/book_slider_frames.py）：等这一帧下载、解码完再拖下一次，浏览器不会中止上一帧的请求
 FRAME_LOADED = """async (root) => {
@@ -82,6 +85,7 @@ def test_sliders_move_in_the_static_page(browser, site, name):
         data = root.evaluate("(root) => JSON.parse(root.querySelector('.book-sliders-data').textContent)")
         state = root.evaluate(SLIDER_STATE)
         assert state["enabled"], f"{name}：第 {f + 1} 幅图的滑块没有启用"
+        assert all(spoken == shown for spoken, shown in state["spoken"]), f"{name}：aria-valuetext 不是显示的取值"
         index = [int(i) for i in state["key"].split(",")]
         seen = {state["src"]}
         for p, param in enumerate(data["params"]):
@@ -95,10 +99,16 @@ def test_sliders_move_in_the_static_page(browser, site, name):
                 assert state["key"] == key and state["src"] == frame["src"]
                 assert state["alt"] == state["caption"] == frame["alt"]
                 assert state["shown"] == [q["values"][i] for q, i in zip(data["params"], index)]
+                assert all(spoken == shown for spoken, shown in state["spoken"])
                 for q, i in zip(data["params"], index):   # 说明文字写的正是滑块显示的取值
                     assert f"{q['label']} = {q['values'][i]}" in frame["alt"]
                 seen.add(state["src"])
         assert len(seen) >= 2, f"{name}：第 {f + 1} 幅图拖动滑块后图没有变化"
+        slider = figures.nth(f).locator('input[type="range"]').first
+        values = next(q["values"] for q in data["params"] if q["name"] == slider.get_attribute("data-param"))
+        for key, expected in (("End", values[-1]), ("Home", values[0]), ("ArrowRight", values[1])):
+            slider.press(key)
+            assert slider.get_attribute("aria-valuetext") == expected, f"{name}：按 {key} 后滑块没有到 {expected}"
     page.close()
     assert problems == []
 

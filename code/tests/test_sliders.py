@@ -43,7 +43,10 @@ def test_static_mode_renders_every_frame(monkeypatch):
     data = json.loads(re.search(r'<script type="application/json" class="book-sliders-data">(.*?)</script>',
                                 page).group(1).replace("<\\/", "</"))
     assert data["frames"] == view.frames and [p["name"] for p in data["params"]] == ["w", "act"]
-    assert 'value="0" disabled' in page and "<noscript>" in page          # 默认帧；没有 JavaScript 时控件不可用
+    assert 'value="0" aria-valuetext="0.5" disabled' in page and "<noscript>" in page   # 默认帧；没有 JavaScript 时控件不可用
+    width = int(re.search(r'class="book-sliders-frame" src="[^"]*" width="(\d+)"', page).group(1))
+    pixels = sliders._pixel_width(view.frames["0,0"]["src"])   # 帧的像素是显示宽度的两倍；2 英寸宽的图约显示 180 像素宽
+    assert width == pixels // sliders.PIXEL_DENSITY and abs(width - 2 * sliders.FRAME_DPI) < 20
     assert view.frames["0,0"]["src"] in page and 0 < view.nbytes < 200_000
 
 
@@ -99,7 +102,7 @@ def test_frame_matches_plain_savefig(bbox):
         for rho in (1e-3, 1e3):   # 第二帧用上缓存的公式
             fig = log_render(rho)
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=sliders.FRAME_DPI)
+            fig.savefig(buffer, format="png", dpi=sliders.FRAME_DPI * sliders.PIXEL_DENSITY)
             plt.close(fig)
             small = io.BytesIO()
             Image.open(buffer).convert("RGB").quantize(colors=sliders.PALETTE_COLORS, method=Image.Quantize.MEDIANCUT) \

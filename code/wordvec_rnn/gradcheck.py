@@ -52,3 +52,8 @@ def gradient_errors(
     if set(params) != set(grads):
         raise ValueError(f"参数 `grads`：期望与 params 同样的键 {sorted(params)}，实际得到 {sorted(grads)}。")
     return {name: relative_error(grads[name], numerical_gradient(f, params[name], eps=eps)) for name in params}
+
+
+def format_errors(errors: Mapping[str, float]) -> str:
+    """打印 :func:`gradient_errors` 的结果：``v_c 1.1e-10，U 1.9e-10``（要看的只是量级，与判据 1e-6 比）。"""
+    return "，".join(f"{name} {error:.1e}" for name, error in errors.items())

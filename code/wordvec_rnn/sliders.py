@@ -10,7 +10,8 @@
   ``book.js`` 在拖动滑块时换上对应的帧。图与数字都出自同一个 Python 函数，不联网，也不需要内核。
   浏览器关掉 JavaScript 时，页面显示默认取值的图和一句提示。
 
-帧数是各滑块取值个数之积，每帧约 10–30 KB（见 :attr:`StaticSliders.nbytes`），所以网格要取得粗一些。
+帧按两倍的像素密度画（:data:`PIXEL_DENSITY`），页面上按一半的尺寸显示：手机与高分屏上的字和线都清晰。
+帧数是各滑块取值个数之积，每帧约 15–35 KB（见 :attr:`StaticSliders.nbytes`），所以网格要取得粗一些。
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from PIL import Image
 from wordvec_rnn.checks import check_str, fail
 
 STATIC_ENV = "WORDVEC_RNN_STATIC_SLIDERS"
-FRAME_DPI = 90
+FRAME_DPI = 90          # 页面上每英寸图占的 CSS 像素
+PIXEL_DENSITY = 2       # 帧的像素是显示尺寸的几倍（手机屏幕每个 CSS 像素有 2–3 个物理像素）
 PALETTE_COLORS = 96
 MAX_FRAMES = 400
 
@@ -166,7 +168,7 @@ class _FrameCanvas(FigureCanvasAgg):
 def _frame(render, values: dict) -> str:
     """画一帧，存成调色板 PNG（颜色少的线图压缩得很小），返回 data URI。
 
-    画法与 ``fig.savefig(..., format="png", dpi=FRAME_DPI)`` 相同，得到同样的像素，只是快一倍多：渲染器共用
+    画法与 ``fig.savefig(..., format="png", dpi=FRAME_DPI * PIXEL_DENSITY)`` 相同，得到同样的像素，只是快一倍多：渲染器共用
     mathtext 解析器（:class:`_FrameCanvas`）；``savefig.bbox`` 为 ``"tight"``（全书的风格）时，裁剪框直接用
     ``fig.get_tightbbox`` 量出，省去 savefig 为此预先做的一遍布局；中间的 PNG 不压缩，马上就被重新编码。
     """
@@ -175,16 +177,21 @@ def _frame(render, values: dict) -> str:
         fail("render", "返回 matplotlib Figure 的函数", fig)
     plt.close(fig)                     # 不在 Jupyter 里显示；下面照样能把它画成 PNG
     canvas = _FrameCanvas(fig)
-    options = {}
+    options, dpi = {}, FRAME_DPI * PIXEL_DENSITY
     if fig.get_layout_engine() is None and mpl.rcParams["savefig.bbox"] == "tight":
-        fig.set_dpi(FRAME_DPI)
+        fig.set_dpi(dpi)
         options["bbox_inches"] = fig.get_tightbbox(canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=FRAME_DPI, pil_kwargs={"compress_level": 0}, **options)
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 0}, **options)
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     small = io.BytesIO()
     image.quantize(colors=PALETTE_COLORS, method=Image.Quantize.MEDIANCUT).save(small, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(small.getvalue()).decode("ascii")
+
+
+def _pixel_width(src: str) -> int:
+    """data URI 里的 PNG 有多少像素宽。"""
+    return Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).width
 
 
 class StaticSliders:
@@ -220,9 +227,9 @@ class StaticSliders:
                               for i, v in enumerate(values))
             widget = f'<select data-param="{html.escape(key)}" disabled>{options}</select>'
         else:
+            shown = html.escape(format_value(values[index]))   # aria-valuetext：读屏软件念出显示的取值，不念下标
             widget = (f'<input type="range" data-param="{html.escape(key)}" min="0" max="{len(values) - 1}" '
-                      f'step="1" value="{index}" disabled>'
-                      f'<output>{html.escape(format_value(values[index]))}</output>')
+                      f'step="1" value="{index}" aria-valuetext="{shown}" disabled><output>{shown}</output>')
         return f'<label class="book-slider">{label} {widget}</label>'
 
     def _repr_html_(self) -> str:
@@ -230,10 +237,11 @@ class StaticSliders:
         data = self._data_json().replace("</", "<\\/")   # 不让帧数据提前结束 <script>
         uid = hashlib.sha1(data.encode("utf-8")).hexdigest()[:10]
         controls = "".join(self._control(k) for k in self.grid)
+        width = _pixel_width(first["src"]) // PIXEL_DENSITY   # 按显示尺寸排版，各帧的宽度只差几个像素
         return (
             f'<div class="book-sliders" id="book-sliders-{uid}" data-name="{html.escape(self.name)}">'
             f'<div class="book-sliders-controls">{controls}</div>'
-            f'<img class="book-sliders-frame" src="{first["src"]}" alt="{html.escape(first["alt"])}">'
+            f'<img class="book-sliders-frame" src="{first["src"]}" width="{width}" alt="{html.escape(first["alt"])}">'
             f'<p class="book-sliders-caption">{html.escape(first["alt"])}</p>'
             '<noscript><p class="book-sliders-note">（拖动滑块需要 JavaScript；上图是默认取值下的图。）</p></noscript>'
             f'<script type="application/json" class="book-sliders-data">{data}</script>'
