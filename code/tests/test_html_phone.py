@@ -115,7 +115,7 @@ LINK_TO_TAP = """(links) => {
 
 
 @pytest.fixture(scope="module")
-def tab(browser):  # noqa: F811
+def tab(browser):
     """按名字（SCREENS 的键）取一个标签页，逐页在里面打开：同一个标签页里换页比每页新开一个快一倍
     （渲染进程与缓存是热的）；标签页已经在 url（上一个测试点目录链接到了这里）时不再重新加载。
 
@@ -226,7 +226,7 @@ def toc_problems(page, follow):
 
 
 @pytest.mark.parametrize("name", BOOK_PAGES)
-def test_touch_screen_navigation_and_layout(tab, site, name):  # noqa: F811
+def test_touch_screen_navigation_and_layout(tab, site, name):
     """先平板后手机：版面、搜索入口、页内大纲、目录；手机上最后点目录里下一页的链接离开本页。"""
     page, errors = tab("touch", site + quote(name))
     problems = []
@@ -238,12 +238,12 @@ def test_touch_screen_navigation_and_layout(tab, site, name):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", BOOK_PAGES)
-def test_desktop_wide_content_fits_or_scrolls(tab, site, name):  # noqa: F811
+def test_desktop_wide_content_fits_or_scrolls(tab, site, name):
     page, errors = tab("desktop", site + quote(name))
     assert layout_problems(page) + search_entry_problems(page) + errors == [], name
 
 
-def test_desktop_toggle_collapses_the_sidebar(tab, site):  # noqa: F811
+def test_desktop_toggle_collapses_the_sidebar(tab, site):
     page, errors = tab("desktop", site + "chapters/02_rnn/02_bptt.html")
     panel, toggle = ".bd-sidebar-primary", page.locator(".primary-toggle:visible")
     problems = (
@@ -256,7 +256,7 @@ def test_desktop_toggle_collapses_the_sidebar(tab, site):  # noqa: F811
 
 
 @pytest.mark.parametrize("screen", ["touch", "desktop"])
-def test_search_from_the_single_entry_point(tab, site, screen):  # noqa: F811
+def test_search_from_the_single_entry_point(tab, site, screen):
     """点那个唯一的搜索入口（手机上点、桌面上单击），输入查询词回车：到了搜索页，列出了结果。"""
     page, errors = tab(screen, site + "chapters/02_rnn/02_bptt.html")
     if screen == "touch":

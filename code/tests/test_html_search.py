@@ -77,7 +77,7 @@ def rank_row(query, results, milliseconds):
 
 
 @pytest.fixture(scope="module")
-def http_results(browser, site):  # noqa: F811
+def http_results(browser, site):
     """经 http 查 EXPECTED、MIXED_QUERIES 与后者里的每个词：{查询: (结果列表, 毫秒)}。"""
     queries = dict.fromkeys([*EXPECTED, *MIXED_QUERIES, *(word for q in MIXED_QUERIES for word in q.split())])
     page, problems = open_page(browser, site + "search.html")

@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote, urlparse
 import pytest
 
 from conftest import HTML, REPO
-from browser_pages import PAGES, open_page
+from browser_pages import PAGES
 
 PAGE_LIMIT = 2_000_000
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=3)
