@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import CHAPTER_NOTEBOOKS, REPO, executed_record
-from prose import PROSE_FILES, code_sources, markdown_parts, math_spans, prose_text, relative, without_math
+from prose import PROSE_FILES, code_sources, markdown_parts, math_spans, prose_text, relative
 
 # ---------------------------------------------------------------------------------------------------------
 # 1. 正文里的数：要么由单元算出、经 glue 引用，要么在公式里，要么属于下面这张短短的许可清单。
