@@ -13,7 +13,7 @@ TORCH ?= torch==2.13.0+cpu
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
 
-.PHONY: book test export setup-cells full-runs images assignments grade clean
+.PHONY: book test check export setup-cells full-runs images assignments grade clean
 
 # WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 book: $(VENV)/.installed
@@ -21,6 +21,13 @@ book: $(VENV)/.installed
 
 test: book
 	$(BIN)/python -m pytest
+
+# 作者的快速检查（约 2 分钟）：静态检查、导出的模块与首单元跟笔记本一致、单元测试（不建书、不执行笔记本）
+check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m wordvec_rnn.export --check
+	$(BIN)/python -m wordvec_rnn.setup_cell --check
+	$(BIN)/python -m pytest -q -m unit code/tests
 
 # 把笔记本中标记 #@save 的单元导出到 code/wordvec_rnn/
 export: $(VENV)/.installed

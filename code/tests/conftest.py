@@ -14,8 +14,28 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "_build" / "html"
 CHAPTER_NOTEBOOKS = sorted((REPO / "chapters").glob("**/*.ipynb"))
-# 每个笔记本在 2 核 CPU 上的时间预算（秒），见 DESIGN.md
+# 每个笔记本在 2 核 CPU 上的时间预算（秒）
 NOTEBOOK_BUDGET_SECONDS = 60
+# 检查仓库本身（笔记本、构建好的书 test_html_* 与书的扩展、images/ 里的图）或自己建环境的测试；其余是包的单元测试
+NOT_UNIT_TESTS = {
+    "test_book_typography.py",
+    "test_dependency_versions.py",
+    "test_images.py",
+    "test_notebooks.py",
+    "test_standalone.py",
+}
+
+
+def is_unit_test_file(path: Path) -> bool:
+    """``path`` 是包的单元测试：不用构建好的书、不执行笔记本，在只装了本书轮子的新环境里也能跑（make check 跑的就是它们）。"""
+    return (path.suffix == ".py" and path.name.startswith("test_") and path.name not in NOT_UNIT_TESTS
+            and not path.name.startswith("test_html_"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if is_unit_test_file(item.path):
+            item.add_marker(pytest.mark.unit)
 
 
 def load_notebook(path: Path) -> dict:

@@ -11,22 +11,10 @@ import re
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, is_unit_test_file
 from venvs import build_wheel, clean_env, installed_version, make_venv, run
 
-# 检查仓库本身（笔记本、构建好的书 test_html_* 与书的扩展、images/ 里的图）或自己建环境的测试不在这里重跑
-NOT_UNIT_TESTS = {
-    "test_book_typography.py",
-    "test_dependency_versions.py",
-    "test_images.py",
-    "test_notebooks.py",
-    "test_standalone.py",
-}
-UNIT_TESTS = sorted(
-    str(p)
-    for p in (REPO / "code" / "tests").glob("test_*.py")
-    if p.name not in NOT_UNIT_TESTS and not p.name.startswith("test_html_")
-)
+UNIT_TESTS = sorted(str(p) for p in (REPO / "code" / "tests").glob("test_*.py") if is_unit_test_file(p))
 PINNED = ("numpy", "matplotlib")
 
 
@@ -51,7 +39,7 @@ def test_unit_tests_pass(combination, tmp_path, record_property):
         pins = [f"{name}=={version}.*" for name, version in declared_lower_bounds().items()]
     else:
         pins = list(PINNED)
-    python, seconds = make_venv(tmp_path / "venv", ["torch==2.13.0", f"{wheel}[corpora,classroom]", "pytest", *pins])
+    python, seconds = make_venv(tmp_path / "venv", ["torch==2.13.0", f"{wheel}[corpora,classroom]", "pytest", "hypothesis", *pins])
     versions = {name: installed_version(python, name) for name in ("torch", *PINNED)}
     described = f"{combination}: " + ", ".join(f"{name} {version}" for name, version in versions.items())
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")

@@ -17,14 +17,14 @@ import numpy as np
 DTYPE_KINDS = {"float": "浮点", "int": "整数", "bool": "布尔"}
 
 
-def fail(name: str, expected: str, value: Any) -> NoReturn:
-    """抛出统一格式的 ``ValueError``：参数 ``name`` 期望 ``expected``，实际得到 ``value``。"""
-    raise ValueError(f"参数 `{name}`：期望{expected}，实际得到 {describe(value)}。")
+def fail(name: str, expected: str, value: Any = None, *, got: str | None = None) -> NoReturn:
+    """抛出统一格式的 ``ValueError``：参数 ``name`` 期望 ``expected``，实际得到 ``value``（或文字 ``got``）。"""
+    raise ValueError(f"参数 `{name}`：期望{expected}，实际得到 {describe(value) if got is None else got}。")
 
 
 def describe(value: Any) -> str:
     """简短描述一个值，用在错误消息里（数组只报类型、形状和 dtype，不打印内容）。"""
-    if _is_tensor(value) or isinstance(value, np.ndarray):
+    if is_tensor(value) or isinstance(value, np.ndarray):
         return f"形状为 {tuple(value.shape)}、dtype 为 {value.dtype} 的 {type(value).__name__}"
     text = repr(value)
     if len(text) > 60:
@@ -99,7 +99,7 @@ def check_array(
     - ``dtype``：``"float"``、``"int"`` 或 ``"bool"``，只查种类不查位宽。
     - ``nonempty``：不接受元素个数为 0 的数组；``finite``：不接受 NaN 与 ±inf。
     """
-    if not (_is_tensor(value) or isinstance(value, np.ndarray)):
+    if not (is_tensor(value) or isinstance(value, np.ndarray)):
         fail(name, "numpy 数组或 torch 张量", value)
     actual = tuple(value.shape)
     if shape is not None:
@@ -130,20 +130,18 @@ def check_ids(value: Any, name: str, vocab_size: int):
     check_array(value, name, dtype="int")
     low, high = int(value.min()), int(value.max())
     if low < 0 or high >= vocab_size:
-        bad = low if low < 0 else high
-        raise ValueError(
-            f"参数 `{name}`：期望词表编号，在 [0, {vocab_size}) 内，实际得到越界的编号 {bad}。"
-        )
+        fail(name, f"词表编号，在 [0, {vocab_size}) 内", got=f"越界的编号 {low if low < 0 else high}")
     return value
 
 
-def _is_tensor(value: Any) -> bool:
+def is_tensor(value: Any) -> bool:
+    """``value`` 是 torch 张量。"""
     torch = sys.modules.get("torch")  # 只在 torch 已被导入时才可能是张量，这样本模块不必导入 torch
     return torch is not None and isinstance(value, torch.Tensor)
 
 
 def _dtype_kind(value: Any) -> str:
-    if _is_tensor(value):
+    if is_tensor(value):
         if value.dtype.is_floating_point:
             return "float"
         return "bool" if str(value.dtype) == "torch.bool" else ("complex" if value.dtype.is_complex else "int")
@@ -151,9 +149,12 @@ def _dtype_kind(value: Any) -> str:
 
 
 def _all_finite(value: Any) -> bool:
-    if _is_tensor(value):
-        return bool(sys.modules["torch"].isfinite(value).all())
-    return bool(np.isfinite(value).all())
+    """先看总和（比逐元素判断快）：总和有限则没有 NaN 与 ±inf；总和溢出时再逐元素判断。"""
+    if is_tensor(value):
+        torch = sys.modules["torch"]
+        return bool(torch.isfinite(value.sum())) or bool(torch.isfinite(value).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(value.sum())) or bool(np.isfinite(value).all())
 
 
 def _interval(low: float | None, high: float | None) -> str:

@@ -1,0 +1,106 @@
+"""输入声明（wordvec_rnn.inputs.accepts）本身：消息点名参数，维度字母跨参数绑定，numpy 与 torch 分得清。"""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from wordvec_rnn.inputs import (Bool, Choice, Int, ListOf, NDArray, Optional, Real, Rng, Tensor, accepts,
+                                declared_inputs)
+
+
+@accepts(x=NDArray("B", "d"), ids=NDArray("B", dtype="int", below="V"), U=NDArray("V", "d"), k=Int(0, below="V"))
+def score(x, ids, U, k):
+    return (x * U[ids]).sum(axis=1) + U[k].sum()
+
+
+@accepts(z=Tensor("4m"), h=Tensor("m"))
+def lstm_like(z, h):
+    return z[: h.shape[0]] + h
+
+
+def good():
+    return np.ones((2, 3)), np.array([0, 4]), np.zeros((5, 3)), 1
+
+
+def test_declared_inputs_are_recorded():
+    assert set(declared_inputs(score)) == {"x", "ids", "U", "k"}
+    assert declared_inputs(len) is None
+    assert score(*good()).shape == (2,)
+
+
+def test_every_parameter_must_be_declared():
+    with pytest.raises(TypeError, match="不一致"):
+        accepts(a=Int())(lambda a, b: a)
+
+
+@pytest.mark.parametrize("position, bad, message", [
+    (2, np.ones((5, 4)), r"参数 `U`：期望形状 \(V, d\)，其中 .*d=3.*实际得到 形状为 \(5, 4\)"),
+    (0, torch.ones(2, 3), r"参数 `x`：期望numpy 数组（这是 numpy 实现；torch 张量请先 .detach\(\).numpy\(\)）"),
+    (0, np.ones((2, 3), dtype=np.int64), r"参数 `x`：期望浮点类型的数组"),
+    (0, np.array([[1.0, np.nan, 0], [0, 0, 0]]), r"参数 `x`：期望不含 NaN 或无穷大的数组"),
+    (1, np.array([0, 5]), r"参数 `ids`：期望词表编号，在 \[0, 5\) 内，实际得到 越界的编号 5"),
+    (1, np.array([0, -1]), r"越界的编号 -1"),
+    (1, np.array([0.0, 1.0]), r"参数 `ids`：期望整数类型的数组"),
+    (2, np.full((5, 3), np.inf), r"参数 `U`：期望不含 NaN"),
+    (3, 5, r"参数 `k`：期望范围 \[0, 4\] 内的整数"),
+    (3, True, r"参数 `k`：期望整数"),
+])
+def test_bad_argument_is_named(position, bad, message):
+    args = list(good())
+    args[position] = bad
+    with pytest.raises(ValueError, match=message):
+        score(*args)
+
+
+def test_keyword_arguments_and_defaults_are_checked():
+    @accepts(lr=Real(positive=True), mode=Choice("sg", "cbow"), rng=Optional(Rng()), flag=Bool())
+    def train(lr, mode="sg", rng=None, flag=False):
+        return lr, mode, rng, flag
+
+    assert train(np.float32(0.5), flag=np.bool_(True)) == (0.5, "sg", None, True)
+    with pytest.raises(ValueError, match="参数 `lr`：期望正实数"):
+        train(0.0)
+    with pytest.raises(ValueError, match="参数 `mode`：期望'sg'、'cbow' 之一"):
+        train(1.0, mode="CBOW")
+    with pytest.raises(ValueError, match=r"参数 `rng`：期望numpy.random.Generator"):
+        train(1.0, rng=np.random.RandomState(0))
+
+
+def test_derived_dims_and_torch_side():
+    assert lstm_like(torch.zeros(8), torch.ones(2)).shape == (2,)
+    with pytest.raises(ValueError, match=r"参数 `z`：期望形状 \(4m,\)"):
+        lstm_like(torch.zeros(7), torch.ones(2))
+    with pytest.raises(ValueError, match=r"参数 `h`：期望形状 \(m,\)，其中 m=2"):
+        lstm_like(torch.zeros(8), torch.ones(3))
+    with pytest.raises(ValueError, match=r"参数 `z`：期望torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy"):
+        lstm_like(np.zeros(8), torch.ones(2))
+
+
+def test_list_items_are_named_by_index():
+    @accepts(sentences=ListOf(NDArray(None, dtype="int", nonempty=False)))
+    def count(sentences):
+        return sum(len(s) for s in sentences)
+
+    assert count([np.arange(3), np.zeros(0, dtype=int)]) == 3
+    with pytest.raises(ValueError, match=r"参数 `sentences\[1\]`：期望整数类型的数组"):
+        count([np.arange(3), np.zeros(2)])
+    with pytest.raises(ValueError, match="参数 `sentences`：期望非空的列表"):
+        count([])
+
+
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=4),
+                  elements=st.floats(allow_nan=True, allow_infinity=True, width=64)))
+def test_finite_check_agrees_with_elementwise(x):
+    """总和溢出时退回逐元素判断：接受与否恰好等于 np.isfinite(x).all()（含 ±1e308 相加溢出的情形）。"""
+    @accepts(x=NDArray("a", "b"))
+    def identity(x):
+        return x
+
+    if np.isfinite(x).all():
+        assert identity(x) is x
+    else:
+        with pytest.raises(ValueError, match="参数 `x`：期望不含 NaN"):
+            identity(x)

@@ -1,0 +1,254 @@
+"""公共函数在开头一次说清它接受什么输入，由 :func:`accepts` 统一检查，函数体里只剩公式。
+
+例如负采样的损失::
+
+    @accepts(center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
+             negative_idx=NDArray("k", dtype="int", below="V"), outside_vectors=NDArray("V", "d"))
+    def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors): ...
+
+- 形状里的字母是符号维度，同名字母在所有参数间必须相等（上例中 ``d`` 把 v_c 与 U 的列数连起来）；
+  ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限。
+- :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
+- 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
+  上界可以是整数或维度字母（词表大小 ``V``）。
+- 不合要求时抛出 :class:`ValueError`，消息由 :func:`wordvec_rnn.checks.fail` 写出：哪个参数、期望什么、实际得到什么。
+  类型不对也抛 ``ValueError``（而不是 ``TypeError``），读者只需认一种错误。
+
+先检查数组（确定各维度字母的值），再检查其余参数（它们的范围可以引用维度字母），同一类按声明的顺序。
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from wordvec_rnn.checks import (DTYPE_KINDS, check_array, check_choice, check_float, check_ids, check_int, check_str,
+                                fail, is_tensor)
+
+DERIVED_DIM = re.compile(r"^(\d+)([A-Za-z_]\w*)$")
+
+
+class Spec:
+    """一个参数的要求。子类实现 :meth:`check`：通过时返回（可能规范化后的）值，否则调用 ``fail``。"""
+
+    order = 2  # 检查的先后：0 数组（确定维度字母），1 元素范围引用维度字母的数组，2 其余参数
+
+    def check(self, value: Any, name: str, dims: dict[str, int]) -> Any:
+        raise NotImplementedError
+
+
+class _Array(Spec):
+
+    def __init__(self, *shape: int | str | None, dtype: str = "float", finite: bool | None = None,
+                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None):
+        check_choice(dtype, "dtype", DTYPE_KINDS)
+        self.shape, self.dtype, self.below, self.nonempty = shape, dtype, below, nonempty
+        self.ndim = len(shape) if shape else ndim
+        self.order = 0 if below is None else 1
+        self.finite = dtype == "float" if finite is None else finite
+
+    def check(self, value, name, dims):
+        self.check_library(value, name)
+        check_array(value, name, ndim=self.ndim, dtype=self.dtype, nonempty=self.nonempty)
+        self.check_shape(value, name, dims)
+        check_array(value, name, nonempty=False, finite=self.finite)
+        if self.below is not None and math.prod(value.shape):
+            check_ids(value, name, _resolve(self.below, dims))
+        return value
+
+    def check_library(self, value, name):
+        raise NotImplementedError
+
+    def check_shape(self, value, name, dims):
+        for want, got in zip(self.shape, value.shape):
+            if isinstance(want, str) and not _bind(want, int(got), dims):
+                fail(name, f"形状 {_shape_text(self.shape, dims)}", value)
+            if isinstance(want, int) and want != got:
+                fail(name, f"形状 {_shape_text(self.shape, dims)}", value)
+
+
+class NDArray(_Array):
+    """numpy 数组；形状写成维度字母、整数或 ``None``。"""
+
+    def check_library(self, value, name):
+        if is_tensor(value):
+            fail(name, "numpy 数组（这是 numpy 实现；torch 张量请先 .detach().numpy()）", value)
+        if not isinstance(value, np.ndarray):
+            fail(name, "numpy 数组", value)
+
+
+class Tensor(_Array):
+    """torch 张量；形状写成维度字母、整数或 ``None``。"""
+
+    def check_library(self, value, name):
+        if isinstance(value, np.ndarray):
+            fail(name, "torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy(...)）", value)
+        if not is_tensor(value):
+            fail(name, "torch 张量", value)
+
+
+class Int(Spec):
+    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。"""
+
+    def __init__(self, low: int | None = None, high: int | None = None, *, below: int | str | None = None):
+        self.low, self.high, self.below = low, high, below
+
+    def check(self, value, name, dims):
+        high = self.high if self.below is None else _resolve(self.below, dims) - 1
+        return check_int(value, name, low=self.low, high=high)
+
+
+class Real(Spec):
+    """有限实数，``low <= value <= high``；``positive=True`` 要求大于 0。"""
+
+    def __init__(self, low: float | None = None, high: float | None = None, *, positive: bool = False):
+        self.low, self.high, self.positive = low, high, positive
+
+    def check(self, value, name, dims):
+        value = check_float(value, name, low=self.low, high=self.high)
+        if self.positive and value <= 0:
+            fail(name, "正实数", value)
+        return value
+
+
+class Choice(Spec):
+    """``options`` 之一。"""
+
+    def __init__(self, *options: Any):
+        self.options = options
+
+    def check(self, value, name, dims):
+        return check_choice(value, name, self.options)
+
+
+class Str(Spec):
+    """非空字符串。"""
+
+    def check(self, value, name, dims):
+        return check_str(value, name)
+
+
+class Bool(Spec):
+    """``True`` 或 ``False``。"""
+
+    def check(self, value, name, dims):
+        if not isinstance(value, (bool, np.bool_)):
+            fail(name, "True 或 False", value)
+        return bool(value)
+
+
+class Instance(Spec):
+    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。"""
+
+    def __init__(self, kind: type | tuple[type, ...], what: str):
+        self.kind, self.what = kind, what
+
+    def check(self, value, name, dims):
+        if not isinstance(value, self.kind):
+            fail(name, self.what, value)
+        return value
+
+
+class Rng(Instance):
+    """``numpy.random.Generator``（如 ``np.random.default_rng(0)``）。"""
+
+    def __init__(self):
+        super().__init__(np.random.Generator, "numpy.random.Generator（如 np.random.default_rng(0)）")
+
+
+class Optional(Spec):
+    """``None``，或满足 ``spec`` 的值。"""
+
+    def __init__(self, spec: Spec):
+        self.spec, self.order = spec, spec.order
+
+    def check(self, value, name, dims):
+        return None if value is None else self.spec.check(value, name, dims)
+
+
+class ListOf(Spec):
+    """列表或元组，每个元素满足 ``item``；``nonempty`` 时不收空列表。元素在消息里写作 ``name[i]``。"""
+
+    def __init__(self, item: Spec, *, nonempty: bool = True):
+        self.item, self.nonempty, self.order = item, nonempty, item.order
+
+    def check(self, value, name, dims):
+        if not isinstance(value, (list, tuple)) or (self.nonempty and not value):
+            fail(name, "非空的列表" if self.nonempty else "列表", value)
+        return type(value)(self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value))
+
+
+class Satisfies(Spec):
+    """``test(value)`` 为真的值；``what`` 是写进消息的中文说明。只在上面的规格都不合用时使用。"""
+
+    def __init__(self, test: Callable[[Any], bool], what: str):
+        self.test, self.what = test, what
+
+    def check(self, value, name, dims):
+        if not self.test(value):
+            fail(name, self.what, value)
+        return value
+
+
+def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
+    """声明函数每个参数的要求（``self`` 除外，每个参数都要声明），调用时按声明检查，再调用原函数。"""
+
+    def decorate(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+        declared = [p for p in signature.parameters if p not in ("self", "cls")]
+        if set(declared) != set(specs):
+            raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
+        order = sorted(specs, key=lambda p: specs[p].order)
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            dims: dict[str, int] = {}
+            for parameter in order:
+                bound.arguments[parameter] = specs[parameter].check(bound.arguments[parameter], parameter, dims)
+            return function(*bound.args, **bound.kwargs)
+
+        checked.__accepts__ = specs
+        return checked
+
+    return decorate
+
+
+def declared_inputs(function: Callable) -> dict[str, Spec] | None:
+    """``function`` 用 :func:`accepts` 声明的输入；没有声明时返回 ``None``。"""
+    return getattr(function, "__accepts__", None)
+
+
+def _bind(letter: str, size: int, dims: dict[str, int]) -> bool:
+    match = DERIVED_DIM.match(letter)
+    if match:  # "4m"：size 必须是 4 的倍数，m = size / 4
+        factor, base = int(match.group(1)), match.group(2)
+        return size % factor == 0 and dims.setdefault(base, size // factor) == size // factor
+    return dims.setdefault(letter, size) == size
+
+
+def _resolve(bound: int | str, dims: dict[str, int]) -> int:
+    if isinstance(bound, int):
+        return bound
+    if bound not in dims:
+        raise TypeError(f"上界 {bound!r} 不是已声明数组的维度字母")
+    return dims[bound]
+
+
+def _shape_text(shape: tuple, dims: dict[str, int]) -> str:
+    parts = ["任意" if d is None else str(d) for d in shape]
+    text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str)}
+    known = [f"{k}={v}" for k, v in dims.items() if k in letters]
+    return text + (f"，其中 {', '.join(known)}" if known else "")
+
+
+__all__ = ["Bool", "Choice", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
+           "Spec", "Str", "Tensor", "accepts", "declared_inputs"]
