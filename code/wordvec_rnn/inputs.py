@@ -93,6 +93,43 @@ class Tensor(_Array):
             fail(name, "torch 张量", value)
 
 
+class Counts(NDArray):
+    """词频：一维非负整数 numpy 数组（也收整数列表；长度记作维度字母 ``letter``），至少一个词出现过。"""
+
+    def __init__(self, letter: str = "V"):
+        super().__init__(letter, dtype="int")
+
+    def check(self, value, name, dims):
+        if isinstance(value, (list, tuple)):
+            value = np.asarray(value)
+        super().check(value, name, dims)
+        if value.min() < 0:
+            fail(name, "非负的出现次数", value)
+        if value.max() == 0:
+            fail(name, "至少一个词的出现次数大于 0", value)
+        return value
+
+
+class Elementwise(Spec):
+    """逐元素函数的输入：有限实数，或任意形状的浮点 numpy 数组（不含 NaN 与 ±inf）。"""
+
+    def check(self, value, name, dims):
+        if isinstance(value, np.ndarray) or is_tensor(value):
+            return NDArray(ndim=value.ndim, nonempty=False).check(value, name, dims)
+        return check_float(value, name)
+
+
+class Shape(Spec):
+    """数组形状：正整数，或由正整数组成的非空元组，如 ``(B, k)``。"""
+
+    def check(self, value, name, dims):
+        sizes = value if isinstance(value, tuple) else (value,)
+        if not sizes or not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1
+                                for n in sizes):
+            fail(name, "正整数或由正整数组成的元组，如 (B, k)", value)
+        return tuple(int(n) for n in sizes) if isinstance(value, tuple) else int(value)
+
+
 class Int(Spec):
     """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。"""
 
@@ -250,5 +287,5 @@ def _shape_text(shape: tuple, dims: dict[str, int]) -> str:
     return text + (f"，其中 {', '.join(known)}" if known else "")
 
 
-__all__ = ["Bool", "Choice", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
-           "Spec", "Str", "Tensor", "accepts", "declared_inputs"]
+__all__ = ["Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
+           "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs"]

@@ -4,43 +4,37 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
+from wordvec_rnn.inputs import Elementwise, Int, NDArray, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
+@accepts(x=Elementwise())
 def sigmoid(x):
     """σ(x) = 1 / (1 + e^{-x})，实现式 (eq-ns-sigmoid)，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
 
 
+@accepts(x=Elementwise())
 def softplus(x):
     """softplus(x) = log(1 + e^x) = -log σ(-x)，实现式 (eq-ns-softplus)，逐元素，数值稳定。"""
     return np.logaddexp(0.0, x)
 
 
+@accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
+         negative_idx=NDArray("k", dtype="int", below="V"))
 def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):
     """一个正样本 (c, o) 与 k 个负样本 w_1, …, w_k 的负采样损失及其梯度：实现式 (eq-ns-loss) 与 (eq-ns-grads)。
 
     - ``center_vec``：v_c，形状 (d,)；``outside_idx``：o 的编号（整数）；
     - ``negative_idx``：w_1, …, w_k 的编号，形状 (k,)，k ≥ 1，可以重复；
-    - ``outside_vectors``：上下文词向量矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
+    - ``outside_vectors``：上下文词向量矩阵 U，形状 (V, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_center, grad_outside)``：
     J = -log σ(u_oᵀv_c) - Σ_i log σ(-u_{w_i}ᵀv_c)；∂J/∂v_c 形状 (d,)；
-    ∂J/∂U 与 U 同形状 (|V|, d)，只有 o 与各 w_i 的行不为零，
+    ∂J/∂U 与 U 同形状 (V, d)，只有 o 与各 w_i 的行不为零，
     同一个词被抽到几次，它那一行就累加几次。
     """
-    dims = {}
-    check_array(outside_vectors, "outside_vectors", shape=("|V|", "d"), dtype="float",
-                dims=dims)
-    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims,
-                finite=True)
-    n_words = dims["|V|"]
-    o = check_int(outside_idx, "outside_idx", low=0, high=n_words - 1)
-    check_array(negative_idx, "negative_idx", shape=("k",), dtype="int")  # k = 0 在这里报错
-    check_ids(negative_idx, "negative_idx", n_words)
-    v_c, U = np.asarray(center_vec), np.asarray(outside_vectors)
-    neg = np.asarray(negative_idx)
+    v_c, U, o, neg = center_vec, outside_vectors, outside_idx, negative_idx
 
     # 解答开始：打分 x_o = u_oᵀv_c、x_i = u_{w_i}ᵀv_c；损失用 softplus 写（-log σ(x) = softplus(-x)），不要 log(sigmoid(...))；负样本的梯度用 np.add.at 累加，别忘了 u_o 那一行
     u_o, u_neg = U[o], U[neg]              # u_o：(d,)；u_{w_1..w_k}：(k, d)
@@ -58,10 +52,12 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids
+from wordvec_rnn.inputs import NDArray, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
+@accepts(outside_vectors=NDArray("V", "d"), center_vecs=NDArray("B", "d"),
+         outside_idx=NDArray("B", dtype="int", below="V"), negative_idx=NDArray("B", "k", dtype="int", below="V"))
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
                                          outside_vectors):
     """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度：实现式 (eq-ns-batch-loss)，每一行按
@@ -69,27 +65,18 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
 
     - ``center_vecs``：v_{c_b} 按行堆叠，形状 (B, d)；``outside_idx``：o_b，形状 (B,)；
     - ``negative_idx``：第 b 行是 (c_b, o_b) 的 k 个负样本，形状 (B, k)；
-    - ``outside_vectors``：矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
+    - ``outside_vectors``：矩阵 U，形状 (V, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_centers, grad_outside)``：loss 是 B 个单对损失的平均，两个梯度都是
     这个平均损失的梯度，形状分别为 (B, d)（第 b 行对应 v_{c_b}，同一个中心词出现几次由
-    调用者累加）与 (|V|, d)。
+    调用者累加）与 (V, d)。
     """
-    dims = {}
-    check_array(outside_vectors, "outside_vectors", shape=("|V|", "d"), dtype="float",
-                dims=dims)
-    check_array(center_vecs, "center_vecs", shape=("B", "d"), dtype="float", dims=dims,
-                finite=True)
-    check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
-    check_array(negative_idx, "negative_idx", shape=("B", "k"), dtype="int", dims=dims)
-    check_ids(outside_idx, "outside_idx", dims["|V|"])
-    check_ids(negative_idx, "negative_idx", dims["|V|"])
-    C, U = np.asarray(center_vecs), np.asarray(outside_vectors)
+    C, U = center_vecs, outside_vectors
     B, d = C.shape
 
     # 解答开始：每行排成 [o_b, w_{b,1}, …, w_{b,k}]、标签 [1, 0, …, 0]，一次算出 B×(k+1) 个打分；损失与梯度都取平均（除以 B），grad_outside 用 np.add.at 累加
     # 第 b 行：[o_b, w_{b,1}, …, w_{b,k}]，标签 [1, 0, …, 0]：真实的上下文词为 1，噪声词为 0
-    idx = np.column_stack([np.asarray(outside_idx), np.asarray(negative_idx)])  # (B, k+1)
+    idx = np.column_stack([outside_idx, negative_idx])  # (B, k+1)
     labels = np.zeros(idx.shape)
     labels[:, 0] = 1.0
     U_used = U[idx]                              # (B, k+1, d)：第 b 个是这一对的 Ũ（各行 u_oᵀ, u_{w_i}ᵀ）
@@ -107,63 +94,42 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_float, check_rng, fail
+from wordvec_rnn.inputs import Counts, Optional, Real, Rng, Shape, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「噪声分布」
-def _check_counts(counts, name="counts"):
-    """词频：一维非负整数数组（列表也行），不能全为 0。"""
-    if isinstance(counts, (list, tuple)):
-        counts = np.asarray(counts)
-    check_array(counts, name, ndim=1, dtype="int")
-    counts = np.asarray(counts, dtype=np.int64)
-    if counts.min() < 0:
-        fail(name, "非负的出现次数", counts)
-    if counts.max() == 0:
-        fail(name, "至少一个词的出现次数大于 0", counts)
-    return counts
-
-
+@accepts(counts=Counts(), power=Real(0.0))
 def noise_distribution(counts, power=0.75):
     """噪声分布 P_n(w) ∝ count(w)^power：实现式 (eq-ns-noise)（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
-    counts = _check_counts(counts)
-    power = check_float(power, "power", low=0.0)
-    # 解答开始：对次数（float64）取 power 次方再归一化；0 次的词权重单独置 0（power = 0 时 0**0 = 1）
+    # 解答开始：对次数（float64，先除以最大次数以免上溢）取 power 次方再归一化；0 次的词权重单独置 0（power = 0 时 0**0 = 1）
+    # 先除以最大次数，底数都不超过 1，power 再大也不会上溢成 inf/inf = NaN；
     # 0 次的词单独处理：否则 power = 0 时 0**0 = 1，它也会得到概率
-    weights = np.where(counts > 0, counts.astype(np.float64) ** power, 0.0)
+    weights = np.where(counts > 0, (counts / counts.max()) ** power, 0.0)
     probs = weights / weights.sum()
     # 解答结束
     return probs
 
 
-def _is_positive_int(n):
-    return isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1
-
-
 class NoiseSampler:
     """从 P_n（式 (eq-ns-noise)）独立抽取负样本：实现式 (eq-ns-inverse-cdf)，在累积分布上二分查找（逆变换采样），一次抽一整个数组。"""
 
+    @accepts(counts=Counts(), power=Real(0.0), rng=Optional(Rng()))
     def __init__(self, counts, power=0.75, rng=None):
         # 解答开始：self.probs = 你写的 noise_distribution(counts, power)；self.cdf = 它的累积和（除以最后一项，使其恰好以 1 结尾）
         self.probs = noise_distribution(counts, power)
         cdf = np.cumsum(self.probs)
         self.cdf = cdf / cdf[-1]  # 消去累加的舍入误差，最后一项恰好是 1
         # 解答结束
-        if rng is None:
-            rng = np.random.default_rng(0)
-        check_rng(rng)
-        self.rng = rng
+        self.rng = np.random.default_rng(0) if rng is None else rng
 
     def __len__(self):
         return len(self.probs)
 
+    @accepts(shape=Shape())
     def sample(self, shape):
         """形状为 ``shape`` 的 int64 编号数组，每个元素独立地服从 P_n。"""
-        dims = shape if isinstance(shape, tuple) else (shape,)
-        if not dims or not all(_is_positive_int(n) for n in dims):
-            fail("shape", "正整数或由正整数组成的元组，如 (B, k)，k ≥ 1", shape)
         # 解答开始：用 self.rng（不是 np.random）抽 [0, 1) 上的均匀数 u，在 self.cdf 上二分查找（np.searchsorted，side="right"），结果转成 int64
-        u = self.rng.random(dims)  # [0, 1) 上的均匀分布
+        u = self.rng.random(shape)  # [0, 1) 上的均匀分布
         # 第一个满足 cdf[w] > u 的 w：u 落在 [cdf[w-1], cdf[w]) 的概率正是 P_n(w)；
         # P_n(w) = 0 的词区间为空，永远不会被抽中
         draws = np.searchsorted(self.cdf, u, side="right").astype(np.int64)
@@ -173,19 +139,16 @@ class NoiseSampler:
 
 import numpy as np
 
-from wordvec_rnn.checks import check_float, fail
+from wordvec_rnn.inputs import Counts, Real, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」
+@accepts(counts=Counts(), threshold=Real(0.0, 1.0, positive=True))
 def keep_probability(counts, threshold=1e-5):
     """高频词二次采样：实现式 (eq-ns-keep)，词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
 
     f(w) = counts[w] / counts.sum()；出现 0 次的词得到 1.0（它不出现，取 1 不会误删什么）。
     """
-    counts = _check_counts(counts)
-    threshold = check_float(threshold, "threshold", low=0.0, high=1.0)
-    if threshold == 0.0:
-        fail("threshold", "正实数（约 1e-5）", threshold)
     freq = counts / counts.sum()
     with np.errstate(divide="ignore"):
         keep = np.sqrt(threshold / freq)  # f = 0 时为 inf，下面的 min 取 1

@@ -4,7 +4,7 @@ EXPECT = {"test_sampler_uses_its_rng": "self.rng"}
 
 EDITS = {
     'NoiseSampler': [
-        ('u = self.rng.random(dims)',
-         'u = np.random.random(dims)'),
+        ('u = self.rng.random(shape)',
+         'u = np.random.random(shape)'),
     ],
 }

@@ -5,7 +5,7 @@ EXPECT = {"test_noise_power": "没有取 3/4 次方", "test_noise_values": "3/4 
 
 EDITS = {
     'noise_distribution': [
-        ('    weights = np.where(counts > 0, counts.astype(np.float64) ** power, 0.0)',
+        ('    weights = np.where(counts > 0, (counts / counts.max()) ** power, 0.0)',
          '    weights = counts.astype(np.float64)'),
     ],
 }

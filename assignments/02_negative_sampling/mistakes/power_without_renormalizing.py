@@ -4,7 +4,7 @@ EXPECT = {"test_noise_power": "重新归一化", "test_noise_values": "概率之
 
 EDITS = {
     'noise_distribution': [
-        ('    weights = np.where(counts > 0, counts.astype(np.float64) ** power, 0.0)\n    probs = weights / weights.sum()',
+        ('    weights = np.where(counts > 0, (counts / counts.max()) ** power, 0.0)\n    probs = weights / weights.sum()',
          '    probs = (counts / counts.sum()) ** power'),
     ],
 }

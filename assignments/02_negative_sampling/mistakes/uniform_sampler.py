@@ -6,6 +6,6 @@ EXPECT = {"test_sampler_not_uniform": "几乎是均匀的", "test_sampler_shape_
 EDITS = {
     'NoiseSampler': [
         ('        draws = np.searchsorted(self.cdf, u, side="right").astype(np.int64)',
-         '        draws = self.rng.integers(0, len(self.probs), size=dims, dtype=np.int64)'),
+         '        draws = self.rng.integers(0, len(self.probs), size=shape, dtype=np.int64)'),
     ],
 }

@@ -4,7 +4,7 @@ EXPECT = {"test_noise_zero_counts": "0.0 ** 0 = 1"}
 
 EDITS = {
     'noise_distribution': [
-        ('    weights = np.where(counts > 0, counts.astype(np.float64) ** power, 0.0)',
+        ('    weights = np.where(counts > 0, (counts / counts.max()) ** power, 0.0)',
          '    weights = counts.astype(np.float64) ** power'),
     ],
 }
