@@ -37,7 +37,7 @@ def test_every_parameter_must_be_declared():
 
 
 @pytest.mark.parametrize("position, bad, message", [
-    (2, np.ones((5, 4)), r"参数 `U`：期望形状 \(V, d\)，其中 .*d=3.*实际得到 形状为 \(5, 4\)"),
+    (2, np.ones((5, 4)), r"参数 `U`：期望形状 \(V, d\)，其中 .*d=3（由参数 `x` 定下）.*实际得到 形状为 \(5, 4\)"),
     (0, torch.ones(2, 3), r"参数 `x`：期望numpy 数组（这是 numpy 实现；torch 张量请先 .detach\(\).numpy\(\)）"),
     (0, np.ones((2, 3), dtype=np.int64), r"参数 `x`：期望浮点类型的数组"),
     (0, np.array([[1.0, np.nan, 0], [0, 0, 0]]), r"参数 `x`：期望不含 NaN 或无穷大的数组"),
@@ -104,3 +104,16 @@ def test_finite_check_agrees_with_elementwise(x):
     else:
         with pytest.raises(ValueError, match="参数 `x`：期望不含 NaN"):
             identity(x)
+
+
+def test_leading_ellipsis_constrains_only_the_last_dims():
+    @accepts(x=NDArray(..., "q"), w=NDArray("q"))
+    def last(x, w):
+        return x @ w
+
+    assert last(np.ones((2, 3, 4)), np.ones(4)).shape == (2, 3)
+    assert last(np.ones(4), np.ones(4)) == 4.0
+    with pytest.raises(ValueError, match=r"参数 `w`：期望形状 \(q,\)，其中 q=4"):
+        last(np.ones((2, 4)), np.ones(3))
+    with pytest.raises(ValueError, match=r"参数 `x`：期望至少 1 维的数组，形状 \(\.\.\., q\)"):
+        last(np.zeros(()), np.ones(4))

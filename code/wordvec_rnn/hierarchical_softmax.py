@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, fail
+from wordvec_rnn.inputs import Counts, Instance, Int, accepts
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
@@ -55,33 +55,20 @@ class HuffmanTree:
         """(|𝒱|, ℓ_max) 方向 s_j（式 (eq-hs-prob)）：编码 0（向左）为 +1，编码 1（向右）为 -1，补位处为 0。"""
         return np.where(self.mask, 1.0 - 2.0 * self.codes, 0.0)
 
+    @accepts(self=Instance(object, "HuffmanTree", sizes={"V": "num_words"}), w=Int(0, below="V"))
     def code(self, w: int) -> str:
         """词 ``w`` 的编码，如 ``'0110'``。"""
         return "".join(map(str, self.codes[w, : self.lengths[w]]))
 
 
-def _check_counts(counts) -> np.ndarray:
-    if isinstance(counts, (list, tuple)):
-        counts = np.array(counts)
-    check_array(counts, "counts", ndim=1)
-    if counts.dtype.kind not in "iuf":
-        fail("counts", "整数或浮点数组（每个词的出现次数）", counts)
-    check_array(counts, "counts", finite=True)
-    if len(counts) < 2:
-        fail("counts", "至少 2 个词的出现次数（只有一个词时不需要树）", counts)
-    if (counts < 0).any():
-        raise ValueError(f"参数 `counts`：期望非负的出现次数，实际得到负数 {counts.min()}。")
-    return np.asarray(counts)
-
-
+@accepts(counts=Counts(real=True, min_words=2))
 def build_huffman_tree(counts) -> HuffmanTree:
-    """由各词的出现次数 ``counts``（长度 |𝒱| ≥ 2，非负）建 Huffman 树，实现 (sec-hs-huffman) 的贪心算法。
+    """由各词的出现次数 ``counts``（长度 |𝒱| ≥ 2，非负，整数或浮点数；只有一个词时不需要树）建 Huffman 树，实现 (sec-hs-huffman) 的贪心算法。
 
     每次从堆中取出次数最小的两个节点，先取出的做左孩子（编码 0），后取出的做右孩子（编码 1），合并成一个
     新的内部节点放回堆中。次数相同时按节点的全树编号先后取出（叶子 ``w`` 为 ``w``，内部节点为 |𝒱|+n），
     所以同样的 ``counts`` 总是建出同一棵树。
     """
-    counts = _check_counts(counts)
     V = len(counts)
     # 解答开始：用 heapq 合并 |𝒱|-1 次，每次取出次数最小的两个（先取出的做左孩子），得到 (|𝒱|-1, 2) 的整数数组 children，并记下每个节点的父节点与它是左 0 还是右 1
     heap = list(zip(counts.tolist(), range(V)))  # (次数, 全树编号)：次数相同按编号先后
@@ -121,10 +108,13 @@ def build_huffman_tree(counts) -> HuffmanTree:
 
 import numpy as np
 
-from wordvec_rnn.checks import fail
-
+from wordvec_rnn.inputs import Axes, Instance, ListOf, Optional, Str, accepts
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
+TREE = Instance(HuffmanTree, "HuffmanTree（由 build_huffman_tree 建出）", sizes={"V": "num_words", "N": "num_inner"})
+
+
+@accepts(tree=TREE, words=ListOf(Str(), size="V"), ax=Optional(Axes()))
 def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     """画出 Huffman 树（(sec-hs-huffman)）：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
 
@@ -132,12 +122,7 @@ def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(tree, HuffmanTree):
-        fail("tree", "HuffmanTree（由 build_huffman_tree 建出）", tree)
-    words = list(words)
     V = tree.num_words
-    if len(words) != V:
-        fail("words", f"{V} 个词（与树的叶子数相同）", words)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(4.0, 0.9 * V), 0.75 * (tree.lengths.max() + 2)))
     # 先序遍历：叶子按从左到右的顺序得到横坐标 0, 1, 2, ...；深度即纵坐标
@@ -178,47 +163,36 @@ def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, fail
+from wordvec_rnn.inputs import NDArray, accepts
+from wordvec_rnn.negative_sampling import log_sigmoid
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「概率之和为 1」
-def _log_sigmoid(x):
-    """log σ(x) = -log(1 + e^{-x})，对很大的 |x| 也不溢出。"""
-    return -np.logaddexp(0.0, -x)
-
-
-def _sigmoid(x):
-    return np.exp(_log_sigmoid(x))
-
-
-def _check_tree_and_nodes(tree, node_vectors, dims):
-    if not isinstance(tree, HuffmanTree):
-        fail("tree", "HuffmanTree（由 build_huffman_tree 建出）", tree)
-    check_array(node_vectors, "node_vectors", shape=(tree.num_inner, "d"), dtype="float", dims=dims)
-
-
+@accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vec=NDArray("d"))
 def hs_probabilities(center_vec, tree, node_vectors):
     """给定中心词向量 v_c，词表中每个词的 P(w|c) = Π_j σ(s_j u_{n_j}^T v_c)，形状 (|𝒱|,)：实现式 (eq-hs-prob)。
 
     要算遍所有叶子，代价是 O(|𝒱|(d + ℓ_max))：只在检验（如概率之和为 1）时用，训练时用不到。
     """
-    dims = {}
-    _check_tree_and_nodes(tree, node_vectors, dims)
-    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims, finite=True)
     # 解答开始：每个内部节点的 u_n^T v_c 只算一次；沿每个词的路径把 log σ(s_j u_{n_j}^T v_c) 加起来（向左 s_j=+1、向右 s_j=-1，补位处不算），再取 exp
     z = node_vectors @ center_vec                # (|𝒱|-1,)：每个内部节点的 u_n^T v_c 只算一次
     x = tree.signs * z[tree.paths]               # (|𝒱|, ℓ_max)：s_j u_{n_j}^T v_c，补位处为 0
-    P = np.exp(np.where(tree.mask, _log_sigmoid(x), 0.0).sum(axis=1))
+    P = np.exp(np.where(tree.mask, log_sigmoid(x), 0.0).sum(axis=1))
     # 解答结束
     return P
 
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
+from wordvec_rnn.inputs import Int, NDArray, accepts
+from wordvec_rnn.negative_sampling import log_sigmoid, sigmoid
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」
+PAIR = {"tree": TREE, "node_vectors": NDArray("N", "d"), "center_vec": NDArray("d"), "outside_idx": Int(0, below="V")}
+
+
+@accepts(**PAIR)
 def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     """一对 (c, o) 的层序 softmax 损失及其梯度，只返回路径上的梯度：实现式 (eq-hs-loss) 与式 (eq-hs-grad-matrix)。
 
@@ -230,24 +204,22 @@ def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     返回 ``(loss, grad_center_vec, path, grad_path)``：``path`` 是 o 的路径 (n_1, ..., n_ℓ)，
     ``grad_path`` 的第 j 行是 ∂J/∂u_{n_j}（ℓ, d）；其余内部节点的梯度为 0，所以不必算出来。
     """
-    dims = {}
-    _check_tree_and_nodes(tree, node_vectors, dims)
-    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims, finite=True)
-    o = check_int(outside_idx, "outside_idx", low=0, high=tree.num_words - 1)
+    o = outside_idx
     # 解答开始：取出 o 的全部 ℓ(o) 个内部节点（从根开始）与方向 s_j；J = -Σ_j log σ(s_j x_j)，∂J/∂x_j = (σ(s_j x_j) - 1) s_j，再链式求出对 v_c 与各 u_{n_j} 的梯度
     length = tree.lengths[o]
     path = tree.paths[o, :length]                    # n_1, ..., n_ℓ
     s = 1.0 - 2.0 * tree.codes[o, :length]           # s_j = +1（向左，编码 0）或 -1（向右，编码 1）
     U_path = node_vectors[path]                      # U_o，(ℓ, d)：第 j 行是 u_{n_j}^T
     x = s * (U_path @ center_vec)                    # s_j u_{n_j}^T v_c
-    loss = -_log_sigmoid(x).sum()                    # J = -Σ_j log σ(s_j u_{n_j}^T v_c)
-    g = (_sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j
+    loss = -log_sigmoid(x).sum()                    # J = -Σ_j log σ(s_j u_{n_j}^T v_c)
+    g = (sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j
     grad_center_vec = g @ U_path                     # U_o^T g = Σ_j (σ(·) - 1) s_j u_{n_j}
     grad_path = np.outer(g, center_vec)              # g v_c^T，第 j 行：(σ(·) - 1) s_j v_c^T
     # 解答结束
     return float(loss), grad_center_vec, path, grad_path
 
 
+@accepts(**PAIR)
 def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     """同 :func:`hs_path_loss_and_gradient`，但返回全部内部节点的梯度 (|𝒱|-1, d)（路径外的行为 0）：实现式 (eq-hs-grad)。
 
@@ -261,6 +233,8 @@ def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     return loss, grad_center_vec, grad_node_vectors
 
 
+@accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vecs=NDArray("B", "d"),
+         outside_idx=NDArray("B", dtype="int", below="V"))
 def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
     """一个批量的 B 对 (c_b, o_b)：平均损失 J = (1/B) Σ_b -log P(o_b|c_b) 及其梯度，实现式 (eq-hs-batch-loss)。
 
@@ -271,20 +245,15 @@ def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
 
     返回 ``(loss, grad_center_vecs, grad_node_vectors)``，形状 ()、(B, d)、(|𝒱|-1, d)，都是平均损失的梯度。
     """
-    dims = {}
-    _check_tree_and_nodes(tree, node_vectors, dims)
-    check_array(center_vecs, "center_vecs", shape=("B", "d"), dtype="float", dims=dims, finite=True)
-    check_array(outside_idx, "outside_idx", shape=("B",), dims=dims)
-    check_ids(outside_idx, "outside_idx", tree.num_words)
-    B = dims["B"]
+    B = len(center_vecs)
     # 解答开始：路径补齐到 ℓ_max 位、用 tree.mask 去掉补位，一次算出 B×L 个 s_j x_j；损失与梯度都取平均（除以 B）；共用的内部节点（如根）用 np.add.at 累加
     mask = tree.mask[outside_idx]                                 # (B, ℓ_max)
     paths = tree.paths[outside_idx]                               # (B, ℓ_max)：补位处为 0，被掩码去掉
     s = np.where(mask, 1.0 - 2.0 * tree.codes[outside_idx], 0.0)  # (B, ℓ_max)
     U_paths = node_vectors[paths]                                 # (B, ℓ_max, d)
     x = s * np.einsum("bld,bd->bl", U_paths, center_vecs)         # s_j u_{n_j}^T v_c，补位处为 0
-    loss = -np.where(mask, _log_sigmoid(x), 0.0).sum() / B
-    g = np.where(mask, (_sigmoid(x) - 1.0) * s, 0.0) / B          # (B, ℓ_max)，补位处为 0
+    loss = -np.where(mask, log_sigmoid(x), 0.0).sum() / B
+    g = np.where(mask, (sigmoid(x) - 1.0) * s, 0.0) / B          # (B, ℓ_max)，补位处为 0
     grad_center_vecs = np.einsum("bl,bld->bd", g, U_paths)
     grad_node_vectors = np.zeros_like(node_vectors, dtype=np.result_type(node_vectors, center_vecs))
     # 不同的对可能经过同一个内部节点（根就被所有的对经过）：用 np.add.at 累加，而不是赋值

@@ -7,7 +7,8 @@
     def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors): ...
 
 - 形状里的字母是符号维度，同名字母在所有参数间必须相等（上例中 ``d`` 把 v_c 与 U 的列数连起来）；
-  ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限。
+  ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限；开头的 ``...`` 表示前面可以有任意多维
+  （``NDArray(..., "q")`` 只约束最后一维）。
 - :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
 - 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
   上界可以是整数或维度字母（词表大小 ``V``）。
@@ -39,19 +40,21 @@ class Spec:
 
     order = 2  # 检查的先后：0 数组（确定维度字母），1 元素范围引用维度字母的数组，2 其余参数
 
-    def check(self, value: Any, name: str, dims: dict[str, int]) -> Any:
+    def check(self, value: Any, name: str, dims: Dims) -> Any:
         raise NotImplementedError
 
 
 class _Array(Spec):
 
-    def __init__(self, *shape: int | str | None, dtype: str = "float", finite: bool | None = None,
+    def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None,
                  below: int | str | None = None, nonempty: bool = True, ndim: int | None = None):
         check_choice(dtype, "dtype", DTYPE_KINDS)
-        self.shape, self.dtype, self.below, self.nonempty = shape, dtype, below, nonempty
-        self.ndim = len(shape) if shape else ndim
-        self.order = 0 if below is None else 1
+        self.dtype, self.below, self.nonempty = dtype, below, nonempty
+        self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
+        self.shape = shape[1:] if self.leading else shape
+        self.ndim = None if self.leading else (len(shape) if shape else ndim)
         self.finite = dtype == "float" if finite is None else finite
+        self.order = 0 if below is None else 1
 
     def check(self, value, name, dims):
         self.check_library(value, name)
@@ -66,11 +69,12 @@ class _Array(Spec):
         raise NotImplementedError
 
     def check_shape(self, value, name, dims):
-        for want, got in zip(self.shape, value.shape):
-            if isinstance(want, str) and not _bind(want, int(got), dims):
-                fail(name, f"形状 {_shape_text(self.shape, dims)}", value)
-            if isinstance(want, int) and want != got:
-                fail(name, f"形状 {_shape_text(self.shape, dims)}", value)
+        expected = ("...",) * self.leading + self.shape
+        if self.leading and value.ndim < len(self.shape):
+            fail(name, f"至少 {len(self.shape)} 维的数组，形状 {_shape_text(expected, dims, name)}", value)
+        for want, got in zip(self.shape, value.shape[value.ndim - len(self.shape):]):
+            if (isinstance(want, str) and not _bind(want, int(got), dims, name)) or (isinstance(want, int) and want != got):
+                fail(name, f"形状 {_shape_text(expected, dims, name)}", value)
 
 
 class NDArray(_Array):
@@ -93,18 +97,22 @@ class Tensor(_Array):
             fail(name, "torch 张量", value)
 
 
-class Counts(NDArray):
-    """词频：一维非负整数 numpy 数组（也收整数列表；长度记作维度字母 ``letter``），至少一个词出现过。"""
+class Counts(Spec):
+    """词频：一维非负的 numpy 数组（也收列表；长度记作维度字母 ``letter``），至少 ``min_words`` 个词、
+    至少一个词出现过；``real=True`` 时也收浮点数（如按比例缩放过的次数）。"""
 
-    def __init__(self, letter: str = "V"):
-        super().__init__(letter, dtype="int")
+    def __init__(self, letter: str = "V", *, real: bool = False, min_words: int = 1):
+        self.letter, self.real, self.min_words = letter, real, min_words
 
     def check(self, value, name, dims):
         if isinstance(value, (list, tuple)):
             value = np.asarray(value)
-        super().check(value, name, dims)
+        is_float = isinstance(value, np.ndarray) and value.dtype.kind == "f"
+        NDArray(self.letter, dtype="float" if self.real and is_float else "int").check(value, name, dims)
+        if len(value) < self.min_words:
+            fail(name, f"至少 {self.min_words} 个词的出现次数", value)
         if value.min() < 0:
-            fail(name, "非负的出现次数", value)
+            fail(name, "非负的出现次数", got=f"负数 {value.min()}")
         if value.max() == 0:
             fail(name, "至少一个词的出现次数大于 0", value)
         return value
@@ -181,14 +189,18 @@ class Bool(Spec):
 
 
 class Instance(Spec):
-    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。"""
+    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性定为维度字母
+    （如 ``{"V": "num_words"}``），这时它先于数组检查，数组的形状可以引用这些字母。"""
 
-    def __init__(self, kind: type | tuple[type, ...], what: str):
-        self.kind, self.what = kind, what
+    def __init__(self, kind: type | tuple[type, ...], what: str, *, sizes: dict[str, str] | None = None):
+        self.kind, self.what, self.sizes = kind, what, sizes or {}
+        self.order = 0 if sizes else 2
 
     def check(self, value, name, dims):
         if not isinstance(value, self.kind):
             fail(name, self.what, value)
+        for letter, attribute in self.sizes.items():
+            _bind(letter, int(getattr(value, attribute)), dims, name)
         return value
 
 
@@ -210,14 +222,17 @@ class Optional(Spec):
 
 
 class ListOf(Spec):
-    """列表或元组，每个元素满足 ``item``；``nonempty`` 时不收空列表。元素在消息里写作 ``name[i]``。"""
+    """列表或元组，每个元素满足 ``item``；``nonempty`` 时不收空列表；``size`` 是长度的维度字母。
+    元素在消息里写作 ``name[i]``。"""
 
-    def __init__(self, item: Spec, *, nonempty: bool = True):
-        self.item, self.nonempty, self.order = item, nonempty, item.order
+    def __init__(self, item: Spec, *, nonempty: bool = True, size: str | None = None):
+        self.item, self.nonempty, self.size, self.order = item, nonempty, size, item.order
 
     def check(self, value, name, dims):
         if not isinstance(value, (list, tuple)) or (self.nonempty and not value):
             fail(name, "非空的列表" if self.nonempty else "列表", value)
+        if self.size is not None and not _bind(self.size, len(value), dims, name):
+            fail(name, f"{dims[self.size]} 个元素的列表（{self.size}={dims[self.size]}）", value)
         return type(value)(self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value))
 
 
@@ -233,12 +248,20 @@ class Satisfies(Spec):
         return value
 
 
+class Axes(Satisfies):
+    """matplotlib 的坐标系（``plt.subplots()`` 返回的 ``ax``）。"""
+
+    def __init__(self):
+        super().__init__(lambda ax: hasattr(ax, "scatter") and hasattr(ax, "figure"),
+                         "matplotlib 的 Axes（如 plt.subplots() 返回的 ax）")
+
+
 def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
-    """声明函数每个参数的要求（``self`` 除外，每个参数都要声明），调用时按声明检查，再调用原函数。"""
+    """声明函数每个参数的要求（每个参数都要声明；``self`` 可以不声明），调用时按声明检查，再调用原函数。"""
 
     def decorate(function: Callable) -> Callable:
         signature = inspect.signature(function)
-        declared = [p for p in signature.parameters if p not in ("self", "cls")]
+        declared = [p for p in signature.parameters if p not in ("self", "cls") or p in specs]
         if set(declared) != set(specs):
             raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
         order = sorted(specs, key=lambda p: specs[p].order)
@@ -247,7 +270,7 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
         def checked(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            dims: dict[str, int] = {}
+            dims = Dims()
             for parameter in order:
                 bound.arguments[parameter] = specs[parameter].check(bound.arguments[parameter], parameter, dims)
             return function(*bound.args, **bound.kwargs)
@@ -258,20 +281,39 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
     return decorate
 
 
+def returns(*specs: Spec) -> Callable[[Callable], Callable]:
+    """声明返回值（一个规格，或元组的各项），形状字母与输入的共用。只写进文档、由测试核对，调用时不检查。"""
+
+    def decorate(function: Callable) -> Callable:
+        function.__returns__ = specs
+        return function
+
+    return decorate
+
+
 def declared_inputs(function: Callable) -> dict[str, Spec] | None:
     """``function`` 用 :func:`accepts` 声明的输入；没有声明时返回 ``None``。"""
     return getattr(function, "__accepts__", None)
 
 
-def _bind(letter: str, size: int, dims: dict[str, int]) -> bool:
+class Dims(dict):
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里。"""
+
+    def __init__(self):
+        super().__init__()
+        self.origin: dict[str, str] = {}
+
+
+def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:
     match = DERIVED_DIM.match(letter)
-    if match:  # "4m"：size 必须是 4 的倍数，m = size / 4
-        factor, base = int(match.group(1)), match.group(2)
-        return size % factor == 0 and dims.setdefault(base, size // factor) == size // factor
-    return dims.setdefault(letter, size) == size
+    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)  # "4m"：m = size / 4
+    if size % factor:
+        return False
+    dims.origin.setdefault(base, name)
+    return dims.setdefault(base, size // factor) == size // factor
 
 
-def _resolve(bound: int | str, dims: dict[str, int]) -> int:
+def _resolve(bound: int | str, dims: Dims) -> int:
     if isinstance(bound, int):
         return bound
     if bound not in dims:
@@ -279,13 +321,14 @@ def _resolve(bound: int | str, dims: dict[str, int]) -> int:
     return dims[bound]
 
 
-def _shape_text(shape: tuple, dims: dict[str, int]) -> str:
-    parts = ["任意" if d is None else str(d) for d in shape]
+def _shape_text(shape: tuple, dims: Dims, name: str) -> str:
+    parts = ["任意" if d is None else str(d) for d in shape]  # "..." 原样写出
     text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str)}
-    known = [f"{k}={v}" for k, v in dims.items() if k in letters]
+    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str) and d != "..."}
+    known = [f"{k}={v}" + (f"（由参数 `{dims.origin[k]}` 定下）" if dims.origin.get(k, name) != name else "")
+             for k, v in dims.items() if k in letters]
     return text + (f"，其中 {', '.join(known)}" if known else "")
 
 
-__all__ = ["Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
-           "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs"]
+__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
+           "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs", "returns"]

@@ -20,6 +20,12 @@ def softplus(x):
     return np.logaddexp(0.0, x)
 
 
+@accepts(x=Elementwise())
+def log_sigmoid(x):
+    """log σ(x) = -softplus(-x)，逐元素；x 很负时也不会取 log 0。"""
+    return -np.logaddexp(0.0, -x)
+
+
 @accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
          negative_idx=NDArray("k", dtype="int", below="V"))
 def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):

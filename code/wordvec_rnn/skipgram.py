@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
+from wordvec_rnn.inputs import Int, NDArray, accepts
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实现」
+@accepts(x=NDArray(..., "q"))
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：实现式 (eq-sg-log-softmax)，先减去最大值 m，exp 不会上溢。"""
-    check_array(x, "x", dtype="float")
     # 解答开始：沿最后一维先减去最大值（keepdims=True），再减去 log Σ exp；不要直接对 x 取 exp，会上溢
     shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -20,26 +20,25 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
     return log_probs
 
 
+@accepts(x=NDArray(..., "q"))
 def softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 softmax：实现式 (eq-sg-softmax) 的 exp(x_i) / Σ_j exp(x_j)，数值稳定（经 (eq-sg-log-softmax)）。"""
     return np.exp(log_softmax(x))
 
 
+@accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"))
 def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     """一个 (c, o) 对的跳元模型损失 J = -log P(o | c)（完整的 softmax）及其梯度：实现式 (eq-sg-pair-loss)、
     (eq-sg-grad-vc-matrix) 与 (eq-sg-grad-U)。
 
     - ``center_vec``：中心词向量 v_c，形状 (d,)；
-    - ``outside_idx``：上下文词 o 的编号，0 <= o < |V|；
-    - ``outside_vectors``：上下文词向量矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
+    - ``outside_idx``：上下文词 o 的编号，0 <= o < V；
+    - ``outside_vectors``：上下文词向量矩阵 U，形状 (V, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_center, grad_outside)``：grad_center = ∂J/∂v_c = Uᵀ(ŷ - y)，形状 (d,)；
-    grad_outside = ∂J/∂U = (ŷ - y) v_cᵀ，形状 (|V|, d)，第 w 行是 (ŷ_w - y_w) v_cᵀ。
+    grad_outside = ∂J/∂U = (ŷ - y) v_cᵀ，形状 (V, d)，第 w 行是 (ŷ_w - y_w) v_cᵀ。
     """
-    dims = {}
-    check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    o = check_int(outside_idx, "outside_idx", low=0, high=len(outside_vectors) - 1)
+    o = outside_idx
     # 解答开始：用 log_softmax 算 log ŷ，J = -log ŷ_o；grad_center = Uᵀ(ŷ - y)，grad_outside = (ŷ - y) v_cᵀ（每一行，不只第 o 行）
     log_y_hat = log_softmax(outside_vectors @ center_vec)  # log P(w | c)，对每个 w ∈ V
     loss = -log_y_hat[o]                                   # J = -log P(o | c)
@@ -51,32 +50,29 @@ def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     return float(loss), grad_center, grad_outside
 
 
+@accepts(outside_vectors=NDArray("V", "d"), center_vecs=NDArray("B", "d"),
+         outside_idx=NDArray("B", dtype="int", below="V"))
 def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vectors):
     """一批 B 个 (c, o) 对的平均损失 (1/B) Σ_i -log P(o_i | c_i) 及其梯度：实现式 (eq-sg-batch-grad)（向量化，不逐对循环）。
 
     - ``center_vecs``：矩阵 C，形状 (B, d)，第 i 行是第 i 对的中心词向量 v_{c_i}ᵀ；
     - ``outside_idx``：形状 (B,) 的整数数组，第 i 对的上下文词编号 o_i；
-    - ``outside_vectors``：矩阵 U，形状 (|V|, d)，第 w 行是 u_wᵀ。
+    - ``outside_vectors``：矩阵 U，形状 (V, d)，第 w 行是 u_wᵀ。
 
     返回 ``(loss, grad_centers, grad_outside)``，都是平均损失的梯度：grad_centers = ΔU，形状 (B, d)，第 i 行是
     (1/B) Uᵀ(ŷ_i - y_i) 的转置（同一个中心词在批中出现几次，调用者就把几行都加到它的 v_c 上）；
-    grad_outside = ΔᵀC = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ，形状 (|V|, d)。
+    grad_outside = ΔᵀC = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ，形状 (V, d)。
     """
-    dims = {}
-    check_array(center_vecs, "center_vecs", shape=("B", "d"), dtype="float", dims=dims)
-    check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    check_ids(outside_idx, "outside_idx", len(outside_vectors))
     # 解答开始：不要逐对循环，用矩阵写：Ŷ = softmax(C Uᵀ) 按行；梯度是平均损失的，别忘了除以 B
     batch = len(center_vecs)
     rows = np.arange(batch)
-    log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # C Uᵀ：(B, |V|)，第 i 行是 log softmax(U v_{c_i})ᵀ
+    log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # C Uᵀ：(B, V)，第 i 行是 log softmax(U v_{c_i})ᵀ
     loss = -log_y_hat[rows, outside_idx].mean()
     delta = np.exp(log_y_hat)                                 # Ŷ：第 i 行是 ŷ_iᵀ
     delta[rows, outside_idx] -= 1.0                           # Ŷ - Y
     delta /= batch                                            # Δ：平均损失，每对的梯度乘 1/B
     grad_centers = delta @ outside_vectors                    # ΔU：(B, d)，第 i 行 (1/B) (Uᵀ(ŷ_i - y_i))ᵀ
-    grad_outside = delta.T @ center_vecs                      # ΔᵀC：(|V|, d) = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ
+    grad_outside = delta.T @ center_vecs                      # ΔᵀC：(V, d) = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ
     # 解答结束
     return float(loss), grad_centers, grad_outside
 
@@ -85,24 +81,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_int, fail
-
+from wordvec_rnn.inputs import Int, ListOf, NDArray, accepts
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「从语料到 $(c,o)$ 对」
+SENTENCES = ListOf(NDArray(None, dtype="int", nonempty=False))  # 每句一个一维编号数组（可以为空）
+
+
+@accepts(sentences=SENTENCES)
 def flatten_sentences(sentences: Sequence[np.ndarray]):
     """把若干句的编号数组首尾相接（见 (sec-sg-pairs)）：返回 ``(ids, sentence_of)``，sentence_of[t] 是位置 t 所在句子的序号。
 
     ``sentences`` 是非空的列表，元素是一维整数数组（可以为空）。产生窗口的函数用 sentence_of 保证窗口不跨句。
     """
-    if isinstance(sentences, np.ndarray) or not isinstance(sentences, Sequence) or len(sentences) == 0:
-        fail("sentences", "非空的列表，每个元素是一个一维整数数组（一句的编号）", sentences)
-    for i, ids in enumerate(sentences):
-        check_array(ids, f"sentences[{i}]", ndim=1, dtype="int", nonempty=False)
     ids = np.concatenate([np.asarray(s, dtype=np.int64) for s in sentences])
     sentence_of = np.repeat(np.arange(len(sentences)), [len(s) for s in sentences])
     return ids, sentence_of
 
 
+@accepts(sentences=SENTENCES, window=Int(1))
 def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     """滑动窗口产生的全部 (中心词, 上下文词) 对，即式 (eq-sg-objective) 中求和的每一项 (w_t, w_{t+j})：
     每个位置 t 与同一句内的 t + j，0 < |j| <= window。
@@ -110,7 +106,6 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     返回两个 int64 数组 ``(centers, outsides)``，按中心词的位置、再按 j 从小到大排列。
     只对 2·window 个偏移 j 循环，每个 j 一次处理所有位置，不逐对循环。
     """
-    window = check_int(window, "window", low=1)
     ids, sentence_of = flatten_sentences(sentences)
     # 解答开始：对每个偏移 j（1 <= |j| <= window）取出 t 与 t + j 都在语料内、且在同一句的位置 t；最后先按 t、再按 j 排序
     positions, offsets = [], []
@@ -128,11 +123,12 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int, check_positive, check_rng, fail
+from wordvec_rnn.inputs import Int, NDArray, Real, Rng, Satisfies, Str, accepts
 from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实验：在小语料上训练」
+@accepts(n_lines=Int(1), min_count=Int(1))
 def peoples_daily_ids(n_lines: int = 300, min_count: int = 5):
     """本章的小语料（见 (sec-sg-experiment)）：《人民日报》语料的前 ``n_lines`` 段，出现少于 ``min_count`` 次的词不进词表。
 
@@ -142,31 +138,28 @@ def peoples_daily_ids(n_lines: int = 300, min_count: int = 5):
     from wordvec_rnn.corpora import peoples_daily
     from wordvec_rnn.vocab import UNK_ID, Vocab
 
-    lines = peoples_daily()[: check_int(n_lines, "n_lines", low=1)]
+    lines = peoples_daily()[:n_lines]
     vocab = Vocab(lines, min_count=min_count)
     sentences = [ids[ids != UNK_ID] for ids in map(vocab.encode, lines)]
     return vocab, sentences
 
 
+@accepts(vocab_size=Int(1), d=Int(1), rng=Rng())
 def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
     """word2vec 的初始化（见 (sec-sg-experiment)）：中心词向量 v_w 在 [-0.5/d, 0.5/d) 上均匀分布，上下文词向量 u_w 全为 0。
 
     返回 ``(center_vectors, outside_vectors)``，形状都是 (vocab_size, d)，float64。
     u 全为 0 时每个 P(w | c) = 1/|V|。
     """
-    vocab_size, d = check_int(vocab_size, "vocab_size", low=1), check_int(d, "d", low=1)
-    check_rng(rng)
     return (rng.random((vocab_size, d)) - 0.5) / d, np.zeros((vocab_size, d))
 
 
+@accepts(n_examples=Int(1), step=Satisfies(callable, "函数 step(batch, lr)，返回这一批的平均损失"),
+         lr=Real(positive=True), epochs=Int(1), batch_size=Int(1), rng=Rng(), desc=Str())
 def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
     """小批量 SGD 的循环，实现式 (eq-sg-update)：每轮把 ``n_examples`` 个样本的下标打乱，按 ``batch_size`` 分批，
     每批调用 ``step(batch, lr)``（以学习率 η = lr 就地更新参数，返回这一批的平均损失）。返回每个小批量的损失。
     """
-    check_positive(lr, "lr")
-    check_int(epochs, "epochs", low=1)
-    check_int(batch_size, "batch_size", low=1)
-    check_rng(rng)
     n_batches = -(-n_examples // batch_size)
     losses = []
     with progress(total=epochs * n_batches, desc=desc) as bar:
@@ -179,6 +172,9 @@ def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
     return np.array(losses)
 
 
+@accepts(center_vectors=NDArray("V", "d"), outside_vectors=NDArray("V", "d"),
+         centers=NDArray("P", dtype="int", below="V"), outsides=NDArray("P", dtype="int", below="V"),
+         lr=Real(positive=True), epochs=Int(1), batch_size=Int(1), rng=Rng(), desc=Str())
 def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, epochs, batch_size=128, rng,
                    desc="训练跳元模型"):
     """用完整 softmax 的跳元模型与小批量 SGD 训练词向量：实现式 (eq-sg-update) θ ← θ - η ∇_θ J(θ)（η = ``lr``），
@@ -187,14 +183,6 @@ def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, ep
     ``centers``、``outsides`` 是形状 (P,) 的编号数组（P 个 (c, o) 对）；每轮把它们打乱，按 ``batch_size`` 分批。
     返回每个小批量的平均损失（形状 (轮数 × 批数,) 的数组）。
     """
-    dims = {}
-    check_array(center_vectors, "center_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=("V", "d"), dtype="float", dims=dims)
-    check_array(centers, "centers", shape=("P",), dtype="int", dims=dims)
-    check_array(outsides, "outsides", shape=("P",), dtype="int", dims=dims)
-    check_ids(centers, "centers", dims["V"])
-    check_ids(outsides, "outsides", dims["V"])
-
     def step(batch, lr):
         loss, grad_centers, grad_outside = naive_softmax_batch_loss_and_gradient(
             center_vectors[centers[batch]], outsides[batch], outside_vectors

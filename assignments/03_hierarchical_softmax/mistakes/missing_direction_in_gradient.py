@@ -4,7 +4,7 @@ EXPECT = {"test_hs_gradient_direction_signs": "别漏了 s_j", "test_hs_center_g
 
 EDITS = {
     'hs_path_loss_and_gradient': [
-        ('    g = (_sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j',
-         '    g = _sigmoid(x) - 1.0  # 错：少乘了 s'),
+        ('    g = (sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j',
+         '    g = sigmoid(x) - 1.0  # 错：少乘了 s'),
     ],
 }

@@ -5,7 +5,7 @@ EXPECT = {"test_hs_probabilities_ignore_padding": "补位处（j ≥ ℓ(w)）�
 
 EDITS = {
     'hs_probabilities': [
-        ('    P = np.exp(np.where(tree.mask, _log_sigmoid(x), 0.0).sum(axis=1))',
-         '    P = np.exp(_log_sigmoid(x).sum(axis=1))  # 错：补位处也加进去了'),
+        ('    P = np.exp(np.where(tree.mask, log_sigmoid(x), 0.0).sum(axis=1))',
+         '    P = np.exp(log_sigmoid(x).sum(axis=1))  # 错：补位处也加进去了'),
     ],
 }
