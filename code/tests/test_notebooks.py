@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
-from wordvec_rnn.export import differences, notebooks_in_reading_order
+from wordvec_rnn.export import SavedCell, differences, notebooks_in_reading_order, render_module, render_modules
 from wordvec_rnn.setup_cell import render_setup_cell, repository
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
@@ -45,6 +46,40 @@ def test_cells_have_ids_and_notebook_checks_claims(path):
 
 def test_package_matches_saved_cells():
     assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
+
+
+def test_exported_modules_have_one_import_block():
+    for module, text in render_modules(REPO).items():
+        body = ast.parse(text).body
+        is_import = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body]
+        first = is_import.index(True) if any(is_import) else 0
+        assert not any(is_import[is_import.index(False, first):]), f"{module}：import 应只在模块开头出现一段"
+
+
+def test_export_hoists_merges_and_sorts_imports():
+    first = (
+        '"""单元自带的说明。"""\nfrom __future__ import annotations\n\nimport numpy as np\n'
+        "from wordvec_rnn.checks import (\n    fail,\n)\n\n\n"
+        "def f():\n    import math\n    return np, math\n"
+    )
+    second = "import os\nfrom wordvec_rnn.demo import f\nfrom wordvec_rnn.checks import check_int\n\nX = f"
+    origin = "chapters/09_demo/01_demo.ipynb"
+    text = render_module("demo", [(origin, SavedCell("demo", first, "演示", "第一节：细节")),
+                                  (origin, SavedCell("demo", second, "演示", "第二节"))])
+    assert text.split("\n", 4)[4] == (
+        '"""单元自带的说明。"""\n\n'
+        "from __future__ import annotations\n\nimport os\n\nimport numpy as np\n\n"
+        "from wordvec_rnn.checks import check_int, fail\n\n\n"
+        f"# 定义于 {origin} 「演示」§「第一节：细节」\ndef f():\n    import math\n    return np, math\n\n\n"
+        f"# 定义于 {origin} 「演示」§「第二节」\nX = f\n"
+    )
+
+
+def test_export_rejects_one_name_imported_from_two_places():
+    cells = [("chapters/09_demo/01_demo.ipynb", SavedCell("demo", body, "演示", "一节"))
+             for body in ("import numpy as np\nX = np", "import torch as np\nY = np")]
+    with pytest.raises(ValueError, match="同一个名字 `np`"):
+        render_module("demo", cells)
 
 
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)

@@ -5,7 +5,7 @@
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int
-from wordvec_rnn.skipgram import log_softmax
+from wordvec_rnn.skipgram import flatten_sentences, log_softmax, minibatch_sgd
 
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「实现」
@@ -77,12 +77,6 @@ def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outsid
     np.add.at(grad_center_vectors, context_idx.ravel(), per_position)  # 重复的词：累加，不覆盖
     grad_outside = delta.T @ v_bar                           # (|V|, d)：(1/B) Σ_i (ŷ_i - y_i) v̄_iᵀ
     return float(loss), grad_center_vectors, grad_outside
-
-
-import numpy as np
-
-from wordvec_rnn.checks import check_int
-from wordvec_rnn.skipgram import flatten_sentences, minibatch_sgd
 
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「与跳元模型比较」

@@ -13,7 +13,16 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, check_str, fail
+from wordvec_rnn.checks import (
+    check_array,
+    check_choice,
+    check_float,
+    check_ids,
+    check_int,
+    check_positive,
+    check_str,
+    fail,
+)
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, Vocab
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, fail
+from wordvec_rnn.checks import check_array, check_ids, check_int, fail
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
@@ -119,11 +119,6 @@ def build_huffman_tree(counts) -> HuffmanTree:
     return HuffmanTree(counts=counts.copy(), children=children, codes=codes, paths=paths, lengths=lengths.astype(np.int64))
 
 
-import numpy as np
-
-from wordvec_rnn.checks import fail
-
-
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     """画出 Huffman 树（(sec-hs-huffman)）：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
@@ -176,11 +171,6 @@ def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     return ax
 
 
-import numpy as np
-
-from wordvec_rnn.checks import check_array, fail
-
-
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「概率之和为 1」
 def _log_sigmoid(x):
     """log σ(x) = -log(1 + e^{-x})，对很大的 |x| 也不溢出。"""
@@ -211,11 +201,6 @@ def hs_probabilities(center_vec, tree, node_vectors):
     P = np.exp(np.where(tree.mask, _log_sigmoid(x), 0.0).sum(axis=1))
     # 解答结束
     return P
-
-
-import numpy as np
-
-from wordvec_rnn.checks import check_array, check_ids, check_int
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」

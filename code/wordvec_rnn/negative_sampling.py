@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
+from wordvec_rnn.checks import check_array, check_float, check_ids, check_int, check_rng, fail
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
@@ -56,11 +56,6 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
     return float(loss), grad_center, grad_outside
 
 
-import numpy as np
-
-from wordvec_rnn.checks import check_array, check_ids
-
-
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
                                          outside_vectors):
@@ -103,11 +98,6 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
     np.add.at(grad_outside, idx.ravel(), (g[:, :, None] * C[:, None, :]).reshape(-1, d))  # (σ(x) - y) v_cᵀ 的各行
     # 解答结束
     return float(loss), grad_centers, grad_outside
-
-
-import numpy as np
-
-from wordvec_rnn.checks import check_array, check_float, check_rng, fail
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「噪声分布」
@@ -169,11 +159,6 @@ class NoiseSampler:
         draws = np.searchsorted(self.cdf, u, side="right").astype(np.int64)
         # 解答结束
         return draws
-
-
-import numpy as np
-
-from wordvec_rnn.checks import check_float, fail
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」

@@ -13,7 +13,6 @@ from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, 
 from wordvec_rnn.vocab import EOS_ID, Vocab
 
 
-
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对一」
 def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
     """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1；模型见式 (eq-struct-one-to-one)。

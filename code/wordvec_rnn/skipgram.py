@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int
+from wordvec_rnn.checks import check_array, check_ids, check_int, check_positive, check_rng, fail
+from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实现」
@@ -81,13 +84,6 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     return float(loss), grad_centers, grad_outside
 
 
-from collections.abc import Sequence
-
-import numpy as np
-
-from wordvec_rnn.checks import check_array, check_int, fail
-
-
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「从语料到 $(c,o)$ 对」
 def flatten_sentences(sentences: Sequence[np.ndarray]):
     """把若干句的编号数组首尾相接（见 (sec-sg-pairs)）：返回 ``(ids, sentence_of)``，sentence_of[t] 是位置 t 所在句子的序号。
@@ -124,12 +120,6 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     positions, offsets = positions[order], offsets[order]
     # 解答结束
     return ids[positions], ids[positions + offsets]
-
-
-import numpy as np
-
-from wordvec_rnn.checks import check_array, check_ids, check_int, check_positive, check_rng, fail
-from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实验：在小语料上训练」

@@ -81,10 +81,10 @@ def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:
         path = Path(root) / chapter
         if not path.is_file():
             fail("chapters", "仓库里存在的笔记本路径", chapter)
-        for module, body, _section in saved_cells(path):
-            for node in ast.parse(body).body:
+        for cell in saved_cells(path):
+            for node in ast.parse(cell.body).body:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                    found[node.name] = Definition(node.name, f"wordvec_rnn.{module}", _segment(body, node))
+                    found[node.name] = Definition(node.name, f"wordvec_rnn.{cell.module}", _segment(cell.body, node))
     return found
 
 
