@@ -48,12 +48,15 @@ def test_package_matches_saved_cells():
     assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
 
 
-def test_exported_modules_have_one_import_block():
+def test_exported_modules_have_a_docstring_and_one_import_block():
     for module, text in render_modules(REPO).items():
         body = ast.parse(text).body
-        is_import = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body]
-        first = is_import.index(True) if any(is_import) else 0
-        assert not any(is_import[is_import.index(False, first):]), f"{module}：import 应只在模块开头出现一段"
+        docstring = ast.get_docstring(ast.Module(body=body, type_ignores=[]))
+        assert docstring and docstring.startswith("第 "), f"{module}：模块文档字符串应说明哪一章定义了它"
+        for origin in re.findall(r"^#   (\S+)$", text, re.M):
+            assert origin in docstring, f"{module}：文档字符串里没有来源 {origin}"
+        is_import = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body[1:]]
+        assert not any(is_import[is_import.index(False):]), f"{module}：import 应只在模块开头出现一段"
 
 
 def test_export_hoists_merges_and_sorts_imports():
@@ -67,7 +70,7 @@ def test_export_hoists_merges_and_sorts_imports():
     text = render_module("demo", [(origin, SavedCell("demo", first, "演示", "第一节：细节")),
                                   (origin, SavedCell("demo", second, "演示", "第二节"))])
     assert text.split("\n", 4)[4] == (
-        '"""单元自带的说明。"""\n\n'
+        f'"""第 09 章「演示」（{origin}）中推导并实现的代码：第一节、第二节。\n\n单元自带的说明。\n"""\n\n'
         "from __future__ import annotations\n\nimport os\n\nimport numpy as np\n\n"
         "from wordvec_rnn.checks import check_int, fail\n\n\n"
         f"# 定义于 {origin} 「演示」§「第一节：细节」\ndef f():\n    import math\n    return np, math\n\n\n"

@@ -2,6 +2,8 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/02_cbow.ipynb
 
+"""第 01 章「连续词袋（CBOW）」（chapters/01_word2vec/02_cbow.ipynb）中推导并实现的代码：实现、与跳元模型比较。"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int

@@ -2,8 +2,9 @@
 
 一个代码单元的第一行写 ``#@save 模块名``，它就是 ``wordvec_rnn/模块名.py`` 的一部分：章节里推导并实现的
 代码只写在笔记本中，后面的章节 ``from wordvec_rnn.模块名 import ...`` 复用它。同一模块的单元按阅读顺序
-（``_toc.yml`` 中章节的顺序）拼接。生成的模块读起来像手写的：文件头的注释与模块文档字符串之后是唯一的
-一段 import（各单元顶层的 import 提到这里，去重、合并、按 ruff 的 isort 规则排序），最后是各单元的代码。
+（``_toc.yml`` 中章节的顺序）拼接。生成的模块读起来像手写的：文件头的注释之后是模块文档字符串（说明
+哪一章哪几节定义了它），然后是唯一的一段 import（各单元顶层的 import 提到这里，去重、合并、按 ruff 的
+isort 规则排序），最后是各单元的代码。
 在仓库根目录运行::
 
     python -m wordvec_rnn.export          # 重新生成导出的模块
@@ -17,6 +18,7 @@ import ast
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
@@ -173,10 +175,41 @@ def _from_line(module: str, members: list[tuple[str, str | None]]) -> str:
     return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
+def _short(section: str) -> str:
+    """小节标题的短形式：冒号之前的部分，去掉数学与代码记号（``$K$`` → ``K``）。"""
+    return re.sub(r"[$`]", "", section.split("：")[0]).strip()
+
+
+def module_docstring(cells: list[tuple[str, SavedCell]], docstrings: list[str]) -> str:
+    """模块文档字符串的内容：哪一章、哪个笔记本（一级标题与路径）、哪几节定义了它；单元自带的文档字符串接在后面。"""
+    sections: dict[str, list[str]] = {}
+    titles = {}
+    for origin, cell in cells:
+        titles[origin] = cell.title
+        short = _short(cell.section)
+        if short and short not in sections.setdefault(origin, []):
+            sections[origin].append(short)
+    chapters = sorted({match.group(1) for origin in titles if (match := re.match(r"chapters/(\d+)_", origin))})
+    books = "与".join(f"「{title}」（{origin}）" for origin, title in titles.items())
+    listed = "；".join("、".join(found) for found in sections.values() if found)
+    summary = (f"第 {'、'.join(chapters)} 章" if chapters else "") + f"{books}中推导并实现的代码"
+    return "\n\n".join([_wrap(summary + (f"：{listed}。" if listed else "。")), *docstrings])
+
+
+def _wrap(text: str, width: int = LINE_LENGTH - 3) -> str:
+    """按显示宽度（汉字算两列）折行，留出开头引号的三列；只在标点、空格之后与标题后的左括号之前断开。"""
+    lines, line = [], ""
+    for token in filter(None, re.split(r"(?<=[，。；、：\s])|(?<=」)(?=（)", text)):
+        if line and sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return "\n".join([*lines, line])
+
+
 def _docstring_literal(text: str) -> str:
-    """文档字符串的源码：一行的写在一行里，多段的把结尾的引号放在单独一行（含反斜杠时用原始字符串）；没有时为空。"""
-    if not text:
-        return ""
+    """文档字符串的源码：一行的写在一行里，多段的把结尾的引号放在单独一行（含反斜杠时用原始字符串）。"""
     prefix = "r" if "\\" in text else ""
     return f'{prefix}"""{text}"""' if "\n" not in text else f'{prefix}"""{text}\n"""'
 
@@ -193,7 +226,7 @@ def render_module(module: str, cells: list[tuple[str, SavedCell]]) -> str:
         if parts.code:
             bodies.append(f"# 定义于 {origin} {cell.where}\n{parts.code}")
     sources = "".join(f"#   {origin}\n" for origin in dict.fromkeys(origin for origin, _ in cells))
-    blocks = [_docstring_literal("\n\n".join(docstrings)), imports.render()]
+    blocks = [_docstring_literal(module_docstring(cells, docstrings)), imports.render()]
     text = HEADER.format(module=module) + sources + "\n" + "\n\n".join(filter(None, blocks))
     if not bodies:
         return text + "\n"

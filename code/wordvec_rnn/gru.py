@@ -3,6 +3,10 @@
 #   chapters/04_gru/01_gru.ipynb
 #   chapters/04_gru/02_gru_gradients.ipynb
 
+"""第 04 章「门控循环单元」（chapters/04_gru/01_gru.ipynb）与「GRU 的梯度」
+（chapters/04_gru/02_gru_gradients.ipynb）中推导并实现的代码：两种变体、几种极端情形；PyTorch 变体。
+"""
+
 import torch
 from torch import nn
 

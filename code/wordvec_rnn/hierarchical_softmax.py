@@ -2,7 +2,11 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/04_hierarchical_softmax.ipynb
 
-"""层序 softmax（hierarchical softmax）：Huffman 树、路径概率、损失与梯度（第 01 章）。"""
+"""第 01 章「层序 softmax」（chapters/01_word2vec/04_hierarchical_softmax.ipynb）中推导并实现的代码：Huffman 树、
+概率之和为 1、损失与梯度。
+
+层序 softmax（hierarchical softmax）：Huffman 树、路径概率、损失与梯度（第 01 章）。
+"""
 
 from __future__ import annotations
 

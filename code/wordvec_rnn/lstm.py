@@ -3,6 +3,11 @@
 #   chapters/05_lstm/01_lstm.ipynb
 #   chapters/05_lstm/02_lstm_gradients.ipynb
 
+"""第 05 章「长短期记忆（LSTM）」（chapters/05_lstm/01_lstm.ipynb）与「LSTM 的梯度」
+（chapters/05_lstm/02_lstm_gradients.ipynb）中推导并实现的代码：从零实现、与 torch.nn.LSTM 对照、门的开与关；
+完整的雅可比矩阵。
+"""
+
 import math
 
 import torch

@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/03_negative_sampling.ipynb
 
+"""第 01 章「负采样」（chapters/01_word2vec/03_negative_sampling.ipynb）中推导并实现的代码：梯度、一个批量、噪声分布、
+高频词的二次采样。
+"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_float, check_ids, check_int, check_rng, fail

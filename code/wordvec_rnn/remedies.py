@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/03_vanishing_exploding/02_remedies.ipynb
 
+"""第 03 章「缓解梯度消失与梯度爆炸」（chapters/03_vanishing_exploding/02_remedies.ipynb）中推导并实现的代码：量什么、
+梯度裁剪、截断 BPTT。
+"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail

@@ -3,6 +3,10 @@
 #   chapters/02_rnn/01_rnn.ipynb
 #   chapters/02_rnn/02_bptt.ipynb
 
+"""第 02 章「循环神经网络」（chapters/02_rnn/01_rnn.ipynb）与「时间反向传播（BPTT）」
+（chapters/02_rnn/02_bptt.ipynb）中推导并实现的代码：参数、输入、前向传播、损失；实现。
+"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int, check_rng, fail

@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/01_skipgram_softmax.ipynb
 
+"""第 01 章「跳元模型与 softmax」（chapters/01_word2vec/01_skipgram_softmax.ipynb）中推导并实现的代码：实现、从语料到
+(c,o) 对、实验。
+"""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
