@@ -7,7 +7,15 @@ import re
 
 import pytest
 
-from wordvec_rnn.export import SavedCell, differences, notebooks_in_reading_order, render_module, render_modules
+from wordvec_rnn.export import (
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    SavedCell,
+    differences,
+    notebooks_in_reading_order,
+    render_module,
+    render_modules,
+)
 from wordvec_rnn.setup_cell import render_setup_cell, repository
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
@@ -48,7 +56,7 @@ def test_package_matches_saved_cells():
     assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
 
 
-def test_exported_modules_have_a_docstring_and_one_import_block():
+def test_exported_modules_have_a_docstring_one_import_block_and_no_solution_markers():
     for module, text in render_modules(REPO).items():
         body = ast.parse(text).body
         docstring = ast.get_docstring(ast.Module(body=body, type_ignores=[]))
@@ -57,13 +65,15 @@ def test_exported_modules_have_a_docstring_and_one_import_block():
             assert origin in docstring, f"{module}：文档字符串里没有来源 {origin}"
         is_import = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body[1:]]
         assert not any(is_import[is_import.index(False):]), f"{module}：import 应只在模块开头出现一段"
+        markers = [line for line in text.splitlines() if SOLUTION_BEGIN.match(line) or SOLUTION_END.match(line)]
+        assert not markers, f"{module}：包里不应有课堂作业的解答标记：{markers}"
 
 
 def test_export_hoists_merges_and_sorts_imports():
     first = (
         '"""单元自带的说明。"""\nfrom __future__ import annotations\n\nimport numpy as np\n'
         "from wordvec_rnn.checks import (\n    fail,\n)\n\n\n"
-        "def f():\n    import math\n    return np, math\n"
+        "def f():\n    # 解答开始：提示\n    import math\n    return np, math\n    # 解答结束\n"
     )
     second = "import os\nfrom wordvec_rnn.demo import f\nfrom wordvec_rnn.checks import check_int\n\nX = f"
     origin = "chapters/09_demo/01_demo.ipynb"

@@ -4,7 +4,7 @@
 代码只写在笔记本中，后面的章节 ``from wordvec_rnn.模块名 import ...`` 复用它。同一模块的单元按阅读顺序
 （``_toc.yml`` 中章节的顺序）拼接。生成的模块读起来像手写的：文件头的注释之后是模块文档字符串（说明
 哪一章哪几节定义了它），然后是唯一的一段 import（各单元顶层的 import 提到这里，去重、合并、按 ruff 的
-isort 规则排序），最后是各单元的代码。
+isort 规则排序），最后是各单元的代码；课堂作业的解答标记（``# 解答开始``、``# 解答结束``）只留在笔记本里。
 在仓库根目录运行::
 
     python -m wordvec_rnn.export          # 重新生成导出的模块
@@ -27,6 +27,9 @@ HEADER = "# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标
 PACKAGE = "wordvec_rnn"
 PACKAGE_DIR = Path("code") / PACKAGE
 LINE_LENGTH = 120  # 与 code/pyproject.toml 里 ruff 的 line-length 一致：更长的 from-import 用括号分行
+# 课堂作业的解答标记（wordvec_rnn.classroom 从笔记本读它们）：整行注释，导出到包时删掉
+SOLUTION_BEGIN = re.compile(r"^(?P<indent>[ \t]*)# 解答开始(?:[：:]\s*(?P<hint>.*?))?\s*$")
+SOLUTION_END = re.compile(r"^[ \t]*# 解答结束\s*$")
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.M)
 
 
@@ -34,7 +37,7 @@ class SavedCell(NamedTuple):
     """笔记本里的一个 ``#@save`` 单元。"""
 
     module: str  # 导出到的模块名
-    body: str  # 去掉 ``#@save`` 标记行的源码
+    body: str  # 去掉 ``#@save`` 标记行的源码（解答标记还在）
     title: str  # 笔记本的一级标题
     section: str  # 单元所在的小节（二、三级标题），在第一个小节之前为空
 
@@ -49,7 +52,7 @@ class CellParts(NamedTuple):
 
     docstring: str  # 单元开头的文档字符串（没有时为空），并入模块文档字符串
     imports: list[ast.Import | ast.ImportFrom]  # 顶层的 import 语句，提到模块开头
-    code: str  # 其余的源码
+    code: str  # 其余的源码，去掉解答标记
 
 
 def toc_files(root: Path) -> list[str]:
@@ -80,13 +83,17 @@ def saved_cells(notebook: Path) -> list[SavedCell]:
 
 
 def split_cell(body: str) -> CellParts:
-    """把单元拆开：开头的文档字符串、顶层的 import（含跨行的）、其余源码（原样）。"""
+    """把单元拆开：开头的文档字符串、顶层的 import（含跨行的）、其余源码（整行的解答标记删掉，其余行原样）。"""
     tree = ast.parse(body)
     docstring = ast.get_docstring(tree, clean=True) or ""
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     moved = imports + tree.body[:1] if docstring else imports
     dropped = {number for node in moved for number in range(node.lineno, node.end_lineno + 1)}
-    kept = [line for number, line in enumerate(body.splitlines(), 1) if number not in dropped]
+    kept = [
+        line
+        for number, line in enumerate(body.splitlines(), 1)
+        if number not in dropped and not SOLUTION_BEGIN.match(line) and not SOLUTION_END.match(line)
+    ]
     return CellParts(docstring, imports, "\n".join(kept).strip("\n"))
 
 

@@ -20,10 +20,8 @@ from wordvec_rnn.progress import progress
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：实现式 (eq-sg-log-softmax)，先减去最大值 m，exp 不会上溢。"""
     check_array(x, "x", dtype="float")
-    # 解答开始：沿最后一维先减去最大值（keepdims=True），再减去 log Σ exp；不要直接对 x 取 exp，会上溢
     shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    # 解答结束
     return log_probs
 
 
@@ -47,14 +45,12 @@ def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     check_array(center_vec, "center_vec", shape=("d",), dtype="float", dims=dims)
     check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
     o = check_int(outside_idx, "outside_idx", low=0, high=len(outside_vectors) - 1)
-    # 解答开始：用 log_softmax 算 log ŷ，J = -log ŷ_o；grad_center = Uᵀ(ŷ - y)，grad_outside = (ŷ - y) v_cᵀ（每一行，不只第 o 行）
     log_y_hat = log_softmax(outside_vectors @ center_vec)  # log P(w | c)，对每个 w ∈ V
     loss = -log_y_hat[o]                                   # J = -log P(o | c)
     delta = np.exp(log_y_hat)                              # ŷ = softmax(U v_c)
     delta[o] -= 1.0                                        # ŷ - y，y 是 o 的独热向量
     grad_center = outside_vectors.T @ delta                # Uᵀ(ŷ - y) = -u_o + Σ_w P(w|c) u_w
     grad_outside = np.outer(delta, center_vec)             # (ŷ - y) v_cᵀ：第 w 行 (ŷ_w - y_w) v_cᵀ
-    # 解答结束
     return float(loss), grad_center, grad_outside
 
 
@@ -74,7 +70,6 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     check_array(outside_idx, "outside_idx", shape=("B",), dtype="int", dims=dims)
     check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
     check_ids(outside_idx, "outside_idx", len(outside_vectors))
-    # 解答开始：不要逐对循环，用矩阵写：Ŷ = softmax(C Uᵀ) 按行；梯度是平均损失的，别忘了除以 B
     batch = len(center_vecs)
     rows = np.arange(batch)
     log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # C Uᵀ：(B, |V|)，第 i 行是 log softmax(U v_{c_i})ᵀ
@@ -84,7 +79,6 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     delta /= batch                                            # Δ：平均损失，每对的梯度乘 1/B
     grad_centers = delta @ outside_vectors                    # ΔU：(B, d)，第 i 行 (1/B) (Uᵀ(ŷ_i - y_i))ᵀ
     grad_outside = delta.T @ center_vecs                      # ΔᵀC：(|V|, d) = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ
-    # 解答结束
     return float(loss), grad_centers, grad_outside
 
 
@@ -112,7 +106,6 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     """
     window = check_int(window, "window", low=1)
     ids, sentence_of = flatten_sentences(sentences)
-    # 解答开始：对每个偏移 j（1 <= |j| <= window）取出 t 与 t + j 都在语料内、且在同一句的位置 t；最后先按 t、再按 j 排序
     positions, offsets = [], []
     for j in [j for j in range(-window, window + 1) if j != 0]:
         t = np.arange(max(0, -j), len(ids) - max(0, j))      # t 与 t + j 都在语料之内
@@ -122,7 +115,6 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     positions, offsets = np.concatenate(positions), np.concatenate(offsets)
     order = np.lexsort((offsets, positions))                 # 先按位置 t，再按偏移 j
     positions, offsets = positions[order], offsets[order]
-    # 解答结束
     return ids[positions], ids[positions + offsets]
 
 

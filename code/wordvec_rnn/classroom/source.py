@@ -17,17 +17,15 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib
-import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from wordvec_rnn.checks import fail
+from wordvec_rnn.export import SOLUTION_BEGIN as BEGIN
+from wordvec_rnn.export import SOLUTION_END as END
 from wordvec_rnn.export import saved_cells
-
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)# 解答开始(?:[：:]\s*(?P<hint>.*?))?\s*$")
-END = re.compile(r"^[ \t]*# 解答结束\s*$")
 
 
 def strip_solutions(source: str, label: str) -> str:
