@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 
-from wordvec_rnn.export import differences, notebooks_in_reading_order
+from wordvec_rnn.export import (
+    SOLUTION_BEGIN,
+    SOLUTION_END,
+    SavedCell,
+    differences,
+    notebooks_in_reading_order,
+    render_module,
+    render_modules,
+)
 from wordvec_rnn.setup_cell import render_setup_cell, repository
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
@@ -45,6 +54,45 @@ def test_cells_have_ids_and_notebook_checks_claims(path):
 
 def test_package_matches_saved_cells():
     assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
+
+
+def test_exported_modules_have_a_docstring_one_import_block_and_no_solution_markers():
+    for module, text in render_modules(REPO).items():
+        body = ast.parse(text).body
+        docstring = ast.get_docstring(ast.Module(body=body, type_ignores=[]))
+        assert docstring and docstring.startswith("第 "), f"{module}：模块文档字符串应说明哪一章定义了它"
+        for origin in re.findall(r"^#   (\S+)$", text, re.M):
+            assert origin in docstring, f"{module}：文档字符串里没有来源 {origin}"
+        is_import = [isinstance(node, (ast.Import, ast.ImportFrom)) for node in body[1:]]
+        assert not any(is_import[is_import.index(False):]), f"{module}：import 应只在模块开头出现一段"
+        markers = [line for line in text.splitlines() if SOLUTION_BEGIN.match(line) or SOLUTION_END.match(line)]
+        assert not markers, f"{module}：包里不应有课堂作业的解答标记：{markers}"
+
+
+def test_export_hoists_merges_and_sorts_imports():
+    first = (
+        '"""单元自带的说明。"""\nfrom __future__ import annotations\n\nimport numpy as np\n'
+        "from wordvec_rnn.checks import (\n    fail,\n)\n\n\n"
+        "def f():\n    # 解答开始：提示\n    import math\n    return np, math\n    # 解答结束\n"
+    )
+    second = "import os\nfrom wordvec_rnn.demo import f\nfrom wordvec_rnn.checks import check_int\n\nX = f"
+    origin = "chapters/09_demo/01_demo.ipynb"
+    text = render_module("demo", [(origin, SavedCell("demo", first, "演示", "第一节：细节")),
+                                  (origin, SavedCell("demo", second, "演示", "第二节"))])
+    assert text.split("\n", 4)[4] == (
+        f'"""第 09 章「演示」（{origin}）中推导并实现的代码：第一节、第二节。\n\n单元自带的说明。\n"""\n\n'
+        "from __future__ import annotations\n\nimport os\n\nimport numpy as np\n\n"
+        "from wordvec_rnn.checks import check_int, fail\n\n\n"
+        f"# 定义于 {origin} 「演示」§「第一节：细节」\ndef f():\n    import math\n    return np, math\n\n\n"
+        f"# 定义于 {origin} 「演示」§「第二节」\nX = f\n"
+    )
+
+
+def test_export_rejects_one_name_imported_from_two_places():
+    cells = [("chapters/09_demo/01_demo.ipynb", SavedCell("demo", body, "演示", "一节"))
+             for body in ("import numpy as np\nX = np", "import torch as np\nY = np")]
+    with pytest.raises(ValueError, match="同一个名字 `np`"):
+        render_module("demo", cells)
 
 
 @pytest.mark.parametrize("path", CHAPTER_NOTEBOOKS, ids=NOTEBOOK_IDS)

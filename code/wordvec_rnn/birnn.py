@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/02_rnn/03_bidirectional.ipynb
 
+"""第 02 章「双向循环神经网络」（chapters/02_rnn/03_bidirectional.ipynb）中推导并实现的代码：反向的链、与
+torch.nn.RNN(bidirectional=True) 对照、反向传播、实验。
+"""
+
 from __future__ import annotations
 
 from collections.abc import Callable

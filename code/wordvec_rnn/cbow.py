@@ -2,11 +2,12 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/02_cbow.ipynb
 
+"""第 01 章「连续词袋（CBOW）」（chapters/01_word2vec/02_cbow.ipynb）中推导并实现的代码：实现、与跳元模型比较。"""
+
 import numpy as np
 
-from wordvec_rnn.inputs import Int, NDArray, accepts
-from wordvec_rnn.skipgram import log_softmax
-
+from wordvec_rnn.inputs import Int, NDArray, Real, Rng, Str, accepts
+from wordvec_rnn.skipgram import SENTENCES, flatten_sentences, log_softmax, minibatch_sgd
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「实现」
 TABLES = {"center_vectors": NDArray("V", "d"), "outside_vectors": NDArray("V", "d")}  # 两张 (V, d) 的词向量表
@@ -70,12 +71,6 @@ def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outsid
     np.add.at(grad_center_vectors, context_idx.ravel(), per_position)  # 重复的词：累加，不覆盖
     grad_outside = delta.T @ v_bar                           # (V, d)：(1/B) Σ_i (ŷ_i - y_i) v̄_iᵀ
     return float(loss), grad_center_vectors, grad_outside
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import Int, Real, Rng, Str, accepts
-from wordvec_rnn.skipgram import SENTENCES, flatten_sentences, minibatch_sgd
 
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「与跳元模型比较」

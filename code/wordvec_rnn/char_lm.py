@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/02_rnn/05_char_lm.ipynb
 
+"""第 02 章「字符级语言模型」（chapters/02_rnn/05_char_lm.ipynb）中推导并实现的代码：语料、把长文本切成 B 条并行的流、
+困惑度与两条基线、模型、训练、采样与温度。
+"""
+
 from __future__ import annotations
 
 import math
@@ -13,7 +17,16 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, check_str, fail
+from wordvec_rnn.checks import (
+    check_array,
+    check_choice,
+    check_float,
+    check_ids,
+    check_int,
+    check_positive,
+    check_str,
+    fail,
+)
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, Vocab
 

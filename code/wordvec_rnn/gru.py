@@ -3,6 +3,10 @@
 #   chapters/04_gru/01_gru.ipynb
 #   chapters/04_gru/02_gru_gradients.ipynb
 
+"""第 04 章「门控循环单元」（chapters/04_gru/01_gru.ipynb）与「GRU 的梯度」
+（chapters/04_gru/02_gru_gradients.ipynb）中推导并实现的代码：两种变体、几种极端情形；PyTorch 变体。
+"""
+
 import torch
 from torch import nn
 
@@ -78,18 +82,14 @@ def _gates(xv, h, params, variant: str):
     """一步的 (r_t, u_t, g_t)。``xv`` = V x_t + b（已算好，形状 (B, 3m)），``h`` = h_{t-1} (B, m)。"""
     m = h.shape[-1]
     W = params["W"]
-    # 解答开始：两个门都用 sigmoid；按 (r, u, g) 的顺序，r_t 用 xv 与 W 的第 1 块、u_t 用第 2 块（W_r h 与 W_u h 可一次算出）
     hW = h @ W[:2 * m].T                                   # (W_r h, W_u h)：r、u 两块一次算出
     r = torch.sigmoid(block(xv, "r", m, dim=-1) + hW[:, :m])   # r_t = σ(V_r x_t + W_r h_{t-1} + b_r)
     u = torch.sigmoid(block(xv, "u", m, dim=-1) + hW[:, m:])   # u_t = σ(V_u x_t + W_u h_{t-1} + b_u)
-    # 解答结束
-    # 解答开始：候选值用 tanh；"cho" 先把 r_t 乘在 h_{t-1} 上再乘 W_g，"torch" 把 r_t 乘在 W_g h_{t-1} + b_hg 上
     W_g = block(W, "g", m)
     if variant == "cho":                                   # g_t = tanh(V_g x_t + W_g (h_{t-1} ⊙ r_t) + b_g)
         g = torch.tanh(block(xv, "g", m, dim=-1) + (h * r) @ W_g.T)
     else:                                                  # g_t = tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{t-1} + b_hg))
         g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))
-    # 解答结束
     return r, u, g
 
 
@@ -101,18 +101,14 @@ def gru_gates(x, h, params, variant: str = "cho"):
     dims = check_gru_params(params, variant)
     check_array(x, "x", shape=("B", "n"), dtype="float", dims=dims)
     check_array(h, "h", shape=("B", "m"), dtype="float", dims=dims)
-    # 解答开始：输入部分 V x_t + b 与 h_{t-1} 无关，三块一次算出（形状 (B, 3m)），再交给 _gates
     r, u, g = _gates(x @ params["V"].T + params["b"], h, params, variant)
-    # 解答结束
     return r, u, g
 
 
 def gru_cell(x, h, params, variant: str = "cho"):
     """一步 GRU：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}，实现式 (eq-gru-update)。``x`` (B, n)，``h`` (B, m) → h_t (B, m)。"""
-    # 解答开始：用 gru_gates 算出 u_t 与 g_t；u_t 是保留 h_{t-1} 的比例，1 − u_t 是写入 g_t 的比例
     _, u, g = gru_gates(x, h, params, variant)
     h_new = (1 - u) * g + u * h
-    # 解答结束
     return h_new
 
 
@@ -128,7 +124,6 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
     if h0 is None:
         h0 = X.new_zeros(dims["B"], dims["m"])
     h = check_array(h0, "h0", shape=("B", "m"), dtype="float", dims=dims)
-    # 解答开始：V x_t + b 对全部 t 在循环之前一次算好；第 t 步用 _gates 与更新公式由 h_{t-1} 得到 h_t，把 h_t 放进列表 H、把 (r_t, u_t, g_t) 放进列表 gates；循环结束时 h 就是 h_T
     XV = X @ params["V"].T + params["b"]                   # (B, T, 3m)，移出时间循环
     H, gates = [], []
     for t in range(1, dims["T"] + 1):
@@ -136,7 +131,6 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
         h = (1 - u) * g + u * h
         H.append(h)
         gates.append((r, u, g))
-    # 解答结束
     H = torch.stack(H, dim=1)
     if return_gates:
         return H, h, tuple(torch.stack(list(seq), dim=1) for seq in zip(*gates))
@@ -217,12 +211,9 @@ def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     check_array(h, "h", shape=("m",), dtype="float", dims=dims)
     m, W = dims["m"], params["W"]
     r, u, g = (a[0] for a in gru_gates(x[None], h[None], params, variant))
-    # 解答开始：用 block 取出 W_r、W_u、W_g；两个门对 h_{t-1} 的导数 dr、du 是 diag(σ ⊙ (1 − σ)) 乘对应的 W 块
     W_r, W_u, W_g = (block(W, gate, m) for gate in GATES)
     dr = (r * (1 - r))[:, None] * W_r                      # ∂r_t/∂h_{t-1} = diag(r_t ⊙ (1 − r_t)) W_r
     du = (u * (1 - u))[:, None] * W_u                      # ∂u_t/∂h_{t-1} = diag(u_t ⊙ (1 − u_t)) W_u
-    # 解答结束
-    # 解答开始：候选值的预激活对 h_{t-1} 的导数 da（两个变体不同，都含经过 r_t 的路），乘 diag(1 − g_t²) 得 dg，再组成字典 terms（键 copy、candidate、update）
     if variant == "cho":                                   # ∂(W_g (h ⊙ r))/∂h = W_g [diag(r) + diag(h) ∂r/∂h]
         da = W_g @ (torch.diag(r) + h[:, None] * dr)
     else:                                                  # ∂(r ⊙ q)/∂h = diag(r) W_g + diag(q) ∂r/∂h，q = W_g h + b_hg
@@ -230,7 +221,6 @@ def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
         da = r[:, None] * W_g + q[:, None] * dr
     dg = (1 - g ** 2)[:, None] * da                        # ∂g_t/∂h_{t-1} = diag(1 − g_t²) ∂a_t/∂h_{t-1}
     terms = {"copy": torch.diag(u), "candidate": (1 - u)[:, None] * dg, "update": (h - g)[:, None] * du}
-    # 解答结束
     return terms
 
 

@@ -2,7 +2,9 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/04_hierarchical_softmax.ipynb
 
-"""层序 softmax（hierarchical softmax）：Huffman 树、路径概率、损失与梯度（第 01 章）。"""
+"""第 01 章「层序 softmax」（chapters/01_word2vec/04_hierarchical_softmax.ipynb）中推导并实现的代码：Huffman 树、
+概率之和为 1、损失与梯度。
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordvec_rnn.inputs import Counts, Instance, Int, accepts
+from wordvec_rnn.inputs import Axes, Counts, Instance, Int, ListOf, NDArray, Optional, Str, accepts
+from wordvec_rnn.negative_sampling import log_sigmoid, sigmoid
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
@@ -70,7 +73,6 @@ def build_huffman_tree(counts) -> HuffmanTree:
     所以同样的 ``counts`` 总是建出同一棵树。
     """
     V = len(counts)
-    # 解答开始：用 heapq 合并 |𝒱|-1 次，每次取出次数最小的两个（先取出的做左孩子），得到 (|𝒱|-1, 2) 的整数数组 children，并记下每个节点的父节点与它是左 0 还是右 1
     heap = list(zip(counts.tolist(), range(V)))  # (次数, 全树编号)：次数相同按编号先后
     heapq.heapify(heap)
     children = []                  # 第 n 项：内部节点 n 的 (左孩子, 右孩子)
@@ -84,8 +86,6 @@ def build_huffman_tree(counts) -> HuffmanTree:
         bit[right] = 1
         heapq.heappush(heap, (count_left + count_right, V + n))
     children, parent, bit = np.array(children, dtype=np.int64), np.array(parent), np.array(bit, dtype=np.int8)
-    # 解答结束
-    # 解答开始：从每个叶子往上走到根（全树编号 2|𝒱|-2），记下经过的内部节点与编码位，翻转成从根出发，补 0 到最大码长 ℓ_max 位，得到数组 paths、codes 与 lengths
     root = 2 * V - 2
     # 所有叶子同时向上走，一层一层记下经过的内部节点与编码位（从叶子到根的顺序）
     node = np.arange(V)
@@ -102,13 +102,8 @@ def build_huffman_tree(counts) -> HuffmanTree:
     source = np.where(mask, lengths[:, None] - 1 - j, 0)
     paths = np.where(mask, np.take_along_axis(up_nodes, source, axis=1), 0).astype(np.int64)
     codes = np.where(mask, np.take_along_axis(up_bits, source, axis=1), 0).astype(np.int8)
-    # 解答结束
     return HuffmanTree(counts=counts.copy(), children=children, codes=codes, paths=paths, lengths=lengths.astype(np.int64))
 
-
-import numpy as np
-
-from wordvec_rnn.inputs import Axes, Instance, ListOf, Optional, Str, accepts
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「Huffman 树」
 TREE = Instance(HuffmanTree, "HuffmanTree（由 build_huffman_tree 建出）", sizes={"V": "num_words", "N": "num_inner"})
@@ -161,12 +156,6 @@ def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     return ax
 
 
-import numpy as np
-
-from wordvec_rnn.inputs import NDArray, accepts
-from wordvec_rnn.negative_sampling import log_sigmoid
-
-
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「概率之和为 1」
 @accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vec=NDArray("d"))
 def hs_probabilities(center_vec, tree, node_vectors):
@@ -174,18 +163,10 @@ def hs_probabilities(center_vec, tree, node_vectors):
 
     要算遍所有叶子，代价是 O(|𝒱|(d + ℓ_max))：只在检验（如概率之和为 1）时用，训练时用不到。
     """
-    # 解答开始：每个内部节点的 u_n^T v_c 只算一次；沿每个词的路径把 log σ(s_j u_{n_j}^T v_c) 加起来（向左 s_j=+1、向右 s_j=-1，补位处不算），再取 exp
     z = node_vectors @ center_vec                # (|𝒱|-1,)：每个内部节点的 u_n^T v_c 只算一次
     x = tree.signs * z[tree.paths]               # (|𝒱|, ℓ_max)：s_j u_{n_j}^T v_c，补位处为 0
     P = np.exp(np.where(tree.mask, log_sigmoid(x), 0.0).sum(axis=1))
-    # 解答结束
     return P
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import Int, NDArray, accepts
-from wordvec_rnn.negative_sampling import log_sigmoid, sigmoid
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」
@@ -205,7 +186,6 @@ def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     ``grad_path`` 的第 j 行是 ∂J/∂u_{n_j}（ℓ, d）；其余内部节点的梯度为 0，所以不必算出来。
     """
     o = outside_idx
-    # 解答开始：取出 o 的全部 ℓ(o) 个内部节点（从根开始）与方向 s_j；J = -Σ_j log σ(s_j x_j)，∂J/∂x_j = (σ(s_j x_j) - 1) s_j，再链式求出对 v_c 与各 u_{n_j} 的梯度
     length = tree.lengths[o]
     path = tree.paths[o, :length]                    # n_1, ..., n_ℓ
     s = 1.0 - 2.0 * tree.codes[o, :length]           # s_j = +1（向左，编码 0）或 -1（向右，编码 1）
@@ -215,7 +195,6 @@ def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     g = (sigmoid(x) - 1.0) * s                      # ∂J/∂(u_{n_j}^T v_c) = (σ(s_j u_{n_j}^T v_c) - 1) s_j
     grad_center_vec = g @ U_path                     # U_o^T g = Σ_j (σ(·) - 1) s_j u_{n_j}
     grad_path = np.outer(g, center_vec)              # g v_c^T，第 j 行：(σ(·) - 1) s_j v_c^T
-    # 解答结束
     return float(loss), grad_center_vec, path, grad_path
 
 
@@ -226,10 +205,8 @@ def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     返回 ``(loss, grad_center_vec, grad_node_vectors)``。
     """
     loss, grad_center_vec, path, grad_path = hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors)
-    # 解答开始：建一个 (|𝒱|-1, d) 的全零数组，把 grad_path 的第 j 行放到第 n_j 行（path[j]），其余行为 0
     grad_node_vectors = np.zeros_like(node_vectors, dtype=np.result_type(node_vectors, center_vec))
     grad_node_vectors[path] = grad_path  # 一条路径上的内部节点互不相同
-    # 解答结束
     return loss, grad_center_vec, grad_node_vectors
 
 
@@ -246,7 +223,6 @@ def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
     返回 ``(loss, grad_center_vecs, grad_node_vectors)``，形状 ()、(B, d)、(|𝒱|-1, d)，都是平均损失的梯度。
     """
     B = len(center_vecs)
-    # 解答开始：路径补齐到 ℓ_max 位、用 tree.mask 去掉补位，一次算出 B×L 个 s_j x_j；损失与梯度都取平均（除以 B）；共用的内部节点（如根）用 np.add.at 累加
     mask = tree.mask[outside_idx]                                 # (B, ℓ_max)
     paths = tree.paths[outside_idx]                               # (B, ℓ_max)：补位处为 0，被掩码去掉
     s = np.where(mask, 1.0 - 2.0 * tree.codes[outside_idx], 0.0)  # (B, ℓ_max)
@@ -258,5 +234,4 @@ def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
     grad_node_vectors = np.zeros_like(node_vectors, dtype=np.result_type(node_vectors, center_vecs))
     # 不同的对可能经过同一个内部节点（根就被所有的对经过）：用 np.add.at 累加，而不是赋值
     np.add.at(grad_node_vectors, paths[mask], (g[:, :, None] * center_vecs[:, None, :])[mask])
-    # 解答结束
     return float(loss), grad_center_vecs, grad_node_vectors

@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/03_vanishing_exploding/01_jacobian_products.ipynb
 
+"""第 03 章「雅可比矩阵的连乘」（chapters/03_vanishing_exploding/01_jacobian_products.ipynb）中推导并实现的代码：从
+BPTT 的求和到连乘、标量情形、真实的 RNN。
+"""
+
 from collections.abc import Callable
 
 import numpy as np

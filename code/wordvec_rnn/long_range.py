@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/05_lstm/03_long_range.ipynb
 
+"""第 05 章「长距离依赖：RNN、GRU 与 LSTM 的比较」（chapters/05_lstm/03_long_range.ipynb）中推导并实现的代码：加法问题、
+模型、初始化与训练、训练函数。
+"""
+
 from __future__ import annotations
 
 import time

@@ -3,6 +3,11 @@
 #   chapters/05_lstm/01_lstm.ipynb
 #   chapters/05_lstm/02_lstm_gradients.ipynb
 
+"""第 05 章「长短期记忆（LSTM）」（chapters/05_lstm/01_lstm.ipynb）与「LSTM 的梯度」
+（chapters/05_lstm/02_lstm_gradients.ipynb）中推导并实现的代码：从零实现、与 torch.nn.LSTM 对照、门的开与关；
+完整的雅可比矩阵。
+"""
+
 import math
 
 import torch
@@ -86,13 +91,11 @@ def lstm_update(z: torch.Tensor, c: torch.Tensor, m: int):
     ``z`` 的最后一维长 4m、按 (g, i, o, f) 堆叠，``c`` 与它的前几维相同（(B, 4m) 与 (B, m)，或一个样本 (4m,) 与
     (m,)）。这是最内层的循环体，为了快不检查输入：lstm_cell、lstm_layer、lstm_jacobian 检查之后调用它。
     """
-    # 解答开始：把 z 按 (g, i, o, f) 的顺序切成四段，各自作用激活函数，再由 c_{t-1} 算出 c_t 与 h_t
     z_g, z_ifo = z.split([m, 3 * m], dim=-1)
     g = torch.tanh(z_g)                                 # g_t = tanh(V_g x_t + W_g h_{t-1} + b_g)
     i, o, f = torch.sigmoid(z_ifo).chunk(3, dim=-1)     # 三个门都用 σ，连在一起一次算完
     c = f * c + i * g                                   # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h = o * torch.tanh(c)                               # h_t = o_t ⊙ tanh(c_t)
-    # 解答结束
     return h, c, g, i, o, f
 
 
@@ -103,10 +106,8 @@ def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
     返回 ``(h_t, c_t, gates)``，``gates`` 是字典 ``{"g": g_t, "i": i_t, "o": o_t, "f": f_t}``，每个 (B, m)。
     """
     dims = _check_state(x, h, c, params, "step")
-    # 解答开始：算出四个门的预激活 z_t（批量优先：x、h 的每一行是一个样本），交给 lstm_update
     z = x @ params["V"].T + h @ params["W"].T + params["b"]      # (B, 4m)：四个门的预激活，按 (g, i, o, f) 堆叠
     h, c, *gates = lstm_update(z, c, dims["m"])
-    # 解答结束
     return h, c, dict(zip(LSTM_GATES, gates))
 
 
@@ -213,17 +214,13 @@ def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params
     z = params["V"] @ x + params["W"] @ h + params["b"]        # 一个样本：列向量的写法 V x_t + W h_{t-1} + b
     h_t, c_t, g, i, o, f = lstm_update(z, c, m)
     W = {gate: params["W"][rows] for gate, rows in gate_slices(m).items()}   # W_g、W_i、W_o、W_f，各 (m, m)
-    # 解答开始：记忆元那一行的两块 dc_dc = ∂c_t/∂c_{t-1} 与 dc_dh = ∂c_t/∂h_{t-1}，各 (m, m)
     dc_dc = torch.diag(f)                                                    # ∂c_t/∂c_{t-1}
     dc_dh = ((c * f * (1 - f))[:, None] * W["f"] + (g * i * (1 - i))[:, None] * W["i"]
              + (i * (1 - g ** 2))[:, None] * W["g"])                          # ∂c_t/∂h_{t-1}
-    # 解答结束
-    # 解答开始：隐状态那一行的两块 dh_dc = ∂h_t/∂c_{t-1} 与 dh_dh = ∂h_t/∂h_{t-1}，各 (m, m)
     tanh_c = torch.tanh(c_t)
     through_c = o * (1 - tanh_c ** 2)                                        # ∂h_t/∂c_t 的对角元
     dh_dc = torch.diag(through_c * f)                                        # ∂h_t/∂c_{t-1}
     dh_dh = (tanh_c * o * (1 - o))[:, None] * W["o"] + through_c[:, None] * dc_dh   # ∂h_t/∂h_{t-1}
-    # 解答结束
     J = torch.cat([torch.cat([dc_dc, dc_dh], dim=1), torch.cat([dh_dc, dh_dh], dim=1)])
     return J, h_t, c_t, f
 

@@ -2,9 +2,13 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/03_negative_sampling.ipynb
 
+"""第 01 章「负采样」（chapters/01_word2vec/03_negative_sampling.ipynb）中推导并实现的代码：梯度、一个批量、噪声分布、
+高频词的二次采样。
+"""
+
 import numpy as np
 
-from wordvec_rnn.inputs import Elementwise, Int, NDArray, accepts
+from wordvec_rnn.inputs import Counts, Elementwise, Int, NDArray, Optional, Real, Rng, Shape, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
@@ -42,7 +46,6 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
     """
     v_c, U, o, neg = center_vec, outside_vectors, outside_idx, negative_idx
 
-    # 解答开始：打分 x_o = u_oᵀv_c、x_i = u_{w_i}ᵀv_c；损失用 softplus 写（-log σ(x) = softplus(-x)），不要 log(sigmoid(...))；负样本的梯度用 np.add.at 累加，别忘了 u_o 那一行
     u_o, u_neg = U[o], U[neg]              # u_o：(d,)；u_{w_1..w_k}：(k, d)
     x_o, x_neg = u_o @ v_c, u_neg @ v_c    # u_oᵀv_c 与 u_{w_i}ᵀv_c
     # -log σ(x) = softplus(-x)，-log σ(-x) = softplus(x)
@@ -52,13 +55,7 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
     grad_outside = np.zeros_like(U)
     grad_outside[o] += (sigmoid(x_o) - 1.0) * v_c
     np.add.at(grad_outside, neg, sigmoid(x_neg)[:, None] * v_c)  # 重复的负样本逐次累加
-    # 解答结束
     return float(loss), grad_center, grad_outside
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import NDArray, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
@@ -80,7 +77,6 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
     C, U = center_vecs, outside_vectors
     B, d = C.shape
 
-    # 解答开始：每行排成 [o_b, w_{b,1}, …, w_{b,k}]、标签 [1, 0, …, 0]，一次算出 B×(k+1) 个打分；损失与梯度都取平均（除以 B），grad_outside 用 np.add.at 累加
     # 第 b 行：[o_b, w_{b,1}, …, w_{b,k}]，标签 [1, 0, …, 0]：真实的上下文词为 1，噪声词为 0
     idx = np.column_stack([outside_idx, negative_idx])  # (B, k+1)
     labels = np.zeros(idx.shape)
@@ -94,25 +90,17 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
     grad_centers = np.einsum("bj,bjd->bd", g, U_used)  # 每一行 Ũᵀ(σ(x) - y) / B
     grad_outside = np.zeros_like(U)
     np.add.at(grad_outside, idx.ravel(), (g[:, :, None] * C[:, None, :]).reshape(-1, d))  # (σ(x) - y) v_cᵀ 的各行
-    # 解答结束
     return float(loss), grad_centers, grad_outside
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import Counts, Optional, Real, Rng, Shape, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「噪声分布」
 @accepts(counts=Counts(), power=Real(0.0))
 def noise_distribution(counts, power=0.75):
     """噪声分布 P_n(w) ∝ count(w)^power：实现式 (eq-ns-noise)（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
-    # 解答开始：对次数（float64，先除以最大次数以免上溢）取 power 次方再归一化；0 次的词权重单独置 0（power = 0 时 0**0 = 1）
     # 先除以最大次数，底数都不超过 1，power 再大也不会上溢成 inf/inf = NaN；
     # 0 次的词单独处理：否则 power = 0 时 0**0 = 1，它也会得到概率
     weights = np.where(counts > 0, (counts / counts.max()) ** power, 0.0)
     probs = weights / weights.sum()
-    # 解答结束
     return probs
 
 
@@ -121,11 +109,9 @@ class NoiseSampler:
 
     @accepts(counts=Counts(), power=Real(0.0), rng=Optional(Rng()))
     def __init__(self, counts, power=0.75, rng=None):
-        # 解答开始：self.probs = 你写的 noise_distribution(counts, power)；self.cdf = 它的累积和（除以最后一项，使其恰好以 1 结尾）
         self.probs = noise_distribution(counts, power)
         cdf = np.cumsum(self.probs)
         self.cdf = cdf / cdf[-1]  # 消去累加的舍入误差，最后一项恰好是 1
-        # 解答结束
         self.rng = np.random.default_rng(0) if rng is None else rng
 
     def __len__(self):
@@ -134,18 +120,11 @@ class NoiseSampler:
     @accepts(shape=Shape())
     def sample(self, shape):
         """形状为 ``shape`` 的 int64 编号数组，每个元素独立地服从 P_n。"""
-        # 解答开始：用 self.rng（不是 np.random）抽 [0, 1) 上的均匀数 u，在 self.cdf 上二分查找（np.searchsorted，side="right"），结果转成 int64
         u = self.rng.random(shape)  # [0, 1) 上的均匀分布
         # 第一个满足 cdf[w] > u 的 w：u 落在 [cdf[w-1], cdf[w]) 的概率正是 P_n(w)；
         # P_n(w) = 0 的词区间为空，永远不会被抽中
         draws = np.searchsorted(self.cdf, u, side="right").astype(np.int64)
-        # 解答结束
         return draws
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import Counts, Real, accepts
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」

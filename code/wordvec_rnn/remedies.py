@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/03_vanishing_exploding/02_remedies.ipynb
 
+"""第 03 章「缓解梯度消失与梯度爆炸」（chapters/03_vanishing_exploding/02_remedies.ipynb）中推导并实现的代码：量什么、
+梯度裁剪、截断 BPTT。
+"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail
@@ -31,13 +35,11 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
     P = np.eye(m)
     norms = np.zeros(T)
     for t in range(1, T + 1):
-        # 解答开始：算 z_t、h_t 与 J_t = (1-α)I + α diag(f'(z_t)) W，累乘 P ← J_t P，记下 norms[t-1] = ‖P‖₂
         z = W @ H[t - 1] + inputs[t - 1]                                  # z_t = W h_{t-1} + V x_t + b_h
         H[t] = (1 - alpha) * H[t - 1] + alpha * f(z)
         J = (1 - alpha) * np.eye(m) + alpha * f_prime(z)[:, None] * W     # (1-α) I + α diag(f'(z_t)) W
         P = J @ P                                                          # ∂h_t/∂h_0 = J_t ∂h_{t-1}/∂h_0
         norms[t - 1] = np.linalg.norm(P, 2)
-        # 解答结束
     return H, norms, P
 
 
@@ -59,11 +61,9 @@ def clip_by_norm(grads, max_norm):
         fail("grads", "非空的数组列表或字典", grads)
     for i, g in enumerate(arrays):
         check_array(g, f"grads[{keys[i] if keys else i}]", dtype="float", finite=True)
-    # 解答开始：全部数组一起算 ‖g‖（total），都乘同一个系数 min(1, γ/‖g‖) 得到列表 clipped，不改动输入
     total = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in arrays)))
     scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, γ/‖g‖)
     clipped = [g * scale for g in arrays]
-    # 解答结束
     if keys is not None:
         return dict(zip(keys, clipped)), total
     if isinstance(grads, (list, tuple)):
@@ -93,7 +93,6 @@ def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
     for t in range(1, T + 1):
         H[t] = np.tanh(w * H[t - 1] + b)                      # h_t = tanh(w h_{t-1} + b)
     loss = (H[T] - target) ** 2
-    # 解答开始：从 ∂L/∂h_T = 2(h_T − target) 倒推 t = T, …, 1：δ_t = ∂L/∂h_t (1 − h_t²)，dw += δ_t h_{t-1}，db += δ_t，∂L/∂h_{t-1} = w δ_t
     dh = 2 * (H[T] - target)                                  # ∂L/∂h_T
     dw, db = np.zeros_like(w), np.zeros_like(b)
     for t in range(T, 0, -1):
@@ -101,7 +100,6 @@ def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
         dw += delta * H[t - 1]
         db += delta
         dh = delta * w                                        # ∂L/∂h_{t-1} = w δ_t
-    # 解答结束
     return loss, dw, db
 
 
@@ -126,14 +124,12 @@ def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
         losses[k] = loss
         if k == steps:
             break
-        # 解答开始：g = (∂L/∂w, ∂L/∂b)；给了 max_norm 就用 clip_by_norm 裁剪；grad_norms[k] 记裁剪前的 ‖g‖；沿 −g 走一步
         g = np.array([dw, db])
         if max_norm is not None:
             g, grad_norms[k] = clip_by_norm(g, max_norm)
         else:
             grad_norms[k] = np.linalg.norm(g)
         path[k + 1] = path[k] - lr * g
-        # 解答结束
     return path, losses, grad_norms
 
 
@@ -153,7 +149,6 @@ def truncated_bptt_gradients(params, X, targets, K):
     W, U, T = params["W"], params["U"], dims["T"]
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)  # 输出层不截断：与完整 BPTT 相同
-    # 解答开始：对每个 t，从 ∂L_t/∂h_t = dS[:, t-1] @ U 出发往回传 k = t, t−1, …, max(1, t−K+1)，累加 V、W、b_h 的梯度
     for t in range(1, T + 1):                                              # 每个 L_t 单独往回传
         dh = dS[:, t - 1] @ U                                              # ∂L_t/∂h_t
         for k in range(t, max(1, t - K + 1) - 1, -1):                      # k = t, t−1, …, max(1, t−K+1)
@@ -162,5 +157,4 @@ def truncated_bptt_gradients(params, X, targets, K):
             grads["W"] += delta.T @ H[:, k - 1]
             grads["b_h"] += delta.sum(axis=0)
             dh = delta @ W                                                 # ∂L_t/∂h_{k-1}
-    # 解答结束
     return grads

@@ -3,6 +3,10 @@
 #   chapters/02_rnn/01_rnn.ipynb
 #   chapters/02_rnn/02_bptt.ipynb
 
+"""第 02 章「循环神经网络」（chapters/02_rnn/01_rnn.ipynb）与「时间反向传播（BPTT）」
+（chapters/02_rnn/02_bptt.ipynb）中推导并实现的代码：参数、输入、前向传播、损失；实现。
+"""
+
 import numpy as np
 
 from wordvec_rnn.checks import check_array, check_ids, check_int, check_rng, fail
@@ -70,13 +74,11 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
     dims, h0 = _check_inputs(params, X, h0)
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
     B, T, _ = X.shape
-    # 解答开始：H[:, 0] = h0，再对 t = 1..T 依次算 H[:, t] = tanh(x_t V^T + h_{t-1} W^T + b_h)（每行一个序列，注意 X[:, t-1] 是 x_t）；最后 Y_hat = softmax(H[:, 1:] U^T + b_y)
     H = np.zeros((B, T + 1, dims["m"]), dtype=W.dtype)
     H[:, 0] = h0
     for t in range(1, T + 1):
         H[:, t] = np.tanh(X[:, t - 1] @ V.T + H[:, t - 1] @ W.T + b_h)   # h_t = f_h(V x_t + W h_{t-1} + b_h)
     Y_hat = softmax(H[:, 1:] @ U.T + b_y)                                 # ŷ_t = f_y(U h_t + b_y)，t = 1..T
-    # 解答结束
     return H, Y_hat
 
 
@@ -116,10 +118,8 @@ def cross_entropy(Y_hat: np.ndarray, targets) -> float:
     check_array(Y_hat, "Y_hat", ndim=3, dtype="float")
     check_array(targets, "targets", shape=Y_hat.shape[:2], dtype="int")
     check_ids(targets, "targets", Y_hat.shape[2])
-    # 解答开始：取出每个 (序列, 时间步) 上正确词的概率 ŷ_t[y_t]（np.take_along_axis），对 −log 求和（对时间步和批量都求和，不取平均）
     picked = np.take_along_axis(Y_hat, targets[..., None], axis=-1)   # ŷ_{t, y_t}
     loss = -np.log(picked).sum()
-    # 解答结束
     return float(loss)
 
 
@@ -131,11 +131,9 @@ def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[n
     把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。输入由调用者检查过。
     """
     q, m = Y_hat.shape[-1], H.shape[-1]
-    # 解答开始：dS = Ŷ − Y（Y 用 one_hot 得到）；dU = Σ_t (ŷ_t − y_t) h_t^T，注意 ŷ_t 配的是 H[:, 1:]（不含 h_0）；db_y = Σ_t (ŷ_t − y_t)，对时间步和批量都求和
     dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)
     dU = dS.reshape(-1, q).T @ H[:, 1:].reshape(-1, m)
     db_y = dS.sum(axis=(0, 1))
-    # 解答结束
     return dS, dU, db_y
 
 
@@ -157,7 +155,6 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)   # ∂L/∂s_t = ŷ_t − y_t 与输出层
-    # 解答开始：t 从 T 倒推到 1：∂L/∂h_t = U^T(ŷ_t − y_t) + W^T δ_{t+1}，δ_t = (1 − h_t²) ⊙ ∂L/∂h_t；V、W、b_h 的梯度逐步累加 δ_t x_t^T、δ_t h_{t-1}^T、δ_t；循环结束时 dh_next 应是 ∂L/∂h_0
     dh_next = np.zeros_like(H[:, 0])                              # W^⊤ δ_{t+1}；t = T 时为 0
     for t in range(T, 0, -1):
         dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}
@@ -166,7 +163,6 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
         grads["W"] += delta.T @ H[:, t - 1]                       # + δ_t h_{t-1}^⊤
         grads["b_h"] += delta.sum(axis=0)                         # + δ_t
         dh_next = delta @ W                                       # W^⊤ δ_t，留给第 t-1 步
-    # 解答结束
     return grads, dh_next                                         # 循环结束时 dh_next = W^⊤ δ_1 = ∂L/∂h_0
 
 
@@ -175,10 +171,8 @@ def rnn_loss_and_gradients(params: dict, X: np.ndarray, targets, h0: np.ndarray 
 
     h_T 形状 (B, m)，可作下一段序列的 h_0（截断 BPTT）。
     """
-    # 解答开始：依次调用 rnn_forward（别忘了传入 h0）、cross_entropy、rnn_backward；h_T 是 H 的最后一个时间步
     H, Y_hat = rnn_forward(params, X, h0)
     loss = cross_entropy(Y_hat, targets)
     grads, _ = rnn_backward(params, X, H, Y_hat, targets)
     h_T = H[:, -1]
-    # 解答结束
     return loss, grads, h_T

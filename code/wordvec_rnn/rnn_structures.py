@@ -2,6 +2,10 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/02_rnn/04_structures.ipynb
 
+"""第 02 章「结构类型」（chapters/02_rnn/04_structures.ipynb）中推导并实现的代码：一对一、数 → 中文数词、多对一、
+多对多（等长）、多对多（不等长）。
+"""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,7 +15,6 @@ from torch.nn import functional as F
 
 from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, check_rng, fail
 from wordvec_rnn.vocab import EOS_ID, Vocab
-
 
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对一」

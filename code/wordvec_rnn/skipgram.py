@@ -2,21 +2,26 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/01_skipgram_softmax.ipynb
 
+"""第 01 章「跳元模型与 softmax」（chapters/01_word2vec/01_skipgram_softmax.ipynb）中推导并实现的代码：实现、从语料到
+(c,o) 对、实验。
+"""
+
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
-from wordvec_rnn.inputs import Int, NDArray, accepts
+from wordvec_rnn.inputs import Int, ListOf, NDArray, Real, Rng, Satisfies, Str, accepts
+from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实现」
 @accepts(x=NDArray(..., "q"))
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：实现式 (eq-sg-log-softmax)，先减去最大值 m，exp 不会上溢。"""
-    # 解答开始：沿最后一维先减去最大值（keepdims=True），再减去 log Σ exp；不要直接对 x 取 exp，会上溢
     shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    # 解答结束
     return log_probs
 
 
@@ -39,14 +44,12 @@ def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     grad_outside = ∂J/∂U = (ŷ - y) v_cᵀ，形状 (V, d)，第 w 行是 (ŷ_w - y_w) v_cᵀ。
     """
     o = outside_idx
-    # 解答开始：用 log_softmax 算 log ŷ，J = -log ŷ_o；grad_center = Uᵀ(ŷ - y)，grad_outside = (ŷ - y) v_cᵀ（每一行，不只第 o 行）
     log_y_hat = log_softmax(outside_vectors @ center_vec)  # log P(w | c)，对每个 w ∈ V
     loss = -log_y_hat[o]                                   # J = -log P(o | c)
     delta = np.exp(log_y_hat)                              # ŷ = softmax(U v_c)
     delta[o] -= 1.0                                        # ŷ - y，y 是 o 的独热向量
     grad_center = outside_vectors.T @ delta                # Uᵀ(ŷ - y) = -u_o + Σ_w P(w|c) u_w
     grad_outside = np.outer(delta, center_vec)             # (ŷ - y) v_cᵀ：第 w 行 (ŷ_w - y_w) v_cᵀ
-    # 解答结束
     return float(loss), grad_center, grad_outside
 
 
@@ -63,7 +66,6 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     (1/B) Uᵀ(ŷ_i - y_i) 的转置（同一个中心词在批中出现几次，调用者就把几行都加到它的 v_c 上）；
     grad_outside = ΔᵀC = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ，形状 (V, d)。
     """
-    # 解答开始：不要逐对循环，用矩阵写：Ŷ = softmax(C Uᵀ) 按行；梯度是平均损失的，别忘了除以 B
     batch = len(center_vecs)
     rows = np.arange(batch)
     log_y_hat = log_softmax(center_vecs @ outside_vectors.T)  # C Uᵀ：(B, V)，第 i 行是 log softmax(U v_{c_i})ᵀ
@@ -73,15 +75,8 @@ def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vect
     delta /= batch                                            # Δ：平均损失，每对的梯度乘 1/B
     grad_centers = delta @ outside_vectors                    # ΔU：(B, d)，第 i 行 (1/B) (Uᵀ(ŷ_i - y_i))ᵀ
     grad_outside = delta.T @ center_vecs                      # ΔᵀC：(V, d) = (1/B) Σ_i (ŷ_i - y_i) v_{c_i}ᵀ
-    # 解答结束
     return float(loss), grad_centers, grad_outside
 
-
-from collections.abc import Sequence
-
-import numpy as np
-
-from wordvec_rnn.inputs import Int, ListOf, NDArray, accepts
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「从语料到 $(c,o)$ 对」
 SENTENCES = ListOf(NDArray(None, dtype="int", nonempty=False))  # 每句一个一维编号数组（可以为空）
@@ -107,7 +102,6 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     只对 2·window 个偏移 j 循环，每个 j 一次处理所有位置，不逐对循环。
     """
     ids, sentence_of = flatten_sentences(sentences)
-    # 解答开始：对每个偏移 j（1 <= |j| <= window）取出 t 与 t + j 都在语料内、且在同一句的位置 t；最后先按 t、再按 j 排序
     positions, offsets = [], []
     for j in [j for j in range(-window, window + 1) if j != 0]:
         t = np.arange(max(0, -j), len(ids) - max(0, j))      # t 与 t + j 都在语料之内
@@ -117,14 +111,7 @@ def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     positions, offsets = np.concatenate(positions), np.concatenate(offsets)
     order = np.lexsort((offsets, positions))                 # 先按位置 t，再按偏移 j
     positions, offsets = positions[order], offsets[order]
-    # 解答结束
     return ids[positions], ids[positions + offsets]
-
-
-import numpy as np
-
-from wordvec_rnn.inputs import Int, NDArray, Real, Rng, Satisfies, Str, accepts
-from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实验：在小语料上训练」

@@ -2,6 +2,8 @@
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/00_notation/01_notation.ipynb
 
+"""第 00 章「符号与术语」（chapters/00_notation/01_notation.ipynb）中推导并实现的代码：词表、UNK 与 EOS。"""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

@@ -17,17 +17,15 @@ from __future__ import annotations
 import ast
 import builtins
 import importlib
-import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from wordvec_rnn.checks import fail
+from wordvec_rnn.export import SOLUTION_BEGIN as BEGIN
+from wordvec_rnn.export import SOLUTION_END as END
 from wordvec_rnn.export import saved_cells
-
-BEGIN = re.compile(r"^(?P<indent>[ \t]*)# 解答开始(?:[：:]\s*(?P<hint>.*?))?\s*$")
-END = re.compile(r"^[ \t]*# 解答结束\s*$")
 
 
 def strip_solutions(source: str, label: str) -> str:
@@ -81,10 +79,10 @@ def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:
         path = Path(root) / chapter
         if not path.is_file():
             fail("chapters", "仓库里存在的笔记本路径", chapter)
-        for module, body, _section in saved_cells(path):
-            for node in ast.parse(body).body:
+        for cell in saved_cells(path):
+            for node in ast.parse(cell.body).body:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                    found[node.name] = Definition(node.name, f"wordvec_rnn.{module}", _segment(body, node))
+                    found[node.name] = Definition(node.name, f"wordvec_rnn.{cell.module}", _segment(cell.body, node))
     return found
 
 
