@@ -199,9 +199,6 @@ def set_gate_bias(params, **values: float) -> dict:
 
 
 # 定义于 chapters/04_gru/02_gru_gradients.ipynb 「GRU 的梯度」§「PyTorch 变体」
-JACOBIAN_TERMS = ("copy", "candidate", "update")   # diag(u_t)、经过 g_t 的路、经过 u_t 的路
-
-
 def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     """一个样本的 ∂h_t/∂h_{t-1} 的三项：``x`` (n,) 是 x_t，``h`` (m,) 是 h_{t-1}，每项 (m, m)。
 
