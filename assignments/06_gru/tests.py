@@ -14,6 +14,7 @@ from wordvec_rnn.classroom import (
     hidden_torch_generator,
     with_globals,
 )
+from wordvec_rnn.gates import GRU_GATES
 from wordvec_rnn.gru import gru_to_torch, init_gru_params, set_gate_bias
 
 ASSIGNMENT = Assignment(
@@ -94,21 +95,21 @@ def _gate_routes(gru_gates, _gates):
 def _reference_gates(x, h, params, form, detach_r=False):
     """(r, u, g)：``form`` 是候选值的写法，"cho"、"torch"、"torch_no_bhg"（丢掉 b_hg）或 "torch_bhg_outside"。"""
     m = h.shape[-1]
-    V, W, b = params["V"], params["W"], params["b"]
-    pre = [x @ V[k * m:(k + 1) * m].T + b[k * m:(k + 1) * m] for k in range(3)]
-    W_r, W_u, W_g = W[:m], W[m:2 * m], W[2 * m:]
-    r = torch.sigmoid(pre[0] + h @ W_r.T)
-    u = torch.sigmoid(pre[1] + h @ W_u.T)
+    V, W, b = (GRU_GATES.split(params[key]) for key in ("V", "W", "b"))   # 按 (r, u, g) 切成三块
+    pre = {gate: x @ V[gate].T + b[gate] for gate in GRU_GATES}
+    W_g = W["g"]
+    r = torch.sigmoid(pre["r"] + h @ W["r"].T)
+    u = torch.sigmoid(pre["u"] + h @ W["u"].T)
     r_used = r.detach() if detach_r else r
     b_hg = params.get("b_hg", torch.zeros(m, dtype=h.dtype))
     if form == "cho":
-        a = pre[2] + (h * r_used) @ W_g.T
+        a = pre["g"] + (h * r_used) @ W_g.T
     elif form == "torch":
-        a = pre[2] + r_used * (h @ W_g.T + b_hg)
+        a = pre["g"] + r_used * (h @ W_g.T + b_hg)
     elif form == "torch_no_bhg":
-        a = pre[2] + r_used * (h @ W_g.T)
+        a = pre["g"] + r_used * (h @ W_g.T)
     else:
-        a = pre[2] + r_used * (h @ W_g.T) + b_hg
+        a = pre["g"] + r_used * (h @ W_g.T) + b_hg
     return r, u, torch.tanh(a)
 
 
@@ -118,11 +119,10 @@ def _reference_gru_gates(x, h, params, variant="cho"):
 
 def _reference_xv_gates(xv, h, params, variant):
     """与 ``_gates`` 同样的接口：``xv`` = V x_t + b 已算好。"""
-    m = h.shape[-1]
-    W = params["W"]
-    r = torch.sigmoid(xv[:, :m] + h @ W[:m].T)
-    u = torch.sigmoid(xv[:, m:2 * m] + h @ W[m:2 * m].T)
-    W_g, a = W[2 * m:], xv[:, 2 * m:]
+    W, xv = GRU_GATES.split(params["W"]), GRU_GATES.split(xv, dim=-1)
+    r = torch.sigmoid(xv["r"] + h @ W["r"].T)
+    u = torch.sigmoid(xv["u"] + h @ W["u"].T)
+    W_g, a = W["g"], xv["g"]
     if variant == "cho":
         return r, u, torch.tanh(a + (h * r) @ W_g.T)
     return r, u, torch.tanh(a + r * (h @ W_g.T + params["b_hg"]))
@@ -233,7 +233,8 @@ def test_gate_order(gru_gates, _gates):
             f"你的 {name}：b_r = {b_r:.1f}、b_u = {b_u:.1f} 时应有 r_t ≈ 1、u_t ≈ 0，得到 r_t 最小 {r.min().item():.3g}、"
             f"u_t 最大 {u.max().item():.3g}：检查 xv（即 V x_t + b）的切片，r 用第 1 块、u 用第 2 块"
         )
-        for gate, rows, other, k in (("r", slice(0, m), slice(m, 2 * m), 0), ("u", slice(m, 2 * m), slice(0, m), 1)):
+        for gate, other_gate, k in (("r", "u", 0), ("u", "r", 1)):
+            rows, other = GRU_GATES.rows(gate, m), GRU_GATES.rows(other_gate, m)
             W = 10 * params["W"].clone()
             W[rows] = 0.0                                    # 只让 W_r（或 W_u）为 0，V、b 也为 0
             only_W = {"V": torch.zeros_like(params["V"]), "W": W, "b": torch.zeros_like(params["b"])}

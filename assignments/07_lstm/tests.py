@@ -7,6 +7,7 @@
 
 import torch
 from wordvec_rnn.classroom import Assignment, Question, check, hidden_torch_generator
+from wordvec_rnn.gates import LSTM_GATES
 from wordvec_rnn.lstm import init_lstm_params, lstm_to_torch
 
 ASSIGNMENT = Assignment(
@@ -61,9 +62,8 @@ def _torch_step(params, x, h, c):
 
 def _gates(params, x, h, c):
     """参照答案：这一步的 g, i, o, f 与 c_t（按章节的公式，不用学生的代码）。"""
-    m = h.shape[0]
-    z = params["V"] @ x + params["W"] @ h + params["b"]
-    g, i, o, f = torch.tanh(z[:m]), *torch.sigmoid(z[m:]).chunk(3)
+    z = LSTM_GATES.split(params["V"] @ x + params["W"] @ h + params["b"])   # 按 (g, i, o, f) 切成四段
+    g, (i, o, f) = torch.tanh(z["g"]), (torch.sigmoid(z[gate]) for gate in ("i", "o", "f"))
     return g, i, o, f, f * c + i * g
 
 
@@ -323,11 +323,11 @@ def test_jacobian_ch_block(lstm_jacobian_step):
     params, x, h, c = _params(hidden_torch_generator(7))
     _, dc_dh, _, _ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     _, ref, _, _ = _blocks(params, x, h, c)
-    m = h.shape[0]
     g, i, _, f, _ = _gates(params, x, h, c)
-    W_g = params["W"][:m]
-    a = {0: i * (1 - g ** 2), 1: g * i * (1 - i), 3: c * f * (1 - f)}             # 第 k 段：g、i、f
-    left_transposed = sum(a[k][:, None] * params["W"][k * m:(k + 1) * m].T for k in a)   # diag(a) W_*ᵀ
+    W = LSTM_GATES.split(params["W"])
+    W_g = W["g"]
+    a = {"g": i * (1 - g ** 2), "i": g * i * (1 - i), "f": c * f * (1 - f)}
+    left_transposed = sum(a[gate][:, None] * W[gate].T for gate in a)             # diag(a) W_*ᵀ
     assert not _close(dc_dh, ref.T) and not _close(dc_dh, left_transposed), (
         "∂c_t/∂h_{t-1}（右上块）转置了：第 j 行第 k 列是 ∂c_{t,j}/∂h_{t-1,k}，∂z_*/∂h_{t-1} = W_*（不是 W_*ᵀ），"
         "对角矩阵乘在左边：diag(a) W_* = a[:, None] * W_*"
@@ -366,7 +366,7 @@ def test_jacobian_hh_block(lstm_jacobian_step):
     _, ref_ch, _, ref = _blocks(params, x, h, c)
     m = h.shape[0]
     _, _, o, _, c_t = _gates(params, x, h, c)
-    W_o = params["W"][2 * m:3 * m]
+    W_o = LSTM_GATES.block(params["W"], "o", m)
     tanh_c = torch.tanh(c_t)
     assert not _close(dh_dh, ref.T), (
         "∂h_t/∂h_{t-1}（右下块）转置了：第 j 行第 k 列是 ∂h_{t,j}/∂h_{t-1,k}，对角矩阵乘在左边：diag(a) W_o = a[:, None] * W_o"
@@ -389,12 +389,12 @@ def test_jacobian_saturated_gates(lstm_jacobian_step):
     gen = hidden_torch_generator(10)
     params, x, h, c = _params(gen, m=3)
     m = 3
-    for name, row in (("f", 3), ("i", 1)):        # f ≡ 1、i ≡ 0：记忆元原样传下去
-        params["V"][row * m:(row + 1) * m] = 0.0
-        params["W"][row * m:(row + 1) * m] = 0.0
+    for name in ("f", "i"):                        # f ≡ 1、i ≡ 0：记忆元原样传下去
+        params["V"][LSTM_GATES.rows(name, m)] = 0.0
+        params["W"][LSTM_GATES.rows(name, m)] = 0.0
     # 预激活恰好是偏置：b_f ≥ 50 时 float64 的 σ(b_f) 就是 1（e⁻⁵⁰ < 10⁻²¹，小于 1 的半个 ulp），b_i ≤ −50 时 i_t < 2·10⁻²²
-    params["b"][3 * m:] = 50 + 10 * torch.rand(m, dtype=torch.float64, generator=gen)
-    params["b"][m:2 * m] = -50 - 10 * torch.rand(m, dtype=torch.float64, generator=gen)
+    params["b"][LSTM_GATES.rows("f", m)] = 50 + 10 * torch.rand(m, dtype=torch.float64, generator=gen)
+    params["b"][LSTM_GATES.rows("i", m)] = -50 - 10 * torch.rand(m, dtype=torch.float64, generator=gen)
     dc_dc, dc_dh, _, _ = _student_jacobian(lstm_jacobian_step, params, x, h, c)
     eye = torch.eye(m, dtype=torch.float64)
     assert _close(dc_dc, eye), (

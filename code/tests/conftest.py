@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "_build" / "html"
 CHAPTER_NOTEBOOKS = sorted((REPO / "chapters").glob("**/*.ipynb"))
-# 每个笔记本在 2 核 CPU 上的时间预算（秒）
+# 每个笔记本在 2 核 CPU 上的时间预算（秒）：README.md「两个命令」与 book/how_to_use.md 都写明每个笔记本不超过 60 秒
 NOTEBOOK_BUDGET_SECONDS = 60
 # 检查仓库本身（笔记本、构建好的书 test_html_* 与书的扩展、images/ 里的图）或自己建环境的测试；其余是包的单元测试
 NOT_UNIT_TESTS = {

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch import nn
 
+from wordvec_rnn.gates import GRU_GATES
 from wordvec_rnn.gru import (
-    GATES,
     block,
     check_gru_params,
     gru_cell,
@@ -155,4 +155,4 @@ def test_bad_inputs():
         gru_from_torch(nn.LSTM(3, 4))
     with pytest.raises(ValueError, match="`gate`"):
         block(params["b"], "z", 4)
-    assert GATES == ("r", "u", "g")
+    assert GRU_GATES == ("r", "u", "g")

@@ -4,7 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from wordvec_rnn.lstm import (LSTM_GATES, TORCH_GATES, check_lstm_params, gate_slices, init_lstm_params, lstm_cell,
+from wordvec_rnn.gates import LSTM_GATES, TORCH_LSTM_GATES
+from wordvec_rnn.lstm import (check_lstm_params, gate_slices, init_lstm_params, lstm_cell,
                               lstm_from_torch, lstm_jacobian, lstm_jacobians, lstm_layer, lstm_to_torch, saturate_gates)
 
 F64 = torch.float64
@@ -35,7 +36,7 @@ def test_init_shapes_range_and_forget_bias(gen):
 
 
 def test_gate_order_and_slices():
-    assert LSTM_GATES == ("g", "i", "o", "f") and TORCH_GATES == ("i", "f", "g", "o")
+    assert LSTM_GATES == ("g", "i", "o", "f") and TORCH_LSTM_GATES == ("i", "f", "g", "o")
     assert gate_slices(3) == {"g": slice(0, 3), "i": slice(3, 6), "o": slice(6, 9), "f": slice(9, 12)}
 
 

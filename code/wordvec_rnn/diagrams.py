@@ -49,7 +49,7 @@ def _equation(ax, parts, y):
     return x
 
 
-def notation_shapes() -> plt.Figure:
+def draw_notation_shapes() -> plt.Figure:
     """列向量与批量优先：同一次矩阵乘法在数学里与代码里的两种写法（m=4, n=3, B=2）。"""
     m, n, batch = 4, 3, 2
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.2, 4.4))
@@ -69,7 +69,7 @@ def notation_shapes() -> plt.Figure:
 
 # ---- RNN 示意图的统一图形语言（第 02 章起各章共用）----
 # 圆 = 向量（输入 x_t 在下、输出 ŷ_t 在上），圆角框 = 循环单元 / 隐状态，红框 = 损失；
-# 箭头旁写所乘的矩阵。颜色按角色固定，与 notation_shapes 里 x、h 的颜色一致。
+# 箭头旁写所乘的矩阵。颜色按角色固定，与 draw_notation_shapes 里 x、h 的颜色一致。
 ROLE_COLORS = {
     "x": MATRIX_COLORS["x"],  # 输入
     "h": MATRIX_COLORS["h"],  # 隐状态（正向）
@@ -199,7 +199,7 @@ def canvas(xlim, ylim, scale=0.66):
     return fig, ax
 
 
-def rnn_unrolled() -> plt.Figure:
+def draw_rnn_unrolled() -> plt.Figure:
     """循环神经网络：左边是带自环的折叠形式，右边是按时间展开的链（t = 1, 2, 3, …, T）。"""
     fig, ax = canvas((-0.8, 11.6), (-1.25, 4.75))
     folded = time_step(ax, 0, "$h_t$", "$x_t$", r"$\hat y_t$", "$L_t$")
@@ -223,7 +223,7 @@ def rnn_unrolled() -> plt.Figure:
     return fig
 
 
-def rnn_bidirectional() -> plt.Figure:
+def draw_rnn_bidirectional() -> plt.Figure:
     """双向循环神经网络（T = 4）：正向链从左往右、反向链从右往左，两者在每一步拼接后给出 ŷ_t。"""
     fig, ax = canvas((-2.1, 10.6), (-1.1, 5.85))
     rows = {"x": 0.0, "f": 1.4, "b": 2.8, "cat": 4.1, "y": 5.3}
@@ -261,7 +261,7 @@ STRUCTURES = [
 ]
 
 
-def rnn_structures() -> plt.Figure:
+def draw_rnn_structures() -> plt.Figure:
     """输入、输出序列长短不同的五种结构（仿 Karpathy 的示意图）：圆为向量，框为隐状态。"""
     spacing, gap = 0.9, 0.75
     widths = [max(n * spacing, 1.4) for _, _, n, _, _ in STRUCTURES]
@@ -358,7 +358,7 @@ def gate_legend(ax, x, y, items, step):
         note(ax, left + 0.42, y, text, fontsize=NOTE_SIZE, ha="left", color="black")
 
 
-def gru_cell() -> plt.Figure:
+def draw_gru_cell() -> plt.Figure:
     """GRU 单元：h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}，候选值 g_t 用 Cho 等 (2014) 的 h_{t-1} ⊙ r_t。"""
     fig, ax = canvas((-1.8, 10.3), (-2.5, 6.8), scale=0.58)
     top, mid, row, bus = 4.9, 3.5, 2.3, 1.0  # h 的主干、h⊙r 与 1−u 所在的高度、激活框的高度、输入总线
@@ -401,7 +401,7 @@ def gru_cell() -> plt.Figure:
     return fig
 
 
-def lstm_cell() -> plt.Figure:
+def draw_lstm_cell() -> plt.Figure:
     """LSTM 单元：c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t（上方的记忆元主干），h_t = o_t ⊙ tanh(c_t)。"""
     fig, ax = canvas((-1.8, 10.6), (-2.5, 6.0), scale=0.56)
     top, mid, row, bus = 4.9, 3.6, 2.3, 1.0  # 记忆元主干、i⊙g 与 tanh(c_t) 的高度、激活框的高度、输入总线
@@ -486,7 +486,7 @@ def _lstm_step(ax, x0, t):
             "h_out": port(oh, "right"), "fork": (x0 + 3.1, top), "add": add, "ig": ig, "i": i}
 
 
-def lstm_unrolled() -> plt.Figure:
+def draw_lstm_unrolled() -> plt.Figure:
     """LSTM 按时间展开（t−1, t, t+1）：记忆元主干上只有 ⊙f 和 +，隐状态 h 经过各门；高亮两条梯度路径。"""
     fig, ax = canvas((-1.5, 14.0), (-1.6, 5.0), scale=0.48)
     steps = [_lstm_step(ax, 4.35 * k, t) for k, t in enumerate(["t-1", "t", "t+1"])]
@@ -526,13 +526,13 @@ def lstm_unrolled() -> plt.Figure:
 
 # 文件名 → 绘图函数
 FIGURES: dict[str, Callable[[], plt.Figure]] = {
-    "notation_shapes.png": notation_shapes,
-    "rnn1.png": rnn_unrolled,
-    "rnn2.png": rnn_bidirectional,
-    "rnn3.png": rnn_structures,
-    "gru1.png": gru_cell,
-    "lstm1.png": lstm_cell,
-    "lstm2.png": lstm_unrolled,
+    "notation_shapes.png": draw_notation_shapes,
+    "rnn1.png": draw_rnn_unrolled,
+    "rnn2.png": draw_rnn_bidirectional,
+    "rnn3.png": draw_rnn_structures,
+    "gru1.png": draw_gru_cell,
+    "lstm1.png": draw_lstm_cell,
+    "lstm2.png": draw_lstm_unrolled,
 }
 
 

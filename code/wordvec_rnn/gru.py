@@ -11,9 +11,9 @@ import torch
 from torch import nn
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
+from wordvec_rnn.gates import GRU_GATES, TORCH_GRU_GATES
 
 # 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
-GATES = ("r", "u", "g")          # 原讲义的堆叠顺序：V、W、b 的第 k 块（每块 m 行）属于 GATES[k]
 VARIANTS = ("cho", "torch")      # 重置门作用在 W_g 之前（原讲义、Cho 等 2014）或之后（torch.nn.GRU）
 
 
@@ -21,10 +21,10 @@ def block(A: torch.Tensor, gate: str, m: int, dim: int = 0) -> torch.Tensor:
     """堆叠张量 ``A`` 中属于门 ``gate``（"r"、"u"、"g"）的那一块：沿第 ``dim`` 维（长 3m）取 m 个，返回视图；
     堆叠顺序见式 (eq-gru-stack)。
 
-    ``V``、``W``、``b`` 沿第 0 维堆叠；一批 (B, 3m) 的预激活沿最后一维（``dim=-1``）。
+    ``V``、``W``、``b`` 沿第 0 维堆叠；一批 (B, 3m) 的预激活沿最后一维（``dim=-1``）。顺序 ``GRU_GATES`` 定义在
+    ``wordvec_rnn.gates``。
     """
-    k = GATES.index(check_choice(gate, "gate", GATES))
-    return A.narrow(dim, k * m, m)
+    return GRU_GATES.block(A, gate, m, dim)
 
 
 def check_gru_params(params, variant: str) -> dict[str, int]:
@@ -139,8 +139,8 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
 
 # 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「两种变体：重置门放在矩阵乘法之前还是之后」
 def gru_to_torch(params) -> nn.GRU:
-    """本书的参数 → 一个 ``nn.GRU``（单层、batch_first，dtype 与参数相同）。(r, u, g) ↔ torch 的 (r, z, n) 只在这里和
-    ``gru_from_torch`` 里对应（式 (eq-gru-variants) 下面的「偏置」一段）。
+    """本书的参数 → 一个 ``nn.GRU``（单层、batch_first，dtype 与参数相同）。本书的 (r, u, g) 与 torch 的 (r, z, n)
+    只在这里和 ``gru_from_torch`` 里换算（式 (eq-gru-variants) 下面的「偏置」一段），两种布局见 ``wordvec_rnn.gates``。
 
     torch 的 z 就是更新门 u，n 就是候选值 g，三块的堆叠顺序相同，所以 ``weight_ih_l0 = V``、``weight_hh_l0 = W``。
     torch 有两组偏置：``bias_ih_l0`` 取 b，``bias_hh_l0`` 的 r、z 两块取 0，n 块取 ``b_hg``（``"cho"`` 变体的参数
@@ -150,13 +150,12 @@ def gru_to_torch(params) -> nn.GRU:
     dims = check_gru_params(params, variant)
     n, m = dims["n"], dims["m"]
     module = nn.GRU(n, m, batch_first=True, dtype=params["W"].dtype)
-    b_hh = params["W"].new_zeros(3 * m)
+    b_hh = params["W"].new_zeros(3 * m)                  # 按 torch 的 (r, z, n) 堆叠，只有 n 块可能非零
     if variant == "torch":
-        block(b_hh, "g", m).copy_(params["b_hg"])
+        TORCH_GRU_GATES.block(b_hh, "n", m).copy_(params["b_hg"])
     with torch.no_grad():
-        module.weight_ih_l0.copy_(params["V"])
-        module.weight_hh_l0.copy_(params["W"])
-        module.bias_ih_l0.copy_(params["b"])
+        for name, key in (("weight_ih_l0", "V"), ("weight_hh_l0", "W"), ("bias_ih_l0", "b")):
+            getattr(module, name).copy_(GRU_GATES.reorder(params[key], to=TORCH_GRU_GATES))
         module.bias_hh_l0.copy_(b_hh)
     return module
 
@@ -172,10 +171,11 @@ def gru_from_torch(module: nn.GRU) -> dict:
     m = module.hidden_size
     with torch.no_grad():
         b_hh = module.bias_hh_l0.detach().clone()
-        b = module.bias_ih_l0.detach().clone()
-        b[:2 * m] += b_hh[:2 * m]
-        return {"V": module.weight_ih_l0.detach().clone(), "W": module.weight_hh_l0.detach().clone(),
-                "b": b, "b_hg": block(b_hh, "g", m).clone()}
+        b_hg = TORCH_GRU_GATES.block(b_hh, "n", m).clone()
+        TORCH_GRU_GATES.block(b_hh, "n", m).zero_()          # r、z 两块与 bias_ih 相加；n 块的 b_hn 单独成为 b_hg
+        stacked = {"V": module.weight_ih_l0, "W": module.weight_hh_l0, "b": module.bias_ih_l0 + b_hh}
+        params = {key: TORCH_GRU_GATES.reorder(value.detach(), to=GRU_GATES) for key, value in stacked.items()}
+        return params | {"b_hg": b_hg}
 
 
 # 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「几种极端情形」
@@ -187,15 +187,12 @@ def set_gate_bias(params, **values: float) -> dict:
     dims = check_gru_params(params, variant_of(params))
     out = {name: value.detach().clone() for name, value in params.items()}
     for gate, value in values.items():
-        check_choice(gate, "门的名字", GATES)
+        check_choice(gate, "门的名字", GRU_GATES)
         block(out["b"], gate, dims["m"]).fill_(check_float(value, gate))
     return out
 
 
 # 定义于 chapters/04_gru/02_gru_gradients.ipynb 「GRU 的梯度」§「PyTorch 变体」
-JACOBIAN_TERMS = ("copy", "candidate", "update")   # diag(u_t)、经过 g_t 的路、经过 u_t 的路
-
-
 def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     """一个样本的 ∂h_t/∂h_{t-1} 的三项：``x`` (n,) 是 x_t，``h`` (m,) 是 h_{t-1}，每项 (m, m)。
 
@@ -211,7 +208,7 @@ def gru_jacobian_terms(x, h, params, variant: str = "cho") -> dict:
     check_array(h, "h", shape=("m",), dtype="float", dims=dims)
     m, W = dims["m"], params["W"]
     r, u, g = (a[0] for a in gru_gates(x[None], h[None], params, variant))
-    W_r, W_u, W_g = (block(W, gate, m) for gate in GATES)
+    W_r, W_u, W_g = (block(W, gate, m) for gate in ("r", "u", "g"))
     dr = (r * (1 - r))[:, None] * W_r                      # ∂r_t/∂h_{t-1} = diag(r_t ⊙ (1 − r_t)) W_r
     du = (u * (1 - u))[:, None] * W_u                      # ∂u_t/∂h_{t-1} = diag(u_t ⊙ (1 − u_t)) W_u
     if variant == "cho":                                   # ∂(W_g (h ⊙ r))/∂h = W_g [diag(r) + diag(h) ∂r/∂h]

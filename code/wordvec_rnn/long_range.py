@@ -16,7 +16,7 @@ from torch import nn
 
 from wordvec_rnn.char_lm import CELLS
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, check_positive, fail
-from wordvec_rnn.lstm import TORCH_GATES
+from wordvec_rnn.gates import TORCH_LSTM_GATES
 from wordvec_rnn.progress import progress
 
 # 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「加法问题」
@@ -52,7 +52,7 @@ def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Te
 def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
     """把 ``nn.LSTM`` 遗忘门的偏置 b_f 设为 ``value``（原地修改，每一层都改），b = bias_ih + bias_hh 见式 (eq-lstm-torch-bias)。
 
-    ``nn.LSTM`` 把四组参数按 ``TORCH_GATES`` = (i, f, g, o) 的顺序上下堆叠，每组 m 行，遗忘门是第 m 到 2m-1 行；
+    ``nn.LSTM`` 把四组参数按 ``TORCH_LSTM_GATES`` = (i, f, g, o) 的顺序上下堆叠，每组 m 行，遗忘门是第 m 到 2m-1 行；
     它有两个偏置 ``bias_ih`` 与 ``bias_hh``，公式里的 b 是两者之和。这里令 bias_ih 的 f 段为 ``value``、
     bias_hh 的 f 段为 0，于是 b_f = ``value``；其余参数不变。
     """
@@ -60,11 +60,10 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
         fail("lstm", "torch.nn.LSTM", lstm)
     value = check_float(value, "value")
     m = lstm.hidden_size
-    k = TORCH_GATES.index("f")
     with torch.no_grad():
         for layer in range(lstm.num_layers):
-            getattr(lstm, f"bias_ih_l{layer}")[k * m : (k + 1) * m] = value
-            getattr(lstm, f"bias_hh_l{layer}")[k * m : (k + 1) * m] = 0.0
+            TORCH_LSTM_GATES.block(getattr(lstm, f"bias_ih_l{layer}"), "f", m).fill_(value)
+            TORCH_LSTM_GATES.block(getattr(lstm, f"bias_hh_l{layer}"), "f", m).zero_()
 
 
 class AddingModel(nn.Module):

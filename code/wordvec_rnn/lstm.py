@@ -14,16 +14,13 @@ import torch
 from torch import nn
 
 from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
+from wordvec_rnn.gates import LSTM_GATES, TORCH_LSTM_GATES
+
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
-LSTM_GATES = ("g", "i", "o", "f")    # 原讲义的堆叠顺序：V、W、b 的第 k 段（m 行）属于门 LSTM_GATES[k]
-TORCH_GATES = ("i", "f", "g", "o")   # torch.nn.LSTM 的堆叠顺序
-
-
 def gate_slices(m: int) -> dict[str, slice]:
     """各门在堆叠的 4m 行中的位置：``{"g": 0:m, "i": m:2m, "o": 2m:3m, "f": 3m:4m}``，即式 (eq-lstm-stack) 的分段。"""
-    m = check_int(m, "m", low=1)
-    return {gate: slice(k * m, (k + 1) * m) for k, gate in enumerate(LSTM_GATES)}
+    return LSTM_GATES.slices(m)
 
 
 def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None, dtype=torch.float64,
@@ -45,7 +42,7 @@ def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None
         return torch.empty(shape, dtype=dtype).uniform_(-bound, bound, generator=generator)
 
     params = {"V": uniform(4 * m, n), "W": uniform(4 * m, m), "b": uniform(4 * m)}
-    params["b"][gate_slices(m)["f"]] += b_f
+    LSTM_GATES.block(params["b"], "f", m).add_(b_f)
     return params
 
 
@@ -141,12 +138,6 @@ def lstm_layer(X: torch.Tensor, params: dict, state=None):
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「与 `torch.nn.LSTM` 对照」
-def _reorder(A: torch.Tensor, m: int, source: tuple, target: tuple) -> torch.Tensor:
-    """把按 ``source`` 顺序堆叠的 4 个 m 行块，重排成 ``target`` 顺序。"""
-    blocks = dict(zip(source, A.split(m, dim=0)))
-    return torch.cat([blocks[gate] for gate in target])
-
-
 def lstm_to_torch(params: dict) -> nn.LSTM:
     """同样的参数放进 ``nn.LSTM(n, m, batch_first=True)``（dtype 与参数相同），实现式 (eq-lstm-torch-bias)。
     全书只在这里和 ``lstm_from_torch`` 中换门的顺序::
@@ -154,16 +145,16 @@ def lstm_to_torch(params: dict) -> nn.LSTM:
         本书（原讲义）的 4 个 m 行块：   [ g | i | o | f ]
         nn.LSTM 的 4 个 m 行块：         [ i | f | g | o ]   （torch 文档写作 W_ii | W_if | W_ig | W_io）
 
-    即 torch 的第 0、1、2、3 块依次取本书的第 1、3、0、2 块；V、W、b 都这样重排。``nn.LSTM`` 有两个偏置
+    即 torch 的第 0、1、2、3 块依次取本书的第 1、3、0、2 块；V、W、b 都这样重排（``LSTM_GATES.reorder``，
+    两种布局见 ``wordvec_rnn.gates``）。``nn.LSTM`` 有两个偏置
     ``bias_ih_l0`` 与 ``bias_hh_l0``，只有它们的和起作用：这里前者取 b（重排后），后者取 0。
     """
     dims = check_lstm_params(params)
-    m = dims["m"]
-    lstm = nn.LSTM(dims["n"], m, batch_first=True, dtype=params["W"].dtype)
+    lstm = nn.LSTM(dims["n"], dims["m"], batch_first=True, dtype=params["W"].dtype)
     with torch.no_grad():
-        lstm.weight_ih_l0.copy_(_reorder(params["V"], m, LSTM_GATES, TORCH_GATES))
-        lstm.weight_hh_l0.copy_(_reorder(params["W"], m, LSTM_GATES, TORCH_GATES))
-        lstm.bias_ih_l0.copy_(_reorder(params["b"], m, LSTM_GATES, TORCH_GATES))
+        lstm.weight_ih_l0.copy_(LSTM_GATES.reorder(params["V"], to=TORCH_LSTM_GATES))
+        lstm.weight_hh_l0.copy_(LSTM_GATES.reorder(params["W"], to=TORCH_LSTM_GATES))
+        lstm.bias_ih_l0.copy_(LSTM_GATES.reorder(params["b"], to=TORCH_LSTM_GATES))
         lstm.bias_hh_l0.zero_()
     return lstm
 
@@ -175,10 +166,9 @@ def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
         fail("module", "torch.nn.LSTM", module)
     if module.num_layers != 1 or module.bidirectional or not module.bias or module.proj_size != 0:
         fail("module", "单层、单向、带偏置、无投影的 nn.LSTM", module)
-    m = module.hidden_size
     with torch.no_grad():
         tensors = {"V": module.weight_ih_l0, "W": module.weight_hh_l0, "b": module.bias_ih_l0 + module.bias_hh_l0}
-        return {name: _reorder(value.detach(), m, TORCH_GATES, LSTM_GATES).clone() for name, value in tensors.items()}
+        return {name: TORCH_LSTM_GATES.reorder(value.detach(), to=LSTM_GATES) for name, value in tensors.items()}
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「门的开与关」
@@ -187,7 +177,7 @@ def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
     σ(偏置)，用于 (sec-lstm-extremes) 的两个极端情形（如式 (eq-lstm-degenerate)）：``saturate_gates(params, f=-50.0, i=50.0, o=50.0)`` 关闭遗忘门、打开输入门与输出门（float64 中
     σ(50) 恰好是 1，σ(−50) ≈ 2·10⁻²²）。"""
     dims = check_lstm_params(params)
-    rows = gate_slices(dims["m"])
+    rows = LSTM_GATES.slices(dims["m"])
     out = {name: value.detach().clone() for name, value in params.items()}
     for gate, bias in biases.items():
         check_choice(gate, "门的名字", ("i", "o", "f"))
@@ -213,7 +203,7 @@ def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params
     m = h.shape[0]
     z = params["V"] @ x + params["W"] @ h + params["b"]        # 一个样本：列向量的写法 V x_t + W h_{t-1} + b
     h_t, c_t, g, i, o, f = lstm_update(z, c, m)
-    W = {gate: params["W"][rows] for gate, rows in gate_slices(m).items()}   # W_g、W_i、W_o、W_f，各 (m, m)
+    W = LSTM_GATES.split(params["W"])                        # W_g、W_i、W_o、W_f，各 (m, m)
     dc_dc = torch.diag(f)                                                    # ∂c_t/∂c_{t-1}
     dc_dh = ((c * f * (1 - f))[:, None] * W["f"] + (g * i * (1 - i))[:, None] * W["i"]
              + (i * (1 - g ** 2))[:, None] * W["g"])                          # ∂c_t/∂h_{t-1}
