@@ -1,7 +1,7 @@
 """由输入声明（wordvec_rnn.inputs）生成 hypothesis 策略：合乎声明的参数，以及每一类不合要求的改法。
 
 维度字母在一次调用里只取一次值（1 到 5），所以生成的各参数形状彼此一致。声明里只能由调用者构造的参数
-（``Instance``、``Satisfies`` 等）没有通用策略，由测试按函数给出。
+（``Instance``、``Satisfies`` 等）没有通用策略（见 :func:`supported`），由测试按函数给出。
 """
 
 from __future__ import annotations
@@ -18,8 +18,17 @@ from wordvec_rnn import inputs
 FLOATS = st.floats(-3.0, 3.0, allow_nan=False, width=64)
 
 
-class Unsupported(Exception):
-    """这个规格没有通用策略。"""
+GENERIC = (inputs._Array, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
+           inputs.Shape, inputs.Elementwise)
+
+
+def supported(spec) -> bool:
+    """``spec`` 有通用策略（``Instance``、``Satisfies`` 这类由调用者构造的参数没有）。"""
+    if isinstance(spec, inputs.Optional):
+        return True  # 没有通用策略时取 None
+    if isinstance(spec, inputs.ListOf):
+        return supported(spec.item)
+    return isinstance(spec, GENERIC)
 
 
 def size_of(letter, dims, draw) -> int:
@@ -77,11 +86,11 @@ def draw_value(spec, dims, draw):
     if isinstance(spec, inputs.Elementwise):
         return draw(hnp.arrays(np.float64, hnp.array_shapes(max_dims=2), elements=st.floats(-50, 50)))
     if isinstance(spec, inputs.Optional):
-        return draw_value(spec.spec, dims, draw)
+        return draw_value(spec.spec, dims, draw) if supported(spec.spec) and draw(st.booleans()) else None
     if isinstance(spec, inputs.ListOf):
         n = size_of(spec.size, dims, draw) if spec.size else draw(st.integers(1, 3))
         return [draw_value(spec.item, dims, draw) for _ in range(n)]
-    raise Unsupported(type(spec).__name__)
+    raise TypeError(f"{type(spec).__name__} 没有通用策略")
 
 
 def well_formed(specs: dict, fixed: dict | None = None):

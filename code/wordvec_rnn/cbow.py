@@ -6,7 +6,7 @@
 
 import numpy as np
 
-from wordvec_rnn.inputs import Int, NDArray, Real, Rng, Str, accepts
+from wordvec_rnn.inputs import Int, NDArray, Real, Rng, Str, accepts, returns
 from wordvec_rnn.skipgram import SENTENCES, flatten_sentences, log_softmax, minibatch_sgd
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「实现」
@@ -14,6 +14,7 @@ TABLES = {"center_vectors": NDArray("V", "d"), "outside_vectors": NDArray("V", "
 
 
 @accepts(**TABLES, context_idx=NDArray(None, dtype="int", below="V"), center_idx=Int(0, below="V"))
+@returns(Real(), NDArray("V", "d"), NDArray("V", "d"))
 def cbow_loss_and_gradient(context_idx, center_idx, center_vectors, outside_vectors):
     """一个窗口的 CBOW 损失 J = -log P(w_t | 上下文)（完整的 softmax）及其梯度：实现式 (eq-cbow-vbar)、
     (eq-cbow-loss)、(eq-cbow-grad-count) 与 (eq-cbow-grad-U)。
@@ -46,6 +47,7 @@ BATCH = {**TABLES, "context_idx": NDArray("B", None, dtype="int", below="V"),
 
 
 @accepts(**BATCH)
+@returns(Real(), NDArray("V", "d"), NDArray("V", "d"))
 def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outside_vectors):
     """一批 B 个窗口的 CBOW 平均损失 (1/B) Σ_i -log P(w_{t_i} | 上下文_i) 及其梯度（向量化，不逐窗口循环）：
     对每个窗口实现式 (eq-cbow-grad-count) 与 (eq-cbow-grad-U)，再取平均，同式 (eq-sg-batch-grad)。
@@ -75,6 +77,7 @@ def cbow_batch_loss_and_gradient(context_idx, center_idx, center_vectors, outsid
 
 # 定义于 chapters/01_word2vec/02_cbow.ipynb 「连续词袋（CBOW）」§「与跳元模型比较」
 @accepts(sentences=SENTENCES, window=Int(1))
+@returns(NDArray("W", None, dtype="int", nonempty=False), NDArray("W", dtype="int", nonempty=False))
 def cbow_windows(sentences, window: int):
     """所有完整的窗口（见 (sec-cbow-compare)）：位置 t 两侧各有 ``window`` 个同句的词，即式 (eq-cbow-vbar) 中的 2a 个上下文词。
 
@@ -90,6 +93,7 @@ def cbow_windows(sentences, window: int):
 
 
 @accepts(**BATCH, lr=Real(positive=True), epochs=Int(1), batch_size=Int(1), rng=Rng(), desc=Str())
+@returns(NDArray("L"))
 def train_cbow(context_idx, center_idx, center_vectors, outside_vectors, *, lr, epochs, batch_size=128, rng,
                desc="训练 CBOW"):
     """用完整 softmax 的 CBOW 与小批量 SGD 训练词向量：实现式 (eq-sg-update) θ ← θ - η ∇_θ J(θ)（η = ``lr``），

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wordvec_rnn.inputs import Axes, Counts, Instance, Int, ListOf, NDArray, Optional, Str, accepts
+from wordvec_rnn.inputs import Axes, Counts, Instance, Int, ListOf, NDArray, Optional, Real, Str, accepts, returns
 from wordvec_rnn.negative_sampling import log_sigmoid, sigmoid
 
 
@@ -59,6 +59,7 @@ class HuffmanTree:
         return np.where(self.mask, 1.0 - 2.0 * self.codes, 0.0)
 
     @accepts(self=Instance(object, "HuffmanTree", sizes={"V": "num_words"}), w=Int(0, below="V"))
+    @returns(Str())
     def code(self, w: int) -> str:
         """词 ``w`` 的编码，如 ``'0110'``。"""
         return "".join(map(str, self.codes[w, : self.lengths[w]]))
@@ -110,6 +111,7 @@ TREE = Instance(HuffmanTree, "HuffmanTree（由 build_huffman_tree 建出）", s
 
 
 @accepts(tree=TREE, words=ListOf(Str(), size="V"), ax=Optional(Axes()))
+@returns(Axes())
 def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
     """画出 Huffman 树（(sec-hs-huffman)）：根在上；内部节点画成圆圈，里面是编号 n；叶子下面写词、次数与编码；边上标 0/1。
 
@@ -158,6 +160,7 @@ def draw_huffman_tree(tree: HuffmanTree, words, ax=None):
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「概率之和为 1」
 @accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vec=NDArray("d"))
+@returns(NDArray("V"))
 def hs_probabilities(center_vec, tree, node_vectors):
     """给定中心词向量 v_c，词表中每个词的 P(w|c) = Π_j σ(s_j u_{n_j}^T v_c)，形状 (|𝒱|,)：实现式 (eq-hs-prob)。
 
@@ -174,6 +177,7 @@ PAIR = {"tree": TREE, "node_vectors": NDArray("N", "d"), "center_vec": NDArray("
 
 
 @accepts(**PAIR)
+@returns(Real(), NDArray("d"), NDArray("L", dtype="int"), NDArray("L", "d"))
 def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     """一对 (c, o) 的层序 softmax 损失及其梯度，只返回路径上的梯度：实现式 (eq-hs-loss) 与式 (eq-hs-grad-matrix)。
 
@@ -199,6 +203,7 @@ def hs_path_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
 
 
 @accepts(**PAIR)
+@returns(Real(), NDArray("d"), NDArray("N", "d"))
 def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     """同 :func:`hs_path_loss_and_gradient`，但返回全部内部节点的梯度 (|𝒱|-1, d)（路径外的行为 0）：实现式 (eq-hs-grad)。
 
@@ -212,6 +217,7 @@ def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
 
 @accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vecs=NDArray("B", "d"),
          outside_idx=NDArray("B", dtype="int", below="V"))
+@returns(Real(), NDArray("B", "d"), NDArray("N", "d"))
 def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):
     """一个批量的 B 对 (c_b, o_b)：平均损失 J = (1/B) Σ_b -log P(o_b|c_b) 及其梯度，实现式 (eq-hs-batch-loss)。
 

@@ -8,23 +8,26 @@
 
 import numpy as np
 
-from wordvec_rnn.inputs import Counts, Elementwise, Int, NDArray, Optional, Real, Rng, Shape, accepts
+from wordvec_rnn.inputs import Counts, Elementwise, Int, NDArray, Optional, Real, Rng, Shape, accepts, returns
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「梯度」
 @accepts(x=Elementwise())
+@returns(Elementwise())
 def sigmoid(x):
     """σ(x) = 1 / (1 + e^{-x})，实现式 (eq-ns-sigmoid)，逐元素；写成 (1 + tanh(x/2)) / 2，|x| 很大时也不溢出。"""
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64)))
 
 
 @accepts(x=Elementwise())
+@returns(Elementwise())
 def softplus(x):
     """softplus(x) = log(1 + e^x) = -log σ(-x)，实现式 (eq-ns-softplus)，逐元素，数值稳定。"""
     return np.logaddexp(0.0, x)
 
 
 @accepts(x=Elementwise())
+@returns(Elementwise())
 def log_sigmoid(x):
     """log σ(x) = -softplus(-x)，逐元素；x 很负时也不会取 log 0。"""
     return -np.logaddexp(0.0, -x)
@@ -32,6 +35,7 @@ def log_sigmoid(x):
 
 @accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
          negative_idx=NDArray("k", dtype="int", below="V"))
+@returns(Real(), NDArray("d"), NDArray("V", "d"))
 def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):
     """一个正样本 (c, o) 与 k 个负样本 w_1, …, w_k 的负采样损失及其梯度：实现式 (eq-ns-loss) 与 (eq-ns-grads)。
 
@@ -61,6 +65,7 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
 @accepts(outside_vectors=NDArray("V", "d"), center_vecs=NDArray("B", "d"),
          outside_idx=NDArray("B", dtype="int", below="V"), negative_idx=NDArray("B", "k", dtype="int", below="V"))
+@returns(Real(), NDArray("B", "d"), NDArray("V", "d"))
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
                                          outside_vectors):
     """B 个正样本 (c_b, o_b)、每个配 k 个负样本的平均损失及其梯度：实现式 (eq-ns-batch-loss)，每一行按
@@ -95,6 +100,7 @@ def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「噪声分布」
 @accepts(counts=Counts(), power=Real(0.0))
+@returns(NDArray("V"))
 def noise_distribution(counts, power=0.75):
     """噪声分布 P_n(w) ∝ count(w)^power：实现式 (eq-ns-noise)（默认 3/4 次方），float64，和为 1；0 次的词概率为 0。"""
     # 先除以最大次数，底数都不超过 1，power 再大也不会上溢成 inf/inf = NaN；
@@ -118,6 +124,7 @@ class NoiseSampler:
         return len(self.probs)
 
     @accepts(shape=Shape())
+    @returns(NDArray(dtype="int"))
     def sample(self, shape):
         """形状为 ``shape`` 的 int64 编号数组，每个元素独立地服从 P_n。"""
         u = self.rng.random(shape)  # [0, 1) 上的均匀分布
@@ -129,6 +136,7 @@ class NoiseSampler:
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「高频词的二次采样」
 @accepts(counts=Counts(), threshold=Real(0.0, 1.0, positive=True))
+@returns(NDArray("V"))
 def keep_probability(counts, threshold=1e-5):
     """高频词二次采样：实现式 (eq-ns-keep)，词 w 的每次出现以概率 min(1, sqrt(threshold / f(w))) 保留。
 

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from wordvec_rnn.inputs import Int, ListOf, NDArray, Real, Rng, Satisfies, Str, accepts
+from wordvec_rnn.inputs import Int, ListOf, NDArray, Real, Rng, Satisfies, Str, accepts, returns
 from wordvec_rnn.progress import progress
 
 
 # 定义于 chapters/01_word2vec/01_skipgram_softmax.ipynb 「跳元模型与 softmax」§「实现」
 @accepts(x=NDArray(..., "q"))
+@returns(NDArray(..., "q"))
 def log_softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 log softmax：实现式 (eq-sg-log-softmax)，先减去最大值 m，exp 不会上溢。"""
     shifted = x - x.max(axis=-1, keepdims=True)  # softmax(x) = softmax(x - 常数)
@@ -26,12 +27,14 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
 
 
 @accepts(x=NDArray(..., "q"))
+@returns(NDArray(..., "q"))
 def softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 softmax：实现式 (eq-sg-softmax) 的 exp(x_i) / Σ_j exp(x_j)，数值稳定（经 (eq-sg-log-softmax)）。"""
     return np.exp(log_softmax(x))
 
 
 @accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"))
+@returns(Real(), NDArray("d"), NDArray("V", "d"))
 def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
     """一个 (c, o) 对的跳元模型损失 J = -log P(o | c)（完整的 softmax）及其梯度：实现式 (eq-sg-pair-loss)、
     (eq-sg-grad-vc-matrix) 与 (eq-sg-grad-U)。
@@ -55,6 +58,7 @@ def naive_softmax_loss_and_gradient(center_vec, outside_idx, outside_vectors):
 
 @accepts(outside_vectors=NDArray("V", "d"), center_vecs=NDArray("B", "d"),
          outside_idx=NDArray("B", dtype="int", below="V"))
+@returns(Real(), NDArray("B", "d"), NDArray("V", "d"))
 def naive_softmax_batch_loss_and_gradient(center_vecs, outside_idx, outside_vectors):
     """一批 B 个 (c, o) 对的平均损失 (1/B) Σ_i -log P(o_i | c_i) 及其梯度：实现式 (eq-sg-batch-grad)（向量化，不逐对循环）。
 
@@ -83,6 +87,7 @@ SENTENCES = ListOf(NDArray(None, dtype="int", nonempty=False))  # 每句一个�
 
 
 @accepts(sentences=SENTENCES)
+@returns(NDArray("N", dtype="int", nonempty=False), NDArray("N", dtype="int", nonempty=False))
 def flatten_sentences(sentences: Sequence[np.ndarray]):
     """把若干句的编号数组首尾相接（见 (sec-sg-pairs)）：返回 ``(ids, sentence_of)``，sentence_of[t] 是位置 t 所在句子的序号。
 
@@ -94,6 +99,7 @@ def flatten_sentences(sentences: Sequence[np.ndarray]):
 
 
 @accepts(sentences=SENTENCES, window=Int(1))
+@returns(NDArray("P", dtype="int", nonempty=False), NDArray("P", dtype="int", nonempty=False))
 def skipgram_pairs(sentences: Sequence[np.ndarray], window: int):
     """滑动窗口产生的全部 (中心词, 上下文词) 对，即式 (eq-sg-objective) 中求和的每一项 (w_t, w_{t+j})：
     每个位置 t 与同一句内的 t + j，0 < |j| <= window。
@@ -132,6 +138,7 @@ def peoples_daily_ids(n_lines: int = 300, min_count: int = 5):
 
 
 @accepts(vocab_size=Int(1), d=Int(1), rng=Rng())
+@returns(NDArray("V", "d"), NDArray("V", "d"))
 def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
     """word2vec 的初始化（见 (sec-sg-experiment)）：中心词向量 v_w 在 [-0.5/d, 0.5/d) 上均匀分布，上下文词向量 u_w 全为 0。
 
@@ -143,6 +150,7 @@ def init_vectors(vocab_size: int, d: int, rng: np.random.Generator):
 
 @accepts(n_examples=Int(1), step=Satisfies(callable, "函数 step(batch, lr)，返回这一批的平均损失"),
          lr=Real(positive=True), epochs=Int(1), batch_size=Int(1), rng=Rng(), desc=Str())
+@returns(NDArray("L"))
 def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
     """小批量 SGD 的循环，实现式 (eq-sg-update)：每轮把 ``n_examples`` 个样本的下标打乱，按 ``batch_size`` 分批，
     每批调用 ``step(batch, lr)``（以学习率 η = lr 就地更新参数，返回这一批的平均损失）。返回每个小批量的损失。
@@ -162,6 +170,7 @@ def minibatch_sgd(n_examples: int, step, *, lr, epochs, batch_size, rng, desc):
 @accepts(center_vectors=NDArray("V", "d"), outside_vectors=NDArray("V", "d"),
          centers=NDArray("P", dtype="int", below="V"), outsides=NDArray("P", dtype="int", below="V"),
          lr=Real(positive=True), epochs=Int(1), batch_size=Int(1), rng=Rng(), desc=Str())
+@returns(NDArray("L"))
 def train_skipgram(centers, outsides, center_vectors, outside_vectors, *, lr, epochs, batch_size=128, rng,
                    desc="训练跳元模型"):
     """用完整 softmax 的跳元模型与小批量 SGD 训练词向量：实现式 (eq-sg-update) θ ← θ - η ∇_θ J(θ)（η = ``lr``），
