@@ -19,14 +19,14 @@ FLOATS = st.floats(-3.0, 3.0, allow_nan=False, width=64)
 
 
 GENERIC = (inputs._Array, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
-           inputs.Shape, inputs.Elementwise)
+           inputs.Shape, inputs.Elementwise, inputs.Scalar)
 
 
 def supported(spec) -> bool:
     """``spec`` 有通用策略（``Instance``、``Satisfies`` 这类由调用者构造的参数没有）。"""
     if isinstance(spec, inputs.Optional):
         return True  # 没有通用策略时取 None
-    if isinstance(spec, inputs.ListOf):
+    if isinstance(spec, (inputs.ListOf, inputs.DictOf)):
         return supported(spec.item)
     return isinstance(spec, GENERIC)
 
@@ -40,14 +40,19 @@ def size_of(letter, dims, draw) -> int:
 
 
 def draw_shape(spec, dims, draw) -> tuple[int, ...]:
+    if spec.shape_of:
+        return dims.shapes[spec.shape_of]
+    if spec.ndim is None and not spec.leading and not spec.shape:
+        return tuple(draw(st.lists(st.integers(1, 3), max_size=2)))
     lead = tuple(draw(st.lists(st.integers(1, 3), max_size=2))) if spec.leading else ()
     sizes = [draw(st.integers(1, 4)) if d is None else d if isinstance(d, int) else size_of(d, dims, draw)
              for d in spec.shape]
     return lead + tuple(sizes)
 
 
-def draw_array(spec, dims, draw):
+def draw_array(spec, dims, draw, name):
     shape = draw_shape(spec, dims, draw)
+    dims.shapes[name] = shape
     if spec.dtype == "float":
         array = draw(hnp.arrays(np.float64, shape, elements=FLOATS))
     elif spec.dtype == "bool":
@@ -58,9 +63,10 @@ def draw_array(spec, dims, draw):
     return torch.from_numpy(array) if isinstance(spec, inputs.Tensor) else array
 
 
-def draw_value(spec, dims, draw):
+def draw_value(spec, dims, draw, name):
+    """``spec`` 的一个合乎要求的值；``name`` 是参数名（记下数组的形状，供 ``shape_of`` 引用）。"""
     if isinstance(spec, inputs._Array):
-        return draw_array(spec, dims, draw)
+        return draw_array(spec, dims, draw, name)
     if isinstance(spec, inputs.Counts):
         counts = draw(hnp.arrays(np.int64, max(size_of(spec.letter, dims, draw), spec.min_words),
                                  elements=st.integers(0, 50)))
@@ -83,13 +89,18 @@ def draw_value(spec, dims, draw):
         return np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     if isinstance(spec, inputs.Shape):
         return tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2)))
+    if isinstance(spec, inputs.Scalar):
+        return draw(st.floats(0.5, 3.0) | st.integers(1, 100)) * draw(st.sampled_from([1, -1]))
     if isinstance(spec, inputs.Elementwise):
         return draw(hnp.arrays(np.float64, hnp.array_shapes(max_dims=2), elements=st.floats(-50, 50)))
     if isinstance(spec, inputs.Optional):
-        return draw_value(spec.spec, dims, draw) if supported(spec.spec) and draw(st.booleans()) else None
+        return draw_value(spec.spec, dims, draw, name) if supported(spec.spec) and draw(st.booleans()) else None
     if isinstance(spec, inputs.ListOf):
         n = size_of(spec.size, dims, draw) if spec.size else draw(st.integers(1, 3))
-        return [draw_value(spec.item, dims, draw) for _ in range(n)]
+        return [draw_value(spec.item, dims, draw, f"{name}[{i}]") for i in range(n)]
+    if isinstance(spec, inputs.DictOf):
+        keys = dims.keys.get(spec.same_keys_as) or ["a", "b"]
+        return {k: draw_value(spec.item, dims, draw, f'{name}["{k}"]') for k in keys}
     raise TypeError(f"{type(spec).__name__} 没有通用策略")
 
 
@@ -105,7 +116,7 @@ def well_formed(specs: dict, fixed: dict | None = None):
                 spec.check(kwargs[name], name, dims)
         for name in sorted(specs, key=lambda n: specs[n].order):
             if name not in kwargs:
-                kwargs[name] = draw_value(specs[name], dims, draw)
+                kwargs[name] = draw_value(specs[name], dims, draw, name)
         return kwargs
 
     return build()
@@ -114,8 +125,9 @@ def well_formed(specs: dict, fixed: dict | None = None):
 def corruptions(spec, value):
     """把合乎 ``spec`` 的 ``value`` 改坏的各种方式：(说明, 坏值)。"""
     if isinstance(spec, inputs._Array):
-        other = value.numpy() if torch.is_tensor(value) else torch.from_numpy(np.asarray(value))
-        yield "换成另一个库的数组", other
+        if not isinstance(spec, inputs.ArrayLike):
+            other = value.numpy() if torch.is_tensor(value) else torch.from_numpy(np.asarray(value))
+            yield "换成另一个库的数组", other
         if not spec.leading and spec.ndim is not None:
             yield "多一维", value[None]
         if spec.dtype == "float" and spec.finite and math.prod(value.shape):

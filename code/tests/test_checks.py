@@ -79,7 +79,7 @@ def test_numbers_and_choices():
 
 def test_ids_out_of_vocabulary():
     assert check_ids(np.array([0, 4]), "ids", 5) is not None
-    with pytest.raises(ValueError, match=r"参数 `ids`：期望词表编号，在 \[0, 5\) 内，实际得到越界的编号 5"):
+    with pytest.raises(ValueError, match=r"参数 `ids`：期望词表编号，在 \[0, 5\) 内，实际得到 越界的编号 5"):
         check_ids(torch.tensor([0, 5]), "ids", 5)
     with pytest.raises(ValueError, match="越界的编号 -1"):
         check_ids(np.array([-1, 2]), "ids", 5)

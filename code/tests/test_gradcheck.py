@@ -25,7 +25,7 @@ def test_inputs_are_checked():
         numerical_gradient(lambda: 0.0, np.zeros(2, dtype=np.float32))
     with pytest.raises(ValueError, match="参数 `x`"):
         numerical_gradient(lambda: 0.0, [0.0])
-    with pytest.raises(ValueError, match="形状相同"):
+    with pytest.raises(ValueError, match="相同的形状"):
         relative_error(np.zeros(2), np.zeros(3))
     with pytest.raises(ValueError, match="参数 `grads`"):
         gradient_errors(lambda: 0.0, {"a": np.zeros(1)}, {"b": np.zeros(1)})

@@ -110,13 +110,13 @@ def test_bad_sentences(sentences, name):
 
 
 def test_bad_sentences_messages_say_what_was_expected():
-    with pytest.raises(ValueError, match=r"参数 `sentences`：期望句子的可迭代对象.*实际得到 str 'a b c'"):
+    with pytest.raises(ValueError, match=r"参数 `sentences`：期望非空的句子列表.*实际得到 str 'a b c'"):
         Vocab("a b c")
-    with pytest.raises(ValueError, match=r"参数 `sentences\[0\]\[1\]`：期望非空字符串.*实际得到 str ''"):
+    with pytest.raises(ValueError, match=r"参数 `sentences\[0\]\[1\]`：期望普通词元：非空字符串.*实际得到 str ''"):
         Vocab([["a", ""]])
     with pytest.raises(ValueError, match=r"参数 `sentences\[0\]\[0\]`：期望普通词元.*保留.*实际得到 str '<unk>'"):
         Vocab([[UNK]])
-    with pytest.raises(ValueError, match=r"参数 `sentences`：期望至少一个句子，实际得到 list \[\]"):
+    with pytest.raises(ValueError, match=r"参数 `sentences`：期望非空的句子列表.*实际得到 list \[\]"):
         Vocab([])
 
 
@@ -155,7 +155,7 @@ def test_bad_getitem_argument():
 @pytest.mark.parametrize(
     "ids, pattern",
     [
-        (np.array([2, 7]), r"参数 `ids`：期望词表编号，在 \[0, 7\) 内，实际得到越界的编号 7"),
+        (np.array([2, 7]), r"参数 `ids`：期望词表编号，在 \[0, 7\) 内，实际得到 越界的编号 7"),
         (torch.tensor([-1, 2]), r"参数 `ids`：期望词表编号.*越界的编号 -1"),
         ([1, 99], r"参数 `ids`.*越界的编号 99"),
         (np.array([1.0, 2.0]), r"参数 `ids`：期望整数类型的数组"),

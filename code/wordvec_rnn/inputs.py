@@ -23,8 +23,9 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import numbers
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -45,11 +46,15 @@ class Spec:
 
 
 class _Array(Spec):
+    """数组规格的共同部分。``dtype`` 是种类（``"float"``、``"int"``、``"bool"``），``"float64"`` 要求恰好是 float64；
+    ``shape_of="a"`` 要求与参数 ``a``（先声明）形状相同。"""
 
-    def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None,
-                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None):
+    def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None, below: int | str | None = None,
+                 nonempty: bool = True, ndim: int | None = None, shape_of: str = ""):
+        self.exact = dtype == "float64"
+        dtype = "float" if self.exact else dtype
         check_choice(dtype, "dtype", DTYPE_KINDS)
-        self.dtype, self.below, self.nonempty = dtype, below, nonempty
+        self.dtype, self.below, self.nonempty, self.shape_of = dtype, below, nonempty, shape_of
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -59,7 +64,12 @@ class _Array(Spec):
     def check(self, value, name, dims):
         self.check_library(value, name)
         check_array(value, name, ndim=self.ndim, dtype=self.dtype, nonempty=self.nonempty)
+        if self.exact and str(value.dtype).removeprefix("torch.") != "float64":
+            fail(name, "float64 类型的数组", value)
         self.check_shape(value, name, dims)
+        dims.shapes[name] = tuple(value.shape)
+        if self.shape_of and dims.shapes.get(self.shape_of) != tuple(value.shape):
+            fail(name, f"与参数 `{self.shape_of}` 相同的形状 {dims.shapes.get(self.shape_of)}", value)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
             check_ids(value, name, _resolve(self.below, dims))
@@ -95,6 +105,19 @@ class Tensor(_Array):
             fail(name, "torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy(...)）", value)
         if not is_tensor(value):
             fail(name, "torch 张量", value)
+
+
+class ArrayLike(_Array):
+    """numpy 数组、torch 张量都收（与库无关的函数）；整数或实数的列表、元组先转成 numpy 数组。"""
+
+    def check(self, value, name, dims):
+        if isinstance(value, (list, tuple)):
+            value = np.asarray(value, dtype=np.int64 if self.dtype == "int" and not value else None)
+        return super().check(value, name, dims)
+
+    def check_library(self, value, name):
+        if not (is_tensor(value) or isinstance(value, np.ndarray)):
+            fail(name, "numpy 数组或 torch 张量", value)
 
 
 class Counts(Spec):
@@ -173,9 +196,14 @@ class Choice(Spec):
 
 
 class Str(Spec):
-    """非空字符串。"""
+    """非空字符串；``blank=True`` 时也收只有空白的字符串（如字符级模型里的空格）。"""
+
+    def __init__(self, *, blank: bool = False):
+        self.blank = blank
 
     def check(self, value, name, dims):
+        if self.blank and isinstance(value, str) and value:
+            return value
         return check_str(value, name)
 
 
@@ -184,13 +212,14 @@ class Bool(Spec):
 
     def check(self, value, name, dims):
         if not isinstance(value, (bool, np.bool_)):
-            fail(name, "True 或 False", value)
+            fail(name, "布尔值（True 或 False）", value)
         return bool(value)
 
 
 class Instance(Spec):
     """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性定为维度字母
-    （如 ``{"V": "num_words"}``），这时它先于数组检查，数组的形状可以引用这些字母。"""
+    （如 ``{"V": "num_words"}``；属性是方法时取它的返回值，如 ``"__len__"``），这时它先于数组检查，
+    数组的形状可以引用这些字母。"""
 
     def __init__(self, kind: type | tuple[type, ...], what: str, *, sizes: dict[str, str] | None = None):
         self.kind, self.what, self.sizes = kind, what, sizes or {}
@@ -200,7 +229,8 @@ class Instance(Spec):
         if not isinstance(value, self.kind):
             fail(name, self.what, value)
         for letter, attribute in self.sizes.items():
-            _bind(letter, int(getattr(value, attribute)), dims, name)
+            size = getattr(value, attribute)
+            _bind(letter, int(size() if callable(size) else size), dims, name)
         return value
 
 
@@ -222,18 +252,61 @@ class Optional(Spec):
 
 
 class ListOf(Spec):
-    """列表或元组，每个元素满足 ``item``；``nonempty`` 时不收空列表；``size`` 是长度的维度字母。
-    元素在消息里写作 ``name[i]``。"""
+    """列表或元组（生成器等迭代器先转成列表），每个元素满足 ``item``；``nonempty`` 时不收空列表；``size`` 是长度的维度字母；
+    ``what`` 是写进消息的中文说明。元素在消息里写作 ``name[i]``。"""
 
-    def __init__(self, item: Spec, *, nonempty: bool = True, size: str | None = None):
+    def __init__(self, item: Spec, *, nonempty: bool = True, size: str | None = None, what: str = ""):
         self.item, self.nonempty, self.size, self.order = item, nonempty, size, item.order
+        self.what = what or ("非空的列表" if nonempty else "列表")
 
     def check(self, value, name, dims):
+        if isinstance(value, Iterator):
+            value = list(value)  # 生成器等迭代器：先取出全部元素
         if not isinstance(value, (list, tuple)) or (self.nonempty and not value):
-            fail(name, "非空的列表" if self.nonempty else "列表", value)
+            fail(name, self.what, value)
         if self.size is not None and not _bind(self.size, len(value), dims, name):
             fail(name, f"{dims[self.size]} 个元素的列表（{self.size}={dims[self.size]}）", value)
-        return type(value)(self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value))
+        checked = [self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value)]
+        return value if all(a is b for a, b in zip(checked, value)) else type(value)(checked)
+
+
+class DictOf(Spec):
+    """非空字典，每个值满足 ``item``（在消息里写作 ``name["键"]``）；``same_keys_as="a"`` 要求与参数 ``a`` 的键相同，
+    同键的数组形状也相同。"""
+
+    def __init__(self, item: Spec, *, same_keys_as: str = "", what: str = "非空的字典"):
+        self.item, self.same_keys_as, self.what, self.order = item, same_keys_as, what, item.order
+
+    def check(self, value, name, dims):
+        if not isinstance(value, Mapping) or not value:
+            fail(name, self.what, value)
+        keys = sorted(value, key=str)
+        if self.same_keys_as and keys != dims.keys.get(self.same_keys_as):
+            fail(name, f"与参数 `{self.same_keys_as}` 同样的键 {dims.keys.get(self.same_keys_as)}", got=f"键 {keys}")
+        dims.keys[name] = keys
+        checked = {k: self.item.check(v, f'{name}["{k}"]', dims) for k, v in value.items()}
+        for k in checked:  # 同键的数组形状也要相同（如梯度与参数）
+            mine, theirs = dims.shapes.get(f'{name}["{k}"]'), dims.shapes.get(f'{self.same_keys_as}["{k}"]')
+            if self.same_keys_as and theirs is not None and mine != theirs:
+                fail(f'{name}["{k}"]', f'与参数 `{self.same_keys_as}["{k}"]` 相同的形状 {theirs}', value[k])
+        return checked
+
+
+class Scalar(Spec):
+    """有限实数标量：Python 数，或 numpy、torch 的标量（0 维数组）；返回对应的 Python int 或 float。
+    ``nonzero=True`` 时不收 0（如取数量级）。"""
+
+    def __init__(self, *, nonzero: bool = False):
+        self.nonzero = nonzero
+
+    def check(self, value, name, dims):
+        if hasattr(value, "item") and tuple(getattr(value, "shape", (None,))) == ():
+            value = value.item()
+        is_int = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        value = int(value) if is_int else check_float(value, name)
+        if self.nonzero and value == 0:
+            fail(name, "非零的有限实数（0 没有数量级）", value)
+        return value
 
 
 class Satisfies(Spec):
@@ -257,11 +330,14 @@ class Axes(Satisfies):
 
 
 def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
-    """声明函数每个参数的要求（每个参数都要声明；``self`` 可以不声明），调用时按声明检查，再调用原函数。"""
+    """声明函数每个参数的要求（每个参数都要声明；``self`` 与原样转交的 ``*args``、``**kwargs`` 可以不声明），
+    调用时按声明检查，再调用原函数。"""
 
     def decorate(function: Callable) -> Callable:
         signature = inspect.signature(function)
-        declared = [p for p in signature.parameters if p not in ("self", "cls") or p in specs]
+        passed_on = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)  # *args、**kwargs 原样转交
+        declared = [p for p, q in signature.parameters.items()
+                    if p in specs or (p not in ("self", "cls") and q.kind not in passed_on)]
         if set(declared) != set(specs):
             raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
         order = sorted(specs, key=lambda p: specs[p].order)
@@ -297,11 +373,14 @@ def declared_inputs(function: Callable) -> dict[str, Spec] | None:
 
 
 class Dims(dict):
-    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里。"""
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``shapes``、``keys`` 记下已检查的
+    数组的形状与字典的键，供 ``shape_of``、``same_keys_as`` 比较。"""
 
     def __init__(self):
         super().__init__()
         self.origin: dict[str, str] = {}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+        self.keys: dict[str, list] = {}
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:
@@ -328,7 +407,3 @@ def _shape_text(shape: tuple, dims: Dims, name: str) -> str:
     known = [f"{k}={v}" + (f"（由参数 `{dims.origin[k]}` 定下）" if dims.origin.get(k, name) != name else "")
              for k, v in dims.items() if k in letters]
     return text + (f"，其中 {', '.join(known)}" if known else "")
-
-
-__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
-           "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs", "returns"]

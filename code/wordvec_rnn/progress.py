@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from tqdm.std import tqdm
 
-from .checks import check_int, check_str
+from .inputs import Int, Optional, Satisfies, Str, accepts
 
 
 class DisplayBar(tqdm):
@@ -23,6 +23,7 @@ class DisplayBar(tqdm):
         # tqdm 收尾时还会往 file 写一个换行：给它一个私有的缓冲，免得笔记本里多出一个空的 stderr 输出
         super().__init__(*args, ncols=80, ascii=False, file=io.StringIO(), **kwargs)
 
+    @accepts(msg=Optional(Str(blank=True)), pos=Optional(Int()))
     def display(self, msg=None, pos=None):
         from IPython.display import display
 
@@ -43,14 +44,13 @@ def in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+@accepts(iterable=Optional(Satisfies(lambda it: hasattr(it, "__iter__"), "可迭代对象")), total=Optional(Int(0)),
+         desc=Str())
 def progress(iterable: Iterable | None = None, *, total: int | None = None, desc: str = "训练") -> tqdm:
     """包一层 ``iterable``（或只给 ``total``，再手动 ``update``），返回一个 tqdm 进度条。
 
     ``desc`` 是进度条前的说明；可迭代对象没有长度时，用 ``total`` 告诉进度条一共多少步。两者都不给时
     总步数事先未知（例如按时间训练），进度条只计数，显示已走的步数、用时与速度。
     """
-    if total is not None:
-        check_int(total, "total", low=0)
-    check_str(desc, "desc")
     bar = DisplayBar if in_kernel() else tqdm
     return bar(iterable, total=total, desc=desc, mininterval=0.5)

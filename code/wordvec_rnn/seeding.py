@@ -6,15 +6,15 @@ import random
 
 import numpy as np
 
-from .checks import check_int
+from .inputs import Int, accepts
 
 
+@accepts(seed=Int(0, 2**32 - 1))
 def set_seed(seed: int = 0) -> np.random.Generator:
     """设定 ``random``、``numpy`` 与 ``torch``（已安装时）的种子，返回一个以 ``seed`` 初始化的 numpy ``Generator``。
 
     同一个种子、同一段代码，每次运行打印相同的数字；笔记本的第一个代码单元就调用它。
     """
-    seed = check_int(seed, "seed", low=0, high=2**32 - 1)
     random.seed(seed)
     np.random.seed(seed)
     try:

@@ -10,7 +10,19 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int, fail
+from wordvec_rnn.inputs import (
+    ArrayLike,
+    Bool,
+    Instance,
+    Int,
+    ListOf,
+    NDArray,
+    Optional,
+    Satisfies,
+    Str,
+    accepts,
+    returns,
+)
 
 # 定义于 chapters/00_notation/01_notation.ipynb 「符号与术语」§「词表、UNK 与 EOS」
 UNK = "<unk>"  # 未知词（unknown word）：词表之外的词元都映射到它
@@ -19,20 +31,14 @@ UNK_ID, EOS_ID = 0, 1
 RESERVED = (UNK, EOS)
 
 
-def _check_token(token, name: str) -> str:
-    """词元必须是非空字符串。"""
-    if not isinstance(token, str) or token == "":
-        fail(name, "非空字符串（词元）", token)
-    return token
-
-
-def _check_tokens(tokens, name: str) -> Sequence[str]:
-    """词元序列：元素为非空字符串的 list 或 tuple；单个字符串不是词元序列（要先分词）。"""
-    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Sequence):
-        fail(name, "词元序列，如 ['我', '爱', '天安门']（字符串要先分词）", tokens)
-    for j, token in enumerate(tokens):
-        _check_token(token, f"{name}[{j}]")
-    return tokens
+TOKEN = Str(blank=True)  # 词元：非空字符串（空格也可以是字符级模型的词元）
+TOKENS = ListOf(TOKEN, nonempty=False, what="词元序列，如 ['我', '爱', '天安门']（字符串要先分词）")
+# 语料里的普通词元：UNK 与 EOS 由词表保留，不能出现在输入中
+PLAIN_TOKEN = Satisfies(lambda t: isinstance(t, str) and t != "" and t not in RESERVED,
+                        f"普通词元：非空字符串，不是保留的 {UNK} 或 {EOS}")
+SENTENCES = ListOf(ListOf(PLAIN_TOKEN, nonempty=False, what="词元序列，如 ['我', '爱', '天安门']（字符串要先分词）"),
+                   what="非空的句子列表，每个句子是一个词元序列，如 [['我', '爱', '天安门']]")
+SELF = Instance(object, "Vocab", sizes={"V": "__len__"})
 
 
 class Vocab:
@@ -46,23 +52,13 @@ class Vocab:
       ``counts[0]`` 是被映射为 UNK 的出现次数，``counts[1]`` 是句子数（每句末尾一个 EOS）。
     """
 
+    @accepts(sentences=SENTENCES, min_count=Int(1), max_size=Optional(Int(1)))
     def __init__(self, sentences: Iterable[Sequence[str]], *, min_count: int = 1, max_size: int | None = None):
-        min_count = check_int(min_count, "min_count", low=1)
-        if max_size is not None:
-            max_size = check_int(max_size, "max_size", low=1)
-        if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Iterable):
-            fail("sentences", "句子的可迭代对象，每个句子是一个词元序列，如 [['我', '爱', '天安门']]", sentences)
         counter: dict[str, int] = {}  # dict 保持插入顺序，也就是首次出现的先后
-        n_sentences = 0
-        for i, sentence in enumerate(sentences):
-            _check_tokens(sentence, f"sentences[{i}]")
-            for j, token in enumerate(sentence):
-                if token in RESERVED:
-                    fail(f"sentences[{i}][{j}]", f"普通词元（{UNK} 与 {EOS} 由词表保留，不能出现在输入中）", token)
+        for sentence in sentences:
+            for token in sentence:
                 counter[token] = counter.get(token, 0) + 1
-            n_sentences += 1
-        if n_sentences == 0:
-            fail("sentences", "至少一个句子", sentences)
+        n_sentences = len(sentences)
         # sorted 是稳定排序：次数相同的词元保持首次出现的先后
         ranked = sorted(counter.items(), key=lambda item: -item[1])
         kept = [(token, count) for token, count in ranked if count >= min_count][:max_size]
@@ -77,28 +73,23 @@ class Vocab:
     def __contains__(self, token) -> bool:
         return isinstance(token, str) and token in self._ids
 
+    @accepts(token=TOKEN)
     def __getitem__(self, token: str) -> int:
         """词元的编号；不在词表中的词元得到 UNK 的编号 0。"""
-        return self._ids.get(_check_token(token, "token"), UNK_ID)
+        return self._ids.get(token, UNK_ID)
 
     def __repr__(self) -> str:
         head = ", ".join(self.tokens[:6]) + (", ..." if len(self) > 6 else "")
         return f"Vocab(大小 {len(self)}: {head})"
 
+    @accepts(tokens=TOKENS, add_eos=Bool())
+    @returns(NDArray("T", dtype="int", nonempty=False))
     def encode(self, tokens: Sequence[str], *, add_eos: bool = False) -> np.ndarray:
         """词元序列 → 编号数组（int64）；``add_eos=True`` 时在末尾加上 EOS 的编号。"""
-        _check_tokens(tokens, "tokens")
-        if not isinstance(add_eos, bool):
-            fail("add_eos", "布尔值（True 或 False）", add_eos)
         ids = [self._ids.get(token, UNK_ID) for token in tokens] + ([EOS_ID] if add_eos else [])
         return np.array(ids, dtype=np.int64)
 
+    @accepts(self=SELF, ids=ArrayLike(None, dtype="int", below="V", nonempty=False))
     def decode(self, ids) -> list[str]:
         """编号序列（一维整数数组或张量，也可以是整数列表）→ 词元列表。"""
-        if isinstance(ids, (list, tuple)):
-            ids = np.array(ids, dtype=np.int64) if len(ids) == 0 else np.asarray(ids)
-        check_array(ids, "ids", ndim=1, dtype="int", nonempty=False)
-        if len(ids) == 0:
-            return []
-        check_ids(ids, "ids", len(self))
         return [self.tokens[i] for i in ids.tolist()]
