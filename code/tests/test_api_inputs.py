@@ -28,7 +28,7 @@ from wordvec_rnn import inputs
 TOOLING = {"export", "setup_cell", "diagrams", "full_runs", "classroom"}
 # 还没有改成声明式输入的模块（逐步清空）
 NOT_YET_DECLARED = {
-    "birnn", "char_lm", "gru", "jacobian", "long_range", "lstm", "remedies", "rnn", "rnn_structures", "sliders",
+    "birnn", "char_lm", "gru", "jacobian", "long_range", "lstm", "remedies", "rnn", "rnn_structures",
     "word2vec_train", "gates",
 }
 # 输入检查本身（它们就是检查，不再套一层声明）
@@ -105,6 +105,22 @@ def quadratic_params():
     return {"f": problem["f"], "params": {"x": problem["x"]}, "grads": {"x": 2 * problem["x"]}}
 
 
+def line_figure(w):
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [0, w])
+    return fig
+
+
+def slider_case():
+    return {"render": line_figure, "sliders": {"w": [0.5, 1.0]}, "default": None, "describe": None, "labels": None}
+
+
+def static_sliders():
+    from wordvec_rnn.sliders import StaticSliders
+
+    return StaticSliders(line_figure, {"w": [0.5, 1.0]}, {"w": 1.0}, None, {"w": "w"}, "demo")
+
+
 def display_bar():
     from wordvec_rnn.progress import DisplayBar
 
@@ -133,6 +149,11 @@ FIXED = {
     "wordvec_rnn.glue.glue_table": lambda: {"header": ["词", "次数"], "rows": [["北京", "2"]]},
     "wordvec_rnn.progress.DisplayBar.display": lambda: {"self": display_bar()},
     "wordvec_rnn.progress.progress": lambda: {"iterable": range(3)},
+    "wordvec_rnn.sliders.format_value": lambda: {"value": 0.25},
+    "wordvec_rnn.sliders.slider_figure": slider_case,
+    "wordvec_rnn.sliders.StaticSliders.__init__": lambda: {"render": line_figure, "grid": {"w": [0.5, 1.0]},
+                                                           "default": {"w": 1.0}, "describe": None, "labels": {"w": "w"}},
+    "wordvec_rnn.sliders.StaticSliders.key": lambda: {"self": static_sliders(), "values": {"w": 0.5}},
 }
 # *parts 这样的可变参数只能按位置传
 POSITIONAL = {"wordvec_rnn.corpora.package_file": lambda f, kw: f(kw["package"], *kw["parts"])}

@@ -56,10 +56,10 @@ def test_static_mode_renders_every_frame(monkeypatch):
         ("render", lambda: slider_figure("not callable", GRID)),
         ("describe", lambda: slider_figure(render, GRID, describe=3)),
         ("sliders", lambda: slider_figure(render, {})),
-        ("sliders['w']", lambda: slider_figure(render, {"w": [1.0]})),
-        ("sliders['w']", lambda: slider_figure(render, {"w": [1.0, 1.00001]})),
+        ('sliders["w"]', lambda: slider_figure(render, {"w": [1.0]})),
+        ('sliders["w"]', lambda: slider_figure(render, {"w": [1.0, 1.00001]})),
         ("default", lambda: slider_figure(render, GRID, default={"x": 1})),
-        ("default['w']", lambda: slider_figure(render, GRID, default={"w": 2.0})),
+        ("default", lambda: slider_figure(render, GRID, default={"w": 2.0})),
         ("sliders", lambda: slider_figure(render, {"a": list(range(30)), "b": list(range(30))})),
     ],
 )

@@ -310,13 +310,14 @@ class Scalar(Spec):
 
 
 class Satisfies(Spec):
-    """``test(value)`` 为真的值；``what`` 是写进消息的中文说明。只在上面的规格都不合用时使用。"""
+    """``test(value)`` 为真的值；``what`` 是写进消息的中文说明。只在上面的规格都不合用时使用。
+    ``uses=("a",)`` 时调用 ``test(value, a)``，``a`` 是先声明、已检查过的参数（如取值必须在另一个参数的列表里）。"""
 
-    def __init__(self, test: Callable[[Any], bool], what: str):
-        self.test, self.what = test, what
+    def __init__(self, test: Callable[..., bool], what: str, *, uses: tuple[str, ...] = ()):
+        self.test, self.what, self.uses = test, what, uses
 
     def check(self, value, name, dims):
-        if not self.test(value):
+        if not self.test(value, *(dims.values[u] for u in self.uses)):
             fail(name, self.what, value)
         return value
 
@@ -348,7 +349,8 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
             bound.apply_defaults()
             dims = Dims()
             for parameter in order:
-                bound.arguments[parameter] = specs[parameter].check(bound.arguments[parameter], parameter, dims)
+                value = specs[parameter].check(bound.arguments[parameter], parameter, dims)
+                bound.arguments[parameter] = dims.values[parameter] = value
             return function(*bound.args, **bound.kwargs)
 
         checked.__accepts__ = specs
@@ -373,14 +375,15 @@ def declared_inputs(function: Callable) -> dict[str, Spec] | None:
 
 
 class Dims(dict):
-    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``shapes``、``keys`` 记下已检查的
-    数组的形状与字典的键，供 ``shape_of``、``same_keys_as`` 比较。"""
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``shapes``、``keys``、``values`` 记下
+    已检查的数组的形状、字典的键与参数的值，供 ``shape_of``、``same_keys_as``、``uses`` 比较。"""
 
     def __init__(self):
         super().__init__()
         self.origin: dict[str, str] = {}
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.keys: dict[str, list] = {}
+        self.values: dict[str, Any] = {}
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:

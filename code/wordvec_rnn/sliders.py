@@ -31,7 +31,8 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from wordvec_rnn.checks import check_str, fail
+from wordvec_rnn.checks import fail
+from wordvec_rnn.inputs import DictOf, Instance, Optional, Satisfies, Str, accepts
 
 STATIC_ENV = "WORDVEC_RNN_STATIC_SLIDERS"
 FRAME_DPI = 90          # 页面上每英寸图占的 CSS 像素
@@ -45,6 +46,7 @@ def static_mode() -> bool:
     return os.environ.get(STATIC_ENV) == "1"
 
 
+@accepts(value=Satisfies(lambda value: True, "任意取值"))
 def format_value(value) -> str:
     """滑块旁显示的取值：浮点数最多 4 位有效数字，其余原样。"""
     if isinstance(value, Real) and not isinstance(value, (bool, int)):
@@ -52,31 +54,41 @@ def format_value(value) -> str:
     return str(value)
 
 
-def _check_sliders(sliders, default, labels) -> tuple[dict, dict, dict]:
-    if not isinstance(sliders, Mapping) or not sliders:
-        fail("sliders", "非空的字典：参数名 → 取值列表，如 {'rho': [0.5, 1.0, 1.5]}", sliders)
-    grid = {}
-    for name, values in sliders.items():
-        check_str(name, "sliders 的键")
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) < 2:
-            fail(f"sliders['{name}']", "至少两个取值的列表", values)
-        if len({format_value(v) for v in values}) != len(values):
-            fail(f"sliders['{name}']", "互不相同的取值", values)
-        grid[name] = list(values)
-    default = dict(default or {})
-    for name in default:
-        if name not in grid:
-            fail("default", f"只含滑块 {', '.join(grid)} 的取值", default)
-    for name, values in grid.items():
-        value = default.setdefault(name, values[len(values) // 2])
-        if value not in values:
-            fail(f"default['{name}']", f"sliders['{name}'] 中的一个取值", value)
-    labels = dict(labels or {})
-    for name in grid:
-        labels.setdefault(name, name)
-    return grid, default, labels
+def _distinct_values(values) -> bool:
+    """至少两个取值（数值或字符串），显示出来互不相同。"""
+    return (isinstance(values, (list, tuple)) and len(values) >= 2
+            and all(isinstance(v, str) or (isinstance(v, Real) and not isinstance(v, bool)) for v in values)
+            and len({format_value(v) for v in values}) == len(values))
 
 
+class SliderGrid(DictOf):
+    """参数名 → 取值列表（至少两个互不相同的数值或字符串）；取值网格至多 :data:`MAX_FRAMES` 帧。"""
+
+    def __init__(self):
+        super().__init__(Satisfies(_distinct_values, "至少两个互不相同的取值（数值或字符串）的列表"),
+                         what="非空的字典：参数名 → 取值列表，如 {'rho': [0.5, 1.0, 1.5]}")
+
+    def check(self, value, name, dims):
+        value = super().check(value, name, dims)
+        n_frames = 1
+        for values in value.values():
+            n_frames *= len(values)
+        if n_frames > MAX_FRAMES:
+            fail(name, f"取值网格至多 {MAX_FRAMES} 帧（各滑块取值个数之积）", got=f"{n_frames} 帧")
+        return value
+
+
+ANY_VALUE = Satisfies(lambda value: True, "任意取值")
+RENDER = Satisfies(callable, "绘图函数 render(**取值) -> Figure")
+DESCRIBE = Optional(Satisfies(callable, "函数 describe(**取值) -> str，或 None"))
+# 初始取值：每个键是一个滑块，值是该滑块列表里的一个取值
+DEFAULT = Satisfies(lambda d, grid: isinstance(d, Mapping) and all(k in grid and v in grid[k] for k, v in d.items()),
+                    "字典：滑块名 → 该滑块列表中的一个取值", uses=("sliders",))
+LABELS = DictOf(Str(blank=True), what="字典：滑块名 → 显示的名字")
+
+
+@accepts(sliders=SliderGrid(), render=RENDER, default=Optional(DEFAULT), describe=DESCRIBE, labels=Optional(LABELS),
+         name=Str())
 def slider_figure(
     render: Callable[..., plt.Figure],
     sliders: Mapping[str, Sequence],
@@ -98,17 +110,9 @@ def slider_figure(
     有内核时返回 ipywidgets 的 ``interactive``；静态构建时返回 :class:`StaticSliders`。两者都在单元的最后一行
     显示出来。
     """
-    if not callable(render):
-        fail("render", "绘图函数 render(**取值) -> Figure", render)
-    if describe is not None and not callable(describe):
-        fail("describe", "函数 describe(**取值) -> str，或 None", describe)
-    check_str(name, "name")
-    grid, default, labels = _check_sliders(sliders, default, labels)
-    n_frames = 1
-    for values in grid.values():
-        n_frames *= len(values)
-    if n_frames > MAX_FRAMES:
-        fail("sliders", f"取值网格至多 {MAX_FRAMES} 帧（各滑块取值个数之积）", f"{n_frames} 帧")
+    grid = {key: list(values) for key, values in sliders.items()}
+    default = {key: values[len(values) // 2] for key, values in grid.items()} | dict(default or {})
+    labels = {key: key for key in grid} | dict(labels or {})
     if static_mode():
         return StaticSliders(render, grid, default, describe, labels, name)
     return _live(render, grid, default, describe, labels)
@@ -197,6 +201,8 @@ def _pixel_width(src: str) -> int:
 class StaticSliders:
     """静态书里的滑块图：全部帧与说明文字嵌在一段 HTML 里（``_repr_html_``），由 ``book.js`` 驱动。"""
 
+    @accepts(grid=SliderGrid(), render=RENDER, default=DictOf(ANY_VALUE), describe=DESCRIBE,
+             labels=LABELS, name=Str())
     def __init__(self, render, grid, default, describe, labels, name):
         self.grid, self.default, self.labels, self.name = grid, default, labels, name
         self.frames = {}
@@ -210,6 +216,9 @@ class StaticSliders:
         """嵌入页面的全部帧与说明文字的字节数。"""
         return len(self._data_json().encode("utf-8"))
 
+    @accepts(self=Instance(object, "StaticSliders"),
+             values=Satisfies(lambda v, me: isinstance(v, Mapping) and all(k in v and v[k] in me.grid[k] for k in me.grid),
+                              "字典：每个滑块名 → 它列表中的一个取值", uses=("self",)))
     def key(self, values: Mapping) -> str:
         """一组取值对应的帧的键：各滑块取值在列表中的下标，用逗号连接。"""
         return ",".join(str(self.grid[k].index(values[k])) for k in self.grid)
