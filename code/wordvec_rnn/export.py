@@ -22,6 +22,8 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
+import yaml
+
 MARKER = re.compile(r"^#@save\s+([a-z_][a-z0-9_]*)\s*$")
 HEADER = "# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save {module}` 的代码单元生成，\n# 请勿直接修改：改笔记本，再重新导出。来源：\n"
 PACKAGE = "wordvec_rnn"
@@ -56,9 +58,17 @@ class CellParts(NamedTuple):
 
 
 def toc_files(root: Path) -> list[str]:
-    """``_toc.yml`` 里列出的全部文件（不带扩展名），按目录顺序（目录文件是简单的 YAML，逐行读出 ``file:`` 即可）。"""
-    toc = (root / "_toc.yml").read_text(encoding="utf-8")
-    return re.findall(r"^\s*-?\s*(?:file|root):\s*(\S+)\s*$", toc, flags=re.M)
+    """``_toc.yml`` 里列出的全部文件（不带扩展名），按目录顺序：先是 ``root``，再逐层是各部分、章与节。"""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"], *_entry_files(toc.get("parts", []) + toc.get("chapters", []))]
+
+
+def _entry_files(entries: list[dict]):
+    for entry in entries:
+        if "file" in entry:
+            yield entry["file"]
+        for key in ("chapters", "sections"):
+            yield from _entry_files(entry.get(key, []))
 
 
 def notebooks_in_reading_order(root: Path) -> list[Path]:

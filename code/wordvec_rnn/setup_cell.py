@@ -26,6 +26,8 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
+
 from .export import notebooks_in_reading_order
 
 # 设定绘图风格（含随包安装的中文字体）与随机种子：每个笔记本的第一个代码单元都以这五行结尾。
@@ -37,7 +39,11 @@ rng = set_seed(0)"""
 
 # 测试（tests/test_standalone.py）用环境变量 WORDVEC_RNN_PACKAGE 把安装指向本地构建的轮子。
 INSTALL = """# 在 Colab、Binder 等新环境里第一次运行时先装上本书的包（连同语料）；已装好时什么也不做，也不会替换已有的 torch
-import importlib.util, os, subprocess, sys
+import importlib.util
+import os
+import subprocess
+import sys
+
 if importlib.util.find_spec("wordvec_rnn") is None:
     PACKAGE = "wordvec-rnn[corpora] @ git+{url}@{branch}#subdirectory=code"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", os.environ.get("WORDVEC_RNN_PACKAGE", PACKAGE)], check=True)
@@ -46,21 +52,18 @@ if importlib.util.find_spec("wordvec_rnn") is None:
 
 
 def repository(root: Path) -> tuple[str, str]:
-    """``_config.yml`` 中 ``repository:`` 一节的 ``(url, branch)``。
-
-    配置文件是简单的 YAML，这里只逐行读这一节的两个键（本包不依赖 YAML 解析库）。
-    """
-    config = (root / "_config.yml").read_text(encoding="utf-8")
-    block = re.search(r"^repository:[ \t]*\n((?:[ \t]+.*\n?)+)", config, flags=re.M)
-    if block is None:
+    """``_config.yml`` 中 ``repository:`` 一节的 ``(url, branch)``。"""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    values = config.get("repository")
+    if not isinstance(values, dict):
         raise ValueError(f"{root / '_config.yml'} 里没有 repository: 一节（需要 url 与 branch）")
-    values = dict(re.findall(r"^[ \t]+(url|branch):[ \t]*[\"']?([^\s\"'#]+)", block.group(1), flags=re.M))
     missing = {"url", "branch"} - values.keys()
     if missing:
         raise ValueError(f"{root / '_config.yml'} 的 repository: 一节缺少 {'、'.join(sorted(missing))}")
-    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", values["url"]):
-        raise ValueError(f"repository: url 应是 https://github.com/组织/仓库，实际得到 {values['url']!r}")
-    return values["url"], values["branch"]
+    url, branch = str(values["url"]), str(values["branch"])
+    if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url):
+        raise ValueError(f"repository: url 应是 https://github.com/组织/仓库，实际得到 {url!r}")
+    return url, branch
 
 
 LOCAL_FIGURE = re.compile(r"\]\((?:\.\./)+images/([\w.-]+\.png)\)")   # Markdown 里指向仓库 images/ 的相对链接
