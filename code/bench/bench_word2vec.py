@@ -62,7 +62,8 @@ def run_ours(sentences, args, seed, queue):
 
     from wordvec_rnn.corpora import wordsim353
     from wordvec_rnn.vocab import Vocab
-    from wordvec_rnn.word2vec_train import train_word2vec, wordsim_spearman
+    from wordvec_rnn.word2vec_eval import wordsim_spearman
+    from wordvec_rnn.word2vec_train import train_word2vec
 
     torch.set_num_threads(1)
     t = time.perf_counter()
@@ -85,7 +86,8 @@ def run_gensim(sentences, args, seed, queue):
 
     from wordvec_rnn.corpora import wordsim353
     from wordvec_rnn.vocab import Vocab
-    from wordvec_rnn.word2vec_train import Word2VecResult, wordsim_spearman
+    from wordvec_rnn.word2vec_eval import wordsim_spearman
+    from wordvec_rnn.word2vec_train import Word2VecResult
 
     hs = args.objective == "hierarchical_softmax"
     model = Word2Vec(vector_size=100, window=5, min_count=5, workers=1, sg=int(args.model == "skipgram"),
