@@ -1,4 +1,4 @@
-"""wordvec_rnn.word2vec_train：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）。"""
+"""wordvec_rnn.word2vec_train 与 word2vec_batch：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）与一批的更新。"""
 
 from __future__ import annotations
 
@@ -9,17 +9,9 @@ import pytest
 import torch
 
 from wordvec_rnn.vocab import Vocab
+from wordvec_rnn.word2vec_batch import _BucketedNoise, cbow_batch_update, skipgram_batch_update
 from wordvec_rnn.word2vec_eval import similarity
-from wordvec_rnn.word2vec_train import (
-    _BucketedNoise,
-    _chunks,
-    _encode,
-    _windows,
-    cbow_batch_update,
-    keep_probability_word2vec,
-    skipgram_batch_update,
-    train_word2vec,
-)
+from wordvec_rnn.word2vec_train import _chunks, _encode, _windows, keep_probability_word2vec, train_word2vec
 
 CONFIGS = [(m, o) for m in ("skipgram", "cbow") for o in ("negative_sampling", "hierarchical_softmax")]
 
