@@ -353,6 +353,7 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
     chunk_predictions = int(valid.sum()) if skipgram else int(valid.any(axis=1).sum())
     tokens_per_prediction = n_tokens / max(chunk_predictions, 1)
     targets = output.targets(words)
+    U, lr, min_lr = output.outside_t, config["lr"], config["min_lr"]
     loss_sum, count = 0.0, 0
     for rows, context, mask in _window_groups(words, *windows):
         width = mask.shape[1]                                        # 2a_i
@@ -370,14 +371,13 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
         batches = output.batches(targets[rows], n_windows)
         for s, (target, labels, target_mask) in zip(range(0, len(rows), n_windows), batches):
             e = s + n_windows
-            eta = _linear_lr(done_tokens + tokens_per_prediction * (count + done[s]), total, config["lr"],
-                             config["min_lr"])
+            eta = _linear_lr(done_tokens + tokens_per_prediction * (count + done[s]), total, lr, min_lr)
             if skipgram:
-                filled += skipgram_step(V, output.outside_t, context[s:e], mask_t[s:e], target, labels, target_mask,
-                                        eta, abs_grads[filled:])
+                filled += skipgram_step(V, U, context[s:e], mask_t[s:e], target, labels, target_mask, eta,
+                                        abs_grads[filled:])
             else:
-                filled += cbow_step(V, output.outside_t, context[s:e], mask_t[s:e], sizes[s:e], target, labels,
-                                    target_mask, eta, abs_grads[filled:])
+                filled += cbow_step(V, U, context[s:e], mask_t[s:e], sizes[s:e], target, labels, target_mask, eta,
+                                    abs_grads[filled:])
         loss_sum += loss_from_abs_grads(abs_grads[:filled])
         count += done[len(rows)]
     return loss_sum, count
