@@ -21,7 +21,7 @@ Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一�
   所以两者拿到的都是切成每段至多 1000 词的文章。
 - 二次采样默认用与 gensim 相同的 word2vec.c 公式 min(1, (sqrt(f/t)+1)·t/f)（``--subsample-rule sqrt`` 换成本书
   默认的论文公式 min(1, sqrt(t/f))，它删去更多高频词，词对更少、更快）。
-- 仍有的差别（见 ``word2vec_train`` 的说明）：本书跳元模型一个窗口里的词对共用 k 个负样本；σ 精确计算，而 gensim
+- 仍有的差别（见 ``word2vec_train`` 与 ``word2vec_batch`` 的说明）：本书跳元模型一个窗口里的词对共用 k 个负样本；σ 精确计算，而 gensim
   查表，且 |u·v| ≥ 6 时跳过这一项更新；gensim 抽到与正样本相同的负样本时跳过它，本书不跳过；本书按批更新；
   gensim 的 v 初值取 U(-1/d, 1/d)，本书与 word2vec.c 一样取 U(-0.5/d, 0.5/d)。
 - 默认训练 15 轮。这个语料只有 45 万词元，5 轮远没有训练到头：跳元模型 + 负采样的 ρ 从 5 轮时的约 0.22（gensim）/
@@ -62,7 +62,8 @@ def run_ours(sentences, args, seed, queue):
 
     from wordvec_rnn.corpora import wordsim353
     from wordvec_rnn.vocab import Vocab
-    from wordvec_rnn.word2vec_train import train_word2vec, wordsim_spearman
+    from wordvec_rnn.word2vec_eval import wordsim_spearman
+    from wordvec_rnn.word2vec_train import train_word2vec
 
     torch.set_num_threads(1)
     t = time.perf_counter()
@@ -85,7 +86,8 @@ def run_gensim(sentences, args, seed, queue):
 
     from wordvec_rnn.corpora import wordsim353
     from wordvec_rnn.vocab import Vocab
-    from wordvec_rnn.word2vec_train import Word2VecResult, wordsim_spearman
+    from wordvec_rnn.word2vec_eval import wordsim_spearman
+    from wordvec_rnn.word2vec_train import Word2VecResult
 
     hs = args.objective == "hierarchical_softmax"
     model = Word2Vec(vector_size=100, window=5, min_count=5, workers=1, sg=int(args.model == "skipgram"),

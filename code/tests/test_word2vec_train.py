@@ -1,4 +1,4 @@
-"""wordvec_rnn.word2vec_train：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）与评估函数。"""
+"""wordvec_rnn.word2vec_train 与 word2vec_batch：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）与一批的更新。"""
 
 from __future__ import annotations
 
@@ -9,22 +9,9 @@ import pytest
 import torch
 
 from wordvec_rnn.vocab import Vocab
-from wordvec_rnn.word2vec_train import (
-    Word2VecResult,
-    _BucketedNoise,
-    _chunks,
-    cbow_batch_update,
-    _encode,
-    skipgram_batch_update,
-    _windows,
-    analogy,
-    keep_probability_word2vec,
-    most_similar,
-    similarity,
-    spearman,
-    train_word2vec,
-    wordsim_spearman,
-)
+from wordvec_rnn.word2vec_batch import _BucketedNoise, cbow_batch_update, skipgram_batch_update
+from wordvec_rnn.word2vec_eval import similarity
+from wordvec_rnn.word2vec_train import _chunks, _encode, _windows, keep_probability_word2vec, train_word2vec
 
 CONFIGS = [(m, o) for m in ("skipgram", "cbow") for o in ("negative_sampling", "hierarchical_softmax")]
 
@@ -49,12 +36,6 @@ def corpus():
     return topic_corpus()
 
 
-@pytest.fixture(scope="module")
-def trained(corpus):
-    return train_word2vec(corpus, dim=12, window=2, min_count=1, epochs=5, subsample=None, lr=0.05,
-                          batch_size=64, show_progress=False)
-
-
 @pytest.mark.parametrize("model,objective", CONFIGS)
 def test_shapes_and_loss_falls(corpus, model, objective):
     r = train_word2vec(corpus, model=model, objective=objective, dim=8, window=2, min_count=1, epochs=3,
@@ -70,16 +51,6 @@ def test_shapes_and_loss_falls(corpus, model, objective):
     # UNK 与 EOS 不参加训练：负采样时它们的 u 一直是 0
     if objective == "negative_sampling":
         assert not r.outside_vectors[:2].any()
-
-
-def test_words_with_shared_contexts_end_up_close(trained):
-    for a, b in [("cat", "dog"), ("car", "bus")]:
-        assert similarity(trained, a, b) > 0.8
-    assert similarity(trained, "cat", "dog") > similarity(trained, "cat", "car") + 0.5
-    assert most_similar(trained, "cat", 1)[0][0] == "dog"
-    assert {w for w, _ in most_similar(trained, "a0", 5)} == {f"a{i}" for i in range(1, 6)}
-    # 类比：cat 之于 dog，如同 car 之于 ?（同组的另一个词）
-    assert analogy(trained, "cat", "dog", "car", topn=1)[0][0] == "bus"
 
 
 def test_cbow_also_groups_words(corpus):
@@ -198,22 +169,7 @@ def test_subsample_rules(corpus):
     assert w2v_rule.n_predictions > sqrt_rule.n_predictions  # 删去的高频词更少，词对更多
 
 
-def test_spearman_matches_scipy():
-    stats = pytest.importorskip("scipy.stats")
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 6, size=40).astype(float)  # 有并列
-    y = x + rng.normal(size=40)
-    assert spearman(x, y) == pytest.approx(stats.spearmanr(x, y)[0], abs=1e-12)
-    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
-
-
-def test_wordsim_spearman(trained):
-    pairs = [("cat", "dog", 9.0), ("car", "bus", 8.5), ("cat", "car", 1.0), ("dog", "bus", 1.5), ("cat", "zebra", 5.0)]
-    rho, found = wordsim_spearman(trained, pairs)
-    assert found == 4 and rho > 0.5  # zebra 不在词表里
-
-
-def test_bad_inputs(corpus, trained):
+def test_bad_inputs(corpus):
     bad_calls = [
         ("sentences", lambda: train_word2vec([])),
         ("sentences", lambda: train_word2vec([[]])),
@@ -239,16 +195,6 @@ def test_bad_inputs(corpus, trained):
         ("vocab", lambda: train_word2vec(corpus, vocab={"cat": 2})),
         ("chunk_tokens", lambda: train_word2vec(corpus, chunk_tokens=0)),
         ("show_progress", lambda: train_word2vec(corpus, show_progress="yes")),
-        ("word", lambda: most_similar(trained, "zebra")),
-        ("word", lambda: most_similar(trained, "<unk>")),
-        ("topn", lambda: most_similar(trained, "cat", 0)),
-        ("b", lambda: analogy(trained, "cat", "zebra", "car")),
-        ("word2", lambda: similarity(trained, "cat", 3)),
-        ("result", lambda: most_similar("model", "cat")),
-        ("pairs", lambda: wordsim_spearman(trained, "cat dog 9")),
-        ("pairs[0]", lambda: wordsim_spearman(trained, [("cat", "dog")])),
-        ("pairs", lambda: wordsim_spearman(trained, [("zebra", "lion", 9.0)])),
-        ("x, y", lambda: spearman([1, 2, 3], [1, 2])),
     ]
     V, U = np.zeros((5, 3), np.float32), np.zeros((5, 3), np.float32)
     ctx, msk, tgt = np.array([[1, 2]]), np.array([[True, False]]), np.array([[3, 4, 0]])
@@ -267,15 +213,3 @@ def test_bad_inputs(corpus, trained):
     for name, call in bad_calls:
         with pytest.raises(ValueError, match=re.escape(f"参数 `{name}`")):
             call()
-
-
-def test_result_type_and_external_vectors(trained):
-    assert isinstance(trained, Word2VecResult) and trained.config["window"] == 2
-    by_word = {w: trained.center_vectors[i] for i, w in enumerate(trained.vocab.tokens) if i > 1}
-    for source in (by_word, trained.center_vectors):
-        wrapped = Word2VecResult.from_vectors(trained.vocab, source)
-        assert most_similar(wrapped, "cat", 3) == most_similar(trained, "cat", 3)
-    with pytest.raises(ValueError, match="参数 `vectors`"):
-        Word2VecResult.from_vectors(trained.vocab, {"zebra": np.ones(3)})
-    with pytest.raises(ValueError, match="参数 `vocab`"):
-        Word2VecResult.from_vectors(["cat"], by_word)

@@ -1,4 +1,5 @@
-"""word2vec 的快速训练：跳元模型（skip-gram）与连续词袋（CBOW），用负采样或层序 softmax；以及评估词向量的函数。
+"""word2vec 的快速训练：跳元模型（skip-gram）与连续词袋（CBOW），用负采样或层序 softmax（评估词向量的函数在
+``word2vec_eval``）。
 
 本模块是手写的（不由笔记本导出），供第 01 章「训练与评估」一节与 ``bench/bench_word2vec.py`` 使用。
 算法与 word2vec 的 C 程序（``word2vec.c``）及 gensim 相同，只是把逐个词对的循环换成了按块、按批的向量化运算：
@@ -6,31 +7,15 @@
 1. **编码**：句子 → 编号；不在词表中的词（出现少于 ``min_count`` 次）直接删去，窗口跨过它们（word2vec 的做法）。
 2. **二次采样**（subsampling）：每一轮（epoch）重新抽样，词 w 的每次出现以概率
    ``keep_probability(counts, subsample)`` = min(1, sqrt(t / f(w))) 保留（论文的公式；``subsample_rule="word2vec"``
-   换成 word2vec.c 与 gensim 的公式）。
+   换成 word2vec.c 与 gensim 的公式；``_subsample``）。
 3. **动态窗口**：每个位置 i 抽一个缩小的半宽 a_i ~ U{1, …, a}（word2vec 的 reduced window），窗口是同一句子里、
    删词之后与 i 相距不超过 a_i 的位置。
 4. **按窗口成批**：语料切成若干块（chunk，整句为单位），一块里所有窗口的编号一次用 numpy 算出；a_i 相同的窗口
-   形状相同，叠成 (B, 2a_i) 的编号矩阵，一批是 B 个窗口。
-5. **一次更新**（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）：位置 i 的窗口给出矩阵 C
-   （窗口内 2a_i 个词的 v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节的 Ũ 相同）：负采样时
-   Ũ = [u_{w_i}^T; u_{n_1}^T; …; u_{n_k}^T]（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 y = (1, 0, …, 0)）；
-   层序 softmax 时 Ũ 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1）。
-   负样本与 ``NoiseSampler.sample`` 逐位相同，只是先查一张分桶表，少做二分查找（``_BucketedNoise``）。
-
-   - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2a_i 个词对。
-     这是把全部词对按**上下文词的位置**分组：位置对 (j, i) 与 (i, j) 都在语料的词对里，分组方式不改变词对的
-     集合，word2vec.c 与 gensim 的循环也是这样分组的。得分矩阵 S = C Ũ^T（2a_i×(k+1)）。同一窗口的 2a_i 个词对
-     **共用**这 k 个负样本（Ji et al. 2016, *Parallelizing Word2Vec in Shared and Distributed Memory*），
-     word2vec.c 则给每个词对各抽 k 个：损失的期望相同，而要读写的 u 少了约 2a_i 倍，这是本实现在 CPU 上追上
-     gensim 的关键。
-   - CBOW：v̄ = 窗口内 v 的平均，用 v̄ 预测中心词 w_i：x = Ũ v̄。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
-     窗口内的每个 v 都加上整个 ∂J/∂v̄（准确的梯度是 ∂J/∂v̄ 除以窗口内的词数）。
-
-   损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 C 与 Ũ 的
-   梯度（批量矩阵乘法 ``torch.bmm``），最后用 ``torch.Tensor.index_put_(..., accumulate=True)`` 把一批的梯度加回
-   ``center_vectors`` 与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。一批的全部运算都是 torch 的张量运算，
-   参数矩阵是与 numpy 数组共用内存的张量；各批的 |∂J/∂s| 先写进一块缓冲区，每组窗口算完后才一次求出损失。
-6. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计。
+   形状相同，叠成 (B, 2a_i) 的编号矩阵（``_window_groups``），一批是 B 个窗口。
+5. **一次更新**（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)，在 ``word2vec_batch``）：输出一侧
+   是一个目标对象（负采样或层序 softmax，接口相同），它给出每批的输出向量编号与标签；跳元模型或 CBOW 的一步
+   梯度更新全用 torch 的张量运算，就地改写参数矩阵。
+6. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计（``_linear_lr``）。
 
 一批的梯度都在更新之前算出：同一批里两次用到同一行时，第二次用的是旧值，这与 word2vec 逐对更新不同。批量
 不大（默认每批约 1024 个词对）时看不出差别（见 ``bench/bench_word2vec.py`` 与 gensim 的对照）；批量太大时高频词的
@@ -43,7 +28,6 @@
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,10 +35,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail
-from wordvec_rnn.negative_sampling import NoiseSampler, keep_probability
+from wordvec_rnn.checks import (
+    check_array,
+    check_choice,
+    check_float,
+    check_int,
+    check_positive,
+    fail,
+)
+from wordvec_rnn.negative_sampling import keep_probability
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
+from wordvec_rnn.word2vec_batch import (
+    HierarchicalSoftmaxObjective,
+    NegativeSamplingObjective,
+    cbow_step,
+    loss_from_abs_grads,
+    skipgram_step,
+)
 
 MODELS = ("skipgram", "cbow")
 OBJECTIVES = ("negative_sampling", "hierarchical_softmax")
@@ -185,29 +183,38 @@ def _windows(words: np.ndarray, sents: np.ndarray, window: int, rng: np.random.G
     return half_widths, pos, valid, offsets
 
 
-class _BucketedNoise:
-    """与 ``NoiseSampler.sample`` 逐位相同的负样本（同一个 ``rng``、同样的均匀数 u、同样的逆变换），只是更快。
+def _window_groups(words: np.ndarray, half_widths, pos, valid, offsets):
+    """把一块语料的窗口（``_windows`` 的结果）按缩小的半宽 a_i 分组：a_i 相同的窗口形状相同。
 
-    ``NoiseSampler`` 对每个 u 在累积分布 cdf 上二分查找。这里先把 [0, 1) 等分成 2^18 个桶，预先查好每个桶的
-    左端点落在哪个词：若桶里没有 cdf 的分界点，桶内所有 u 的答案都是它（查一次表）；只有含分界点的少数桶
-    （不超过 |V| / 2^18 的概率）才照旧二分查找。u·2^18 是精确的（乘 2 的幂），所以结果与逐个二分查找完全相同。
+    逐组给出 ``(rows, context, mask)``：``rows`` 是这一组窗口中央的位置（只含窗口里至少有一个词的），
+    ``context`` 是窗口内的词（(B, 2a_i) 的 int64 张量），``mask``（(B, 2a_i) 布尔数组）标出哪些位置真在窗口里。
     """
+    has_context = valid.any(axis=1)
+    for half in range(1, offsets[-1] + 1):
+        rows = np.flatnonzero((half_widths == half) & has_context)
+        if len(rows) == 0:
+            continue
+        cols = np.flatnonzero(np.abs(offsets) <= half)
+        yield rows, torch.from_numpy(words[pos[rows][:, cols]]), valid[rows][:, cols]
 
-    BUCKETS = 1 << 18
 
-    def __init__(self, sampler: NoiseSampler):
-        self.rng, self.cdf = sampler.rng, sampler.cdf
-        edges = np.arange(self.BUCKETS + 1, dtype=np.float64) / self.BUCKETS
-        self.first = np.searchsorted(self.cdf, edges[:-1], side="right").astype(np.int64)  # 桶左端点的答案
-        self.exact = self.first == np.searchsorted(self.cdf, edges[1:], side="left")     # 桶内答案都相同
+def _keep_probabilities(counts: np.ndarray, subsample: float | None, rule: str) -> np.ndarray:
+    """二次采样时每个词被保留的概率（``subsample`` 为 None 时都是 1）。"""
+    if subsample is None:
+        return np.ones(len(counts))
+    formula = keep_probability if rule == "sqrt" else keep_probability_word2vec
+    return formula(counts, subsample)
 
-    def sample(self, shape: tuple[int, ...]) -> np.ndarray:
-        u = self.rng.random(shape)                   # 与 NoiseSampler.sample 抽同样的数
-        bucket = (u * self.BUCKETS).astype(np.intp)
-        draws = self.first[bucket]
-        rest = np.flatnonzero(~self.exact[bucket])
-        draws.flat[rest] = np.searchsorted(self.cdf, u.flat[rest], side="right")
-        return draws
+
+def _subsample(words: np.ndarray, sents: np.ndarray, keep: np.ndarray, rng: np.random.Generator):
+    """二次采样：词 w 的每次出现以概率 ``keep[w]`` 保留（每轮重新抽）。返回留下的编号与句子号。"""
+    kept = rng.random(len(words)) < keep[words]
+    return words[kept], sents[kept]
+
+
+def _linear_lr(done: float, total: int, lr: float, min_lr: float) -> float:
+    """学习率 η：已处理 ``done`` 个词元（共 ``total`` 个）时，从 ``lr`` 线性降到 ``min_lr``，之后不再降。"""
+    return lr - (lr - min_lr) * min(done / total, 1.0)
 
 
 def train_word2vec(
@@ -250,6 +257,22 @@ def train_word2vec(
     sentences = _check_sentences(sentences)
     model = check_choice(model, "model", MODELS)
     objective = check_choice(objective, "objective", OBJECTIVES)
+    config = _check_config(dim=dim, window=window, negatives=negatives, min_count=min_count, epochs=epochs, lr=lr,
+                           min_lr=min_lr, batch_size=batch_size, subsample=subsample, subsample_rule=subsample_rule,
+                           seed=seed)
+    chunk_tokens = check_int(chunk_tokens, "chunk_tokens", low=1)
+    if vocab is None:
+        vocab = Vocab(sentences, min_count=config["min_count"])
+    elif not isinstance(vocab, Vocab):
+        fail("vocab", "Vocab 对象或 None", vocab)
+    if not isinstance(show_progress, bool):
+        fail("show_progress", "布尔值", show_progress)
+    return _train(sentences, vocab, model, objective, config, chunk_tokens, show_progress)
+
+
+def _check_config(*, dim, window, negatives, min_count, epochs, lr, min_lr, batch_size, subsample, subsample_rule,
+                  seed) -> dict:
+    """检查 ``train_word2vec`` 的超参数，返回检查过的值（记进结果的 ``config``）。"""
     dim = check_int(dim, "dim", low=1)
     window = check_int(window, "window", low=1)
     negatives = check_int(negatives, "negatives", low=1)
@@ -263,112 +286,42 @@ def train_word2vec(
             fail("subsample", "(0, 1] 内的阈值（如 1e-3），或 None 表示不做二次采样", subsample)
     subsample_rule = check_choice(subsample_rule, "subsample_rule", SUBSAMPLE_RULES)
     seed = check_int(seed, "seed", low=0)
-    chunk_tokens = check_int(chunk_tokens, "chunk_tokens", low=1)
     min_count = check_int(min_count, "min_count", low=1)
-    if vocab is None:
-        vocab = Vocab(sentences, min_count=min_count)
-    elif not isinstance(vocab, Vocab):
-        fail("vocab", "Vocab 对象或 None", vocab)
-    if not isinstance(show_progress, bool):
-        fail("show_progress", "布尔值", show_progress)
+    return {"dim": dim, "window": window, "negatives": negatives, "min_count": min_count, "epochs": epochs, "lr": lr,
+            "min_lr": min_lr, "batch_size": batch_size, "subsample": subsample, "subsample_rule": subsample_rule,
+            "seed": seed}
 
-    rng = np.random.default_rng(seed)
+
+def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: dict, chunk_tokens: int,
+           show_progress: bool) -> Word2VecResult:
+    """``train_word2vec`` 的训练（参数都已检查过）：编码语料、初始化参数，再逐轮、逐块地二次采样并更新。"""
+    rng = np.random.default_rng(config["seed"])
     start = time.perf_counter()
     n_raw = sum(map(len, sentences))
     ids, sentence_ids = _encode(sentences, vocab)
     if len(ids) == 0:
-        fail("sentences", f"至少一个词在词表中（出现不少于 min_count={min_count} 次），否则无词可训练", "没有这样的词")
-
+        fail("sentences", f"至少一个词在词表中（出现不少于 min_count={config['min_count']} 次），否则无词可训练",
+             "没有这样的词")
     counts = vocab.counts.copy()
     counts[[UNK_ID, EOS_ID]] = 0  # UNK 与 EOS 不训练：不在语料里，也不作负样本
-    if subsample is None:
-        keep = np.ones(len(vocab))
-    elif subsample_rule == "sqrt":
-        keep = keep_probability(counts, subsample)
-    else:
-        keep = keep_probability_word2vec(counts, subsample)
-
+    keep = _keep_probabilities(counts, config["subsample"], config["subsample_rule"])
+    dim, epochs = config["dim"], config["epochs"]
     V = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)  # v_w ~ U(-0.5/d, 0.5/d)
-    tree, noise = None, None
     if objective == "negative_sampling":
-        noise = _BucketedNoise(NoiseSampler(counts, rng=np.random.default_rng(rng.integers(2**63))))
-        U = np.zeros((len(vocab), dim), dtype=np.float32)           # u_w = 0
-        ns_labels = torch.zeros(1, negatives + 1)
-        ns_labels[0, 0] = 1.0                             # 第 0 列是真实的词，其余 k 列是负样本
+        output = NegativeSamplingObjective(counts, dim, config["negatives"], rng)
     else:
-        from wordvec_rnn.hierarchical_softmax import build_huffman_tree
-
-        tree = build_huffman_tree(counts)
-        U = np.zeros((tree.num_inner, dim), dtype=np.float32)       # 内部节点的向量，初值 0
-        path_labels = (1 - tree.codes).astype(np.float32)          # 向左（编码 0）的标签为 1：P = σ(u·v)
-        path_mask = tree.mask.astype(np.float32)
-    V_t, U_t = torch.from_numpy(V), torch.from_numpy(U)   # 与 V、U 共用内存：就地更新的是同一块数组
-    skipgram = model == "skipgram"
-
+        output = HierarchicalSoftmaxObjective(counts, dim)
+    V_t = torch.from_numpy(V)   # 与 V 共用内存：就地更新的是同一块数组
     chunks = _chunks(sentence_ids, chunk_tokens)
     total = epochs * len(ids)
-    losses, loss_tokens = [], []
-    done_tokens, n_predictions = 0, 0
+    losses, loss_tokens, done_tokens, n_predictions = [], [], 0, 0
     bar = progress(total=total, desc=f"{model} 训练") if show_progress else None
     for _ in range(epochs):
         for begin, end in chunks:
-            words, sents = ids[begin:end], sentence_ids[begin:end]
-            kept = rng.random(len(words)) < keep[words]
-            words, sents = words[kept], sents[kept]
-            loss_sum, count = 0.0, 0
-            if len(words) > 1:
-                half_widths, pos, valid, offsets = _windows(words, sents, window, rng)
-                n_context = valid.sum(axis=1)
-                chunk_predictions = int(n_context.sum()) if skipgram else int((n_context > 0).sum())
-                tokens_per_prediction = (end - begin) / max(chunk_predictions, 1)
-                if noise is not None:
-                    negs = noise.sample((len(words), negatives))             # 每个窗口 k 个负样本
-                    targets = np.concatenate([words[:, None], negs], axis=1)  # (n, k+1)：[w_i, n_1..n_k]
-                for half in range(1, window + 1):  # a_i 相同的窗口形状相同：(B, 2a_i)
-                    rows = np.flatnonzero((half_widths == half) & (n_context > 0))
-                    if len(rows) == 0:
-                        continue
-                    cols = np.flatnonzero(np.abs(offsets) <= half)
-                    mask = valid[rows][:, cols]                            # (B, 2a_i)：哪些位置真在窗口里
-                    context = torch.from_numpy(words[pos[rows][:, cols]])  # (B, 2a_i)：窗口内的词
-                    mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (B, 2a_i, 1)
-                    n_in_window = mask.sum(axis=1)
-                    if skipgram:
-                        done = np.r_[0, np.cumsum(n_in_window)].tolist()  # 前 s 个窗口共有多少个词对
-                    else:
-                        sizes = torch.from_numpy(n_in_window[:, None].astype(np.float32))
-                        done = range(len(rows) + 1)
-                    if noise is not None:
-                        target_all = torch.from_numpy(targets[rows])
-                        depth = negatives + 1
-                    else:
-                        centers = words[rows]
-                        depth = tree.paths.shape[1]
-                    n_windows = max(1, batch_size // (2 * half))  # 一批约 batch_size 个（中心词, 上下文词）词对
-                    # 各批 |∂J/∂x| 依次写进这块缓冲区，这一组窗口算完后一次求出损失之和
-                    abs_grads = torch.empty(len(rows) * (2 * half if skipgram else 1) * depth)
-                    filled = 0
-                    for s in range(0, len(rows), n_windows):
-                        e = s + n_windows
-                        if noise is not None:
-                            target, labels, target_mask = target_all[s:e], ns_labels, None
-                        else:
-                            center = centers[s:e]
-                            depth_b = int(tree.lengths[center].max())     # 补位只补到这一批最长的路径
-                            target = torch.from_numpy(tree.paths[center, :depth_b])
-                            labels = torch.from_numpy(path_labels[center, :depth_b])
-                            target_mask = torch.from_numpy(path_mask[center, :depth_b])
-                        frac = (done_tokens + tokens_per_prediction * (count + done[s])) / total
-                        eta = lr - (lr - min_lr) * min(frac, 1.0)       # 学习率 η 线性衰减
-                        if skipgram:
-                            filled += _skipgram_step(V_t, U_t, context[s:e], mask_t[s:e], target, labels, target_mask,
-                                                     eta, abs_grads[filled:])
-                        else:
-                            filled += _cbow_step(V_t, U_t, context[s:e], mask_t[s:e], sizes[s:e], target, labels,
-                                                 target_mask, eta, abs_grads[filled:])
-                    loss_sum += _loss_from_abs_grads(abs_grads[:filled])
-                    count += done[len(rows)]
-                n_predictions += count
+            words, sents = _subsample(ids[begin:end], sentence_ids[begin:end], keep, rng)
+            loss_sum, count = _train_chunk(V_t, output, model == "skipgram", words, sents, rng, config,
+                                           done_tokens, end - begin, total)
+            n_predictions += count
             done_tokens += end - begin
             if count:
                 losses.append(loss_sum / count)
@@ -380,235 +333,51 @@ def train_word2vec(
     if bar is not None:
         bar.close()
     seconds = time.perf_counter() - start
-    config = dict(dim=dim, window=window, negatives=negatives, min_count=min_count, epochs=epochs, lr=lr,
-                  min_lr=min_lr, batch_size=batch_size, subsample=subsample, subsample_rule=subsample_rule, seed=seed)
-    return Word2VecResult(
-        vocab=vocab,
-        center_vectors=V,
-        outside_vectors=U,
-        losses=np.array(losses, dtype=np.float64),
-        loss_tokens=np.array(loss_tokens, dtype=np.int64),
-        words_per_second=epochs * n_raw / seconds,
-        seconds=seconds,
-        n_predictions=n_predictions,
-        model=model,
-        objective=objective,
-        tree=tree,
-        config=config,
-    )
+    return Word2VecResult(vocab=vocab, center_vectors=V, outside_vectors=output.outside,
+                          losses=np.array(losses, dtype=np.float64), loss_tokens=np.array(loss_tokens, dtype=np.int64),
+                          words_per_second=epochs * n_raw / seconds, seconds=seconds, n_predictions=n_predictions,
+                          model=model, objective=objective, tree=output.tree, config=config)
 
 
-# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_put_），每批只有十来次运算，
-# 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
-# context (B, 2a_i) 与 target (B, T) 是 int64 编号；mask (B, 2a_i, 1) 是 0/1；labels、target_mask 的形状是 (1 或 B, T)，
-# target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
+def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, done_tokens: int, n_tokens: int,
+                 total: int) -> tuple[float, int]:
+    """一块语料（二次采样之后，原有 ``n_tokens`` 个词元）：逐组窗口、逐批更新 V 与 U，返回 (损失之和, 预测次数)。
 
-
-def _skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_out) -> int:
-    B, width = context.shape
-    T, d = target.shape[1], V.shape[1]
-    C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)：中心词向量 v_c^T
-    U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)：Ũ = [u_o; u_{n_1}; …; u_{n_k}] 或路径上的节点
-    G = torch.bmm(C, U_tilde.transpose(1, 2))                       # (B, 2a_i, T)：得分 S = C Ũ^T
-    G.sigmoid_().sub_(labels.unsqueeze(1)).mul_(mask)               # G = ∂J/∂S = σ(S) − 标签；不在窗口里的位置为 0
-    if target_mask is not None:
-        G.mul_(target_mask.unsqueeze(1))                            # 路径的补位为 0
-    torch.abs(G, out=abs_out[:G.numel()].view(G.shape))
-    G.mul_(-eta)                                                    # −η G
-    V.index_put_((context.reshape(-1),), torch.bmm(G, U_tilde).view(-1, d), accumulate=True)           # −η G Ũ
-    U.index_put_((target.reshape(-1),), torch.bmm(G.transpose(1, 2), C).view(-1, d), accumulate=True)  # −η G^T C
-    return G.numel()
-
-
-def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_out) -> int:
-    B, width = context.shape
-    T, d = target.shape[1], V.shape[1]
-    C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)
-    v_bar = (C * mask).sum(1).div_(sizes)                           # (B, d)：v̄ = 窗口内 v 的平均（sizes 是窗口内的词数）
-    U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)
-    g = (U_tilde * v_bar.unsqueeze(1)).sum(2)                       # (B, T)：得分 x = Ũ v̄
-    g.sigmoid_().sub_(labels)                                       # g = ∂J/∂x = σ(x) − 标签
-    if target_mask is not None:
-        g.mul_(target_mask)
-    torch.abs(g, out=abs_out[:g.numel()].view(g.shape))
-    g = g.mul_(-eta).unsqueeze(2)                                   # (B, T, 1)：−η g
-    grad_v_bar = (g * U_tilde).sum(1, keepdim=True)                 # (B, 1, d)：−η ∂J/∂v̄ = −η Ũ^T g
-    V.index_put_((context.reshape(-1),), (mask * grad_v_bar).reshape(-1, d), accumulate=True)  # 每个上下文词都加上整个 −η ∂J/∂v̄
-    U.index_put_((target.reshape(-1),), (g * v_bar.unsqueeze(1)).reshape(-1, d), accumulate=True)  # −η ∂J/∂Ũ = −η g v̄^T
-    return g.numel()
-
-
-def _loss_from_abs_grads(abs_grads: torch.Tensor) -> float:
-    """由 |∂J/∂x| 得到损失之和 Σ −log σ(±x)（就地改写 ``abs_grads``）。
-
-    ∂J/∂x = g = σ(x) − 标签。标签为 1 时 −log σ(x) = −log(1 + g)，为 0 时 −log σ(−x) = −log(1 − g)：两种情形都是
-    −log(1 − |g|)，损失由导数顺手得到（不在窗口或路径上的位置 g = 0，损失也是 0）。float32 的 σ(x) 在 |x| > 17 时
-    舍入成 0 或 1，这里把 1 − |g| 截在 1e-7 以上，单项损失最多约 16。
+    ``output`` 是输出一侧的目标（``word2vec_batch`` 的负采样或层序 softmax）。块内的进度按预测次数折算成词元数，
+    与此前已处理的 ``done_tokens`` 个词元一起决定每批的学习率。
     """
-    if abs_grads.numel() == 0:
-        return 0.0
-    return -float(abs_grads.neg_().add_(1.0).clamp_(min=1e-7).log_().sum(dtype=torch.float64))
-
-
-def _batch_update(step, center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr, skipgram):
-    V, U = torch.from_numpy(center_vectors), torch.from_numpy(outside_vectors)
-    dtype = V.dtype
-    context = torch.from_numpy(np.ascontiguousarray(context, dtype=np.int64))
-    target = torch.from_numpy(np.ascontiguousarray(target, dtype=np.int64))
-    mask_t = torch.from_numpy(np.asarray(mask)[:, :, None]).to(dtype)
-    labels = torch.from_numpy(np.asarray(labels)).to(dtype)
-    target_mask = torch.from_numpy(np.asarray(target_mask)).to(dtype)
-    B, width = context.shape
-    abs_out = torch.empty(B * (width if skipgram else 1) * target.shape[1], dtype=dtype)
-    if skipgram:
-        n = step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
-    else:
-        n = step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
-    loss = _loss_from_abs_grads(abs_out[:n])
-    return loss, int(np.asarray(mask).sum()) if skipgram else B
-
-
-def _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    dims: dict[str, int] = {}
-    check_array(center_vectors, "center_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    if not (isinstance(center_vectors, np.ndarray) and isinstance(outside_vectors, np.ndarray)):
-        fail("center_vectors", "numpy 数组（就地更新）", center_vectors)
-    if center_vectors.dtype != outside_vectors.dtype or not center_vectors.flags.c_contiguous \
-            or not outside_vectors.flags.c_contiguous:
-        fail("outside_vectors", f"与 center_vectors 同为 {center_vectors.dtype}、行连续存放的数组", outside_vectors)
-    check_array(context, "context", shape=("B", "2a_i"), dtype="int", dims=dims)
-    check_ids(context, "context", len(center_vectors))
-    check_array(mask, "mask", shape=("B", "2a_i"), dtype="bool", dims=dims)
-    if not mask.any(axis=1).all():
-        fail("mask", "每个窗口至少一个 True", mask)
-    check_array(target, "target", shape=("B", "T"), dtype="int", dims=dims)
-    check_ids(target, "target", len(outside_vectors))
-    for name, value in (("labels", labels), ("target_mask", target_mask)):
-        check_array(value, name, ndim=2, dtype="float")
-        if value.shape[1] != dims["T"] or value.shape[0] not in (1, dims["B"]):
-            fail(name, f"形状 ({dims['B']} 或 1, {dims['T']})", value)
-    return check_float(lr, "lr", low=0.0)
-
-
-def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    """跳元模型的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 词对数)``：实现式 (eq-w2v-window-loss)
-    与 (eq-w2v-window-grad)。
-
-    B 个窗口：第 r 个窗口中央的词作上下文词 o，窗口里 ``mask[r]`` 为真的（至多 2a_i 个）词 ``context[r]`` 各作一次
-    中心词 c；``target[r]`` 是 T 个输出向量的编号（Ũ 的各行；负采样：[o, n_1, …, n_k]），``labels[r]`` 是它们的标签 y
-    （1 或 0），``target_mask[r]`` 标出有效的列（层序 softmax 的路径长短不一）。损失是 Σ −log σ(±u·v_c)，更新是
-    v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u，``lr`` 即学习率 η（梯度都由更新前的参数算出）。
-    """
-    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
-    return _batch_update(_skipgram_step, center_vectors, outside_vectors, context, mask, target, labels, target_mask,
-                         lr, skipgram=True)
-
-
-def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    """CBOW 的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 窗口数)``：实现式 (eq-w2v-cbow-grad)。
-
-    参数同 :func:`skipgram_batch_update`；v̄ = 窗口内（``mask`` 为真的）上下文词向量的平均，预测窗口中央的词：
-    损失 Σ −log σ(±u·v̄)。与 word2vec.c、gensim 一样，窗口内每个上下文词向量都减去 lr·∂J/∂v̄（准确的梯度
-    ∂J/∂v 还要除以窗口内的词数）。
-    """
-    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
-    return _batch_update(_cbow_step, center_vectors, outside_vectors, context, mask, target, labels, target_mask,
-                         lr, skipgram=False)
-
-
-# ---------------------------------------------------------------- 评估
-
-
-def _unit_vectors(result: Word2VecResult) -> np.ndarray:
-    vectors = result.center_vectors.astype(np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
-
-
-def _check_result(result) -> Word2VecResult:
-    if not isinstance(result, Word2VecResult):
-        fail("result", "train_word2vec 返回的 Word2VecResult", result)
-    return result
-
-
-def _word_id(result: Word2VecResult, word, name: str) -> int:
-    _check_result(result)
-    if not isinstance(word, str) or word not in result.vocab or result.vocab[word] in (UNK_ID, EOS_ID):
-        fail(name, "词表中的词", word)
-    return result.vocab[word]
-
-
-def _nearest(result: Word2VecResult, query: np.ndarray, exclude: Sequence[int], topn: int) -> list[tuple[str, float]]:
-    unit = _unit_vectors(result)
-    sims = unit @ (query / np.linalg.norm(query))
-    sims[[UNK_ID, EOS_ID, *exclude]] = -np.inf  # 特殊词元与查询词本身不算
-    topn = min(topn, int(np.isfinite(sims).sum()))
-    best = np.argpartition(-sims, topn - 1)[:topn] if topn else np.zeros(0, np.int64)
-    best = best[np.argsort(-sims[best], kind="stable")]
-    return [(result.vocab.tokens[i], float(sims[i])) for i in best]
-
-
-def similarity(result: Word2VecResult, word1: str, word2: str) -> float:
-    """两个词的中心词向量的余弦相似度 cos(v_1, v_2)。"""
-    unit = _unit_vectors(result)
-    return float(unit[_word_id(result, word1, "word1")] @ unit[_word_id(result, word2, "word2")])
-
-
-def most_similar(result: Word2VecResult, word: str, topn: int = 10) -> list[tuple[str, float]]:
-    """与 ``word`` 的中心词向量余弦相似度最大的 ``topn`` 个词（不含它自己、UNK 与 EOS），从大到小（(sec-w2v-neighbours)）。"""
-    w = _word_id(result, word, "word")
-    topn = check_int(topn, "topn", low=1)
-    return _nearest(result, _unit_vectors(result)[w], [w], topn)
-
-
-def analogy(result: Word2VecResult, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
-    """类比「a 之于 b，如同 c 之于 ?」：与 v_b − v_a + v_c 余弦最大的词（不含 a、b、c），各向量先归一化（3CosAdd，
-    (sec-w2v-analogy)）。"""
-    ia, ib, ic = _word_id(result, a, "a"), _word_id(result, b, "b"), _word_id(result, c, "c")
-    topn = check_int(topn, "topn", low=1)
-    unit = _unit_vectors(result)
-    return _nearest(result, unit[ib] - unit[ia] + unit[ic], [ia, ib, ic], topn)
-
-
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """从 1 起的秩，并列的取平均秩（Spearman 相关系数的定义）。"""
-    order = np.argsort(x, kind="stable")
-    ranks = np.empty(len(x), dtype=np.float64)
-    ranks[order] = np.arange(1, len(x) + 1)
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    return sums[inverse] / counts[inverse]
-
-
-def spearman(x, y) -> float:
-    """Spearman 秩相关系数：两组数的秩的 Pearson 相关系数（并列取平均秩）。"""
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
-        fail("x, y", "长度相同（至少 2）的一维数组", (x.shape, y.shape))
-    rx, ry = _ranks(x) - (len(x) + 1) / 2, _ranks(y) - (len(y) + 1) / 2
-    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
-    return float(rx @ ry / denominator) if denominator > 0 else float("nan")
-
-
-def wordsim_spearman(result: Word2VecResult, pairs) -> tuple[float, int]:
-    """词语相似度评测（(sec-w2v-wordsim)）：``pairs`` 是 (词1, 词2, 人给的分数) 的序列，如 ``corpora.wordsim353()``。
-
-    对两个词都在词表中的词对，算中心词向量的余弦相似度，返回它与人的分数的 Spearman ρ，以及用到的词对数。
-    """
-    _check_result(result)
-    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
-        fail("pairs", "(词1, 词2, 分数) 三元组的序列", pairs)
-    pairs = list(pairs)
-    for j, item in enumerate(pairs):
-        if not (isinstance(item, (tuple, list)) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)):
-            fail(f"pairs[{j}]", "(词1, 词2, 分数) 三元组", item)
-    unit = _unit_vectors(result)
-    vocab = result.vocab
-    found = [(vocab[w1], vocab[w2], float(score)) for w1, w2, score in pairs
-             if w1 in vocab and w2 in vocab and min(vocab[w1], vocab[w2]) > EOS_ID]
-    if len(found) < 2:
-        fail("pairs", "至少 2 个两词都在词表中的词对", f"{len(found)} 个")
-    i, j, human = (np.array(col) for col in zip(*found))
-    cosines = np.einsum("nd,nd->n", unit[i], unit[j])
-    return spearman(cosines, human), len(found)
+    if len(words) < 2:
+        return 0.0, 0
+    windows = _windows(words, sents, config["window"], rng)
+    valid = windows[2]
+    chunk_predictions = int(valid.sum()) if skipgram else int(valid.any(axis=1).sum())
+    tokens_per_prediction = n_tokens / max(chunk_predictions, 1)
+    targets = output.targets(words)
+    U, lr, min_lr = output.outside_t, config["lr"], config["min_lr"]
+    loss_sum, count = 0.0, 0
+    for rows, context, mask in _window_groups(words, *windows):
+        width = mask.shape[1]                                        # 2a_i
+        mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (B, 2a_i, 1)
+        n_in_window = mask.sum(axis=1)
+        if skipgram:
+            done = np.r_[0, np.cumsum(n_in_window)].tolist()  # 前 s 个窗口共有多少个词对
+        else:
+            sizes = torch.from_numpy(n_in_window[:, None].astype(np.float32))
+            done = range(len(rows) + 1)
+        n_windows = max(1, config["batch_size"] // width)  # 一批约 batch_size 个（中心词, 上下文词）词对
+        # 各批 |∂J/∂x| 依次写进这块缓冲区，这一组窗口算完后一次求出损失之和
+        abs_grads = torch.empty(len(rows) * (width if skipgram else 1) * output.depth)
+        filled = 0
+        batches = output.batches(targets[rows], n_windows)
+        for s, (target, labels, target_mask) in zip(range(0, len(rows), n_windows), batches):
+            e = s + n_windows
+            eta = _linear_lr(done_tokens + tokens_per_prediction * (count + done[s]), total, lr, min_lr)
+            if skipgram:
+                filled += skipgram_step(V, U, context[s:e], mask_t[s:e], target, labels, target_mask, eta,
+                                        abs_grads[filled:])
+            else:
+                filled += cbow_step(V, U, context[s:e], mask_t[s:e], sizes[s:e], target, labels, target_mask, eta,
+                                    abs_grads[filled:])
+        loss_sum += loss_from_abs_grads(abs_grads[:filled])
+        count += done[len(rows)]
+    return loss_sum, count
