@@ -122,6 +122,14 @@ def well_formed(specs: dict, fixed: dict | None = None):
     return build()
 
 
+def other_kind(spec, value):
+    """同样的数，换成另一种 dtype（浮点 → 整数，其余 → 浮点）。"""
+    to_float = spec.dtype != "float"
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float64 if to_float else np.int64)
+    return value.double() if to_float else value.long()
+
+
 def corruptions(spec, value):
     """把合乎 ``spec`` 的 ``value`` 改坏的各种方式：(说明, 坏值)。"""
     if isinstance(spec, inputs._Array):
@@ -134,8 +142,8 @@ def corruptions(spec, value):
             bad = value.copy() if isinstance(value, np.ndarray) else value.clone()
             bad.reshape(-1)[0] = float("nan")
             yield "含 NaN", bad
-        yield "换了 dtype 种类", (value.astype(np.float64) if spec.dtype != "float" else value.astype(np.int64)) \
-            if isinstance(value, np.ndarray) else (value.double() if spec.dtype != "float" else value.long())
+        if not getattr(spec, "converts_integers", False):  # 把整数转成浮点数的规格本来就收整数
+            yield "换了 dtype 种类", other_kind(spec, value)
     elif isinstance(spec, inputs.Int):
         yield "小数", 1.5
         yield "布尔", True

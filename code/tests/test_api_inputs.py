@@ -28,8 +28,7 @@ from wordvec_rnn import inputs
 TOOLING = {"export", "setup_cell", "diagrams", "diagram_parts", "full_runs", "classroom"}
 # 还没有改成声明式输入的模块（逐步清空）
 NOT_YET_DECLARED = {
-    "birnn", "char_lm", "gru", "jacobian", "long_range", "lstm", "remedies", "rnn", "rnn_structures",
-    "word2vec_train", "gates",
+    "birnn", "char_lm", "gru", "jacobian", "long_range", "lstm", "remedies", "rnn", "rnn_structures", "gates",
 }
 # 输入检查本身（它们就是检查，不再套一层声明）
 MECHANISM = {"checks", "inputs"}
@@ -50,6 +49,7 @@ def public_callables(module):
         elif inspect.isclass(obj) and not issubclass(obj, inputs.Spec):  # 规格类本身就是声明
             for attr, member in list(vars(obj).items()):
                 public = not attr.startswith("_") or (attr == "__init__" and not hasattr(obj, "__dataclass_fields__"))
+                member = member.__func__ if isinstance(member, classmethod) else member
                 if public and inspect.isfunction(member):
                     yield f"{module.__name__}.{name}.{attr}", member
 
@@ -121,6 +121,25 @@ def static_sliders():
     return StaticSliders(line_figure, {"w": [0.5, 1.0]}, {"w": 1.0}, None, {"w": "w"}, "demo")
 
 
+def topic_corpus():
+    """两个话题的小语料：每个词出现多次，训练几轮就有不为零的词向量。"""
+    return [["猫", "狗", "鱼", "猫", "狗"], ["北京", "上海", "广州", "北京", "上海"]] * 20
+
+
+def trained():
+    from wordvec_rnn.word2vec_train import train_word2vec
+
+    return train_word2vec(topic_corpus(), dim=4, window=2, min_count=1, epochs=2, subsample=None, show_progress=False)
+
+
+def batch_update_case():
+    """一批两个窗口、每个窗口两个上下文位置、三个输出向量（负采样 k = 2）的参数。"""
+    return {"center_vectors": np.full((5, 3), 0.1, dtype=np.float32), "outside_vectors": np.zeros((5, 3), np.float32),
+            "context": np.array([[0, 1], [2, 3]]), "mask": np.array([[True, True], [True, False]]),
+            "target": np.array([[4, 0, 1], [1, 2, 3]]), "labels": np.array([[1.0, 0.0, 0.0]]),
+            "target_mask": np.ones((1, 3)), "lr": 0.1}
+
+
 def display_bar():
     from wordvec_rnn.progress import DisplayBar
 
@@ -150,6 +169,18 @@ FIXED = {
     "wordvec_rnn.progress.DisplayBar.display": lambda: {"self": display_bar()},
     "wordvec_rnn.progress.progress": lambda: {"iterable": range(3)},
     "wordvec_rnn.sliders.format_value": lambda: {"value": 0.25},
+    "wordvec_rnn.word2vec_train.train_word2vec": lambda: {"sentences": topic_corpus(), "vocab": None,
+                                                          "min_lr": 1e-4, "show_progress": False},
+    "wordvec_rnn.word2vec_train.Word2VecResult.from_vectors": lambda: {"vocab": small_vocab(),
+                                                                       "vectors": np.ones((len(small_vocab()), 2))},
+    "wordvec_rnn.word2vec_batch.skipgram_batch_update": batch_update_case,
+    "wordvec_rnn.word2vec_batch.cbow_batch_update": batch_update_case,
+    "wordvec_rnn.word2vec_eval.similarity": lambda: {"result": trained(), "word1": "猫", "word2": "北京"},
+    "wordvec_rnn.word2vec_eval.most_similar": lambda: {"result": trained(), "word": "猫"},
+    "wordvec_rnn.word2vec_eval.analogy": lambda: {"result": trained(), "a": "猫", "b": "狗", "c": "北京"},
+    "wordvec_rnn.word2vec_eval.spearman": lambda: {"x": np.array([1.0, 3.0, 2.0, 2.0]), "y": np.array([0.5, 0.1, 0.9, 0.4])},
+    "wordvec_rnn.word2vec_eval.wordsim_spearman": lambda: {
+        "result": trained(), "pairs": [("猫", "狗", 8.0), ("猫", "北京", 1.0), ("上海", "北京", 7.0)]},
     "wordvec_rnn.sliders.slider_figure": slider_case,
     "wordvec_rnn.sliders.StaticSliders.__init__": lambda: {"render": line_figure, "grid": {"w": [0.5, 1.0]},
                                                            "default": {"w": 1.0}, "describe": None, "labels": {"w": "w"}},
@@ -165,8 +196,11 @@ def invocation(qualname, function):
     fixed = FIXED.get(qualname, dict)
     module, _, rest = qualname.removeprefix("wordvec_rnn.").partition(".")
     owner, _, method = rest.partition(".")
+    owner_class = getattr(importlib.import_module(f"wordvec_rnn.{module}"), owner, None)
     if method == "__init__":
-        return getattr(importlib.import_module(f"wordvec_rnn.{module}"), owner), specs, fixed
+        return owner_class, specs, fixed
+    if method and isinstance(inspect.getattr_static(owner_class, method), classmethod):
+        return getattr(owner_class, method), specs, fixed
     if qualname in POSITIONAL:
         return lambda **kwargs: POSITIONAL[qualname](function, kwargs), specs, fixed
     return function, specs, fixed
@@ -189,7 +223,7 @@ def test_every_declared_function_is_property_tested():
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # 每次都读整份语料或画一幅图的函数：少抽几组
 FEW = settings(SETTINGS, max_examples=4)
-SLOW = {"wordvec_rnn.skipgram.peoples_daily_ids", "wordvec_rnn.corpora.peoples_daily", "wordvec_rnn.corpora.english_wiki",
+SLOW = {"wordvec_rnn.word2vec_train.train_word2vec", "wordvec_rnn.skipgram.peoples_daily_ids", "wordvec_rnn.corpora.peoples_daily", "wordvec_rnn.corpora.english_wiki",
         "wordvec_rnn.hierarchical_softmax.draw_huffman_tree"}
 
 
@@ -213,8 +247,8 @@ def check_returns(function, kwargs, result):
         return
     dims = inputs.Dims()
     specs = inputs.declared_inputs(function)
-    for name in sorted(specs, key=lambda n: specs[n].order):
-        specs[name].check(kwargs[name], name, dims)
+    for name in sorted(specs, key=lambda n: specs[n].order):  # 与 accepts 相同的顺序，定下维度字母
+        dims.values[name] = specs[name].check(kwargs[name], name, dims)
     values = result if len(declared) > 1 else (result,)
     assert len(values) == len(declared)
     for i, (spec, value) in enumerate(zip(declared, values)):

@@ -66,7 +66,9 @@ def test_bad_inputs(trained):
         ("pairs", lambda: wordsim_spearman(trained, "cat dog 9")),
         ("pairs[0]", lambda: wordsim_spearman(trained, [("cat", "dog")])),
         ("pairs", lambda: wordsim_spearman(trained, [("zebra", "lion", 9.0)])),
-        ("x, y", lambda: spearman([1, 2, 3], [1, 2])),
+        ("y", lambda: spearman([1, 2, 3], [1, 2])),
+        ("x", lambda: spearman([2.0, 2.0, 2.0], [1, 2, 3])),   # 全相同：秩没有差别，相关系数无定义（不是 NaN）
+        ("x", lambda: spearman([1.0, np.nan, 3.0], [1, 2, 3])),
     ]
     for name, call in bad_calls:
         with pytest.raises(ValueError, match=re.escape(f"参数 `{name}`")):

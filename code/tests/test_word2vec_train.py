@@ -200,7 +200,8 @@ def test_bad_inputs(corpus):
     ctx, msk, tgt = np.array([[1, 2]]), np.array([[True, False]]), np.array([[3, 4, 0]])
     lab, tm = np.array([[1.0, 0.0, 0.0]], np.float32), np.ones((1, 3), np.float32)
     bad_calls += [
-        ("outside_vectors", lambda: skipgram_batch_update(V[:, :2], U, ctx, msk, tgt, lab, tm, 0.1)),  # d 不一致
+        ("outside_vectors", lambda: skipgram_batch_update(V[:, :2].copy(), U, ctx, msk, tgt, lab, tm, 0.1)),  # d 不一致
+        ("center_vectors", lambda: skipgram_batch_update(V[:, :2], U, ctx, msk, tgt, lab, tm, 0.1)),  # 不是行连续的
         ("center_vectors", lambda: skipgram_batch_update(V.tolist(), U, ctx, msk, tgt, lab, tm, 0.1)),
         ("outside_vectors", lambda: skipgram_batch_update(V, U.astype(np.float64), ctx, msk, tgt, lab, tm, 0.1)),
         ("context", lambda: skipgram_batch_update(V, U, ctx + 4, msk, tgt, lab, tm, 0.1)),

@@ -266,6 +266,8 @@ class ListOf(Spec):
             fail(name, self.what, value)
         if self.size is not None and not _bind(self.size, len(value), dims, name):
             fail(name, f"{dims[self.size]} 个元素的列表（{self.size}={dims[self.size]}）", value)
+        if isinstance(self.item, Satisfies) and not self.item.uses and all(map(self.item.test, value)):
+            return value  # 常见情形（如语料的每个词元）：元素都合格，不必逐个写出 name[i]
         checked = [self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value)]
         return value if all(a is b for a, b in zip(checked, value)) else type(value)(checked)
 

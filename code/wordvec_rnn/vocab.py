@@ -10,19 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from wordvec_rnn.inputs import (
-    ArrayLike,
-    Bool,
-    Instance,
-    Int,
-    ListOf,
-    NDArray,
-    Optional,
-    Satisfies,
-    Str,
-    accepts,
-    returns,
-)
+from wordvec_rnn.inputs import ArrayLike, Bool, Instance, Int, ListOf, NDArray, Optional, Satisfies, accepts, returns
 
 # 定义于 chapters/00_notation/01_notation.ipynb 「符号与术语」§「词表、UNK 与 EOS」
 UNK = "<unk>"  # 未知词（unknown word）：词表之外的词元都映射到它
@@ -31,7 +19,8 @@ UNK_ID, EOS_ID = 0, 1
 RESERVED = (UNK, EOS)
 
 
-TOKEN = Str(blank=True)  # 词元：非空字符串（空格也可以是字符级模型的词元）
+# 词元：非空字符串（空格也可以是字符级模型的词元）
+TOKEN = Satisfies(lambda t: isinstance(t, str) and t != "", "非空字符串（词元）")
 TOKENS = ListOf(TOKEN, nonempty=False, what="词元序列，如 ['我', '爱', '天安门']（字符串要先分词）")
 # 语料里的普通词元：UNK 与 EOS 由词表保留，不能出现在输入中
 PLAIN_TOKEN = Satisfies(lambda t: isinstance(t, str) and t != "" and t not in RESERVED,

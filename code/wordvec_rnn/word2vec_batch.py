@@ -3,8 +3,8 @@
 本模块是手写的（不由笔记本导出），供 ``word2vec_train.train_word2vec`` 与第 01 章「训练与评估」一节使用
 （第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）。位置 i 的窗口给出矩阵 C（窗口内 2a_i 个词的
 v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节的 Ũ 相同）：负采样时 Ũ = [u_{w_i}^T; u_{n_1}^T; …; u_{n_k}^T]
-（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 y = (1, 0, …, 0)，见 ``NegativeSamplingObjective``）；层序 softmax 时
-Ũ 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1，见 ``HierarchicalSoftmaxObjective``）。
+（(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 y = (1, 0, …, 0)，见 ``_NegativeSamplingObjective``）；层序 softmax 时
+Ũ 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1，见 ``_HierarchicalSoftmaxObjective``）。
 
 - 跳元模型：窗口里每个词 w_j 作中心词 c、w_i 作上下文词 o，即 (c, o) = (w_j, w_i) 这 2a_i 个词对。
   这是把全部词对按**上下文词的位置**分组：位置对 (j, i) 与 (i, j) 都在语料的词对里，分组方式不改变词对的
@@ -26,15 +26,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from wordvec_rnn.checks import check_array, check_float, check_ids, fail
+from wordvec_rnn.checks import fail
 from wordvec_rnn.hierarchical_softmax import build_huffman_tree
+from wordvec_rnn.inputs import NDArray, Real, accepts, returns
 from wordvec_rnn.negative_sampling import NoiseSampler
 
 
-class NegativeSamplingObjective:
+class _NegativeSamplingObjective:
     """负采样（k 个负样本）：位置 i 的 Ũ = [u_{w_i}; u_{n_1}; …; u_{n_k}]，标签 y = (1, 0, …, 0)。
 
-    两种目标（另一种是 ``HierarchicalSoftmaxObjective``）的接口相同，训练循环不必区分它们：
+    两种目标（另一种是 ``_HierarchicalSoftmaxObjective``）的接口相同，训练循环不必区分它们：
 
     - ``outside``：输出向量矩阵 U（float32，初值 0），``outside_t`` 是与它共用内存的张量（就地更新）；
     - ``depth``：Ũ 至多几行；``tree``：Huffman 树（负采样时为 None）；
@@ -65,9 +66,9 @@ class NegativeSamplingObjective:
             yield targets[s:s + size], self.labels, None
 
 
-class HierarchicalSoftmaxObjective:
+class _HierarchicalSoftmaxObjective:
     """层序 softmax：位置 i 的 Ũ 是 w_i 在 Huffman 树（``hierarchical_softmax.build_huffman_tree``，按词频建）上的
-    路径经过的内部节点的向量，标签是 1 − 编码位（向左为 1：P = σ(u·v)）。接口同 ``NegativeSamplingObjective``。
+    路径经过的内部节点的向量，标签是 1 − 编码位（向左为 1：P = σ(u·v)）。接口同 ``_NegativeSamplingObjective``。
     """
 
     def __init__(self, counts: np.ndarray, dim: int):
@@ -90,7 +91,7 @@ class HierarchicalSoftmaxObjective:
 
 
 # 只为速度而有（第 01 章「训练与评估」一节的笔记本限时 60 秒，并要与 gensim 的速度相当）：朴素的写法就是
-# NoiseSampler.sample，这里逐位相同，只是少做二分查找；读者读 NegativeSamplingObjective 即可，不必读这个类。
+# NoiseSampler.sample，这里逐位相同，只是少做二分查找；读者读 _NegativeSamplingObjective 即可，不必读这个类。
 class _BucketedNoise:
     """与 ``NoiseSampler.sample`` 逐位相同的负样本（同一个 ``rng``、同样的均匀数 u、同样的逆变换），只是更快。
 
@@ -120,10 +121,10 @@ class _BucketedNoise:
 # 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
 # context (B, 2a_i) 与 target (B, T) 是 int64 编号；mask (B, 2a_i, 1) 是 0/1；labels、target_mask 的形状是 (1 或 B, T)，
 # target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
-# 训练循环直接调用 skipgram_step、cbow_step，不检查输入；检查输入的版本是文件末尾的两个 *_batch_update。
+# 训练循环直接调用 _skipgram_step、_cbow_step，不检查输入；检查输入的版本是文件末尾的两个 *_batch_update。
 
 
-def skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_out) -> int:
+def _skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_out) -> int:
     """跳元模型的一批：每个窗口 2a_i 个词对，得分 S = C Ũ^T。"""
     B, width = context.shape
     T, d = target.shape[1], V.shape[1]
@@ -140,7 +141,7 @@ def skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_out
     return G.numel()
 
 
-def cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_out) -> int:
+def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_out) -> int:
     """CBOW 的一批：每个窗口一次预测，得分 x = Ũ v̄（``sizes`` (B, 1) 是窗口内的词数）。"""
     B, width = context.shape
     T, d = target.shape[1], V.shape[1]
@@ -159,7 +160,7 @@ def cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_
     return g.numel()
 
 
-def loss_from_abs_grads(abs_grads: torch.Tensor) -> float:
+def _loss_from_abs_grads(abs_grads: torch.Tensor) -> float:
     """由 |∂J/∂x| 得到损失之和 Σ −log σ(±x)（就地改写 ``abs_grads``）。
 
     ∂J/∂x = g = σ(x) − 标签。标签为 1 时 −log σ(x) = −log(1 + g)，为 0 时 −log σ(−x) = −log(1 − g)：两种情形都是
@@ -182,36 +183,52 @@ def _batch_update(skipgram, center_vectors, outside_vectors, context, mask, targ
     B, width = context.shape
     abs_out = torch.empty(B * (width if skipgram else 1) * target.shape[1], dtype=dtype)
     if skipgram:
-        n = skipgram_step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
+        n = _skipgram_step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
     else:
-        n = cbow_step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
-    loss = loss_from_abs_grads(abs_out[:n])
+        n = _cbow_step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
+    loss = _loss_from_abs_grads(abs_out[:n])
     return loss, int(np.asarray(mask).sum()) if skipgram else B
 
 
-def _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
-    dims: dict[str, int] = {}
-    check_array(center_vectors, "center_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    check_array(outside_vectors, "outside_vectors", shape=(None, "d"), dtype="float", dims=dims)
-    if not (isinstance(center_vectors, np.ndarray) and isinstance(outside_vectors, np.ndarray)):
-        fail("center_vectors", "numpy 数组（就地更新）", center_vectors)
-    if center_vectors.dtype != outside_vectors.dtype or not center_vectors.flags.c_contiguous \
-            or not outside_vectors.flags.c_contiguous:
-        fail("outside_vectors", f"与 center_vectors 同为 {center_vectors.dtype}、行连续存放的数组", outside_vectors)
-    check_array(context, "context", shape=("B", "2a_i"), dtype="int", dims=dims)
-    check_ids(context, "context", len(center_vectors))
-    check_array(mask, "mask", shape=("B", "2a_i"), dtype="bool", dims=dims)
-    if not mask.any(axis=1).all():
-        fail("mask", "每个窗口至少一个 True", mask)
-    check_array(target, "target", shape=("B", "T"), dtype="int", dims=dims)
-    check_ids(target, "target", len(outside_vectors))
-    for name, value in (("labels", labels), ("target_mask", target_mask)):
-        check_array(value, name, ndim=2, dtype="float")
-        if value.shape[1] != dims["T"] or value.shape[0] not in (1, dims["B"]):
+class ParameterTable(NDArray):
+    """就地更新的参数矩阵：行连续存放的浮点 numpy 数组，dtype 与 ``center_vectors`` 相同。"""
+
+    def check(self, value, name, dims):
+        super().check(value, name, dims)
+        first = dims.values.get("center_vectors", value)
+        if not value.flags.c_contiguous or value.dtype != first.dtype:
+            fail(name, f"行连续存放的 {first.dtype} 数组（与 center_vectors 相同，就地更新）", value)
+        return value
+
+
+class WindowMask(NDArray):
+    """(B, 2a_i) 的布尔数组：窗口里哪些位置是上下文词，每个窗口至少一个。"""
+
+    def check(self, value, name, dims):
+        super().check(value, name, dims)
+        if not value.any(axis=1).all():
+            fail(name, "每个窗口至少一个 True", value)
+        return value
+
+
+class PerTarget(NDArray):
+    """(B, T) 或 (1, T) 的浮点数组：每个输出向量一列（1 行时各窗口共用）。"""
+
+    def check(self, value, name, dims):
+        super().check(value, name, dims)
+        if value.shape[0] not in (1, dims["B"]):
             fail(name, f"形状 ({dims['B']} 或 1, {dims['T']})", value)
-    return check_float(lr, "lr", low=0.0)
+        return value
 
 
+UPDATE = {"center_vectors": ParameterTable("V", "d"), "outside_vectors": ParameterTable("N", "d"),
+          "context": NDArray("B", "A", dtype="int", below="V"), "mask": WindowMask("B", "A", dtype="bool"),
+          "target": NDArray("B", "T", dtype="int", below="N"), "labels": PerTarget(None, "T"),
+          "target_mask": PerTarget(None, "T"), "lr": Real(0.0)}
+
+
+@accepts(**UPDATE)
+@returns(Real(), Real())
 def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
     """跳元模型的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 词对数)``：实现式 (eq-w2v-window-loss)
     与 (eq-w2v-window-grad)。
@@ -221,10 +238,11 @@ def skipgram_batch_update(center_vectors, outside_vectors, context, mask, target
     （1 或 0），``target_mask[r]`` 标出有效的列（层序 softmax 的路径长短不一）。损失是 Σ −log σ(±u·v_c)，更新是
     v ← v − lr ∂J/∂v、u ← u − lr ∂J/∂u，``lr`` 即学习率 η（梯度都由更新前的参数算出）。
     """
-    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
     return _batch_update(True, center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
 
 
+@accepts(**UPDATE)
+@returns(Real(), Real())
 def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr):
     """CBOW 的一批更新（就地改写两个参数矩阵），返回 ``(这一批的损失之和, 窗口数)``：实现式 (eq-w2v-cbow-grad)。
 
@@ -232,5 +250,4 @@ def cbow_batch_update(center_vectors, outside_vectors, context, mask, target, la
     损失 Σ −log σ(±u·v̄)。与 word2vec.c、gensim 一样，窗口内每个上下文词向量都减去 lr·∂J/∂v̄（准确的梯度
     ∂J/∂v 还要除以窗口内的词数）。
     """
-    lr = _check_update(center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)
     return _batch_update(False, center_vectors, outside_vectors, context, mask, target, labels, target_mask, lr)

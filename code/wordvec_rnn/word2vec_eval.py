@@ -8,13 +8,45 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from wordvec_rnn.checks import check_int, fail
+from wordvec_rnn.checks import fail
+from wordvec_rnn.inputs import ArrayLike, Instance, Int, ListOf, Real, Satisfies, Spec, accepts, returns
 from wordvec_rnn.vocab import EOS_ID, UNK_ID
 from wordvec_rnn.word2vec_train import Word2VecResult
+
+RESULT = Instance(Word2VecResult, "train_word2vec 返回的 Word2VecResult（别处的词向量用 Word2VecResult.from_vectors）")
+
+
+class Word(Spec):
+    """``result`` 词表中的一个普通词（不是 UNK、EOS），它的词向量不为零（否则余弦无定义）；返回它的编号。"""
+
+    def check(self, value, name, dims):
+        vocab = dims.values["result"].vocab
+        if not isinstance(value, str) or value not in vocab or vocab[value] in (UNK_ID, EOS_ID):
+            fail(name, "词表中的词", value)
+        if not dims.values["result"].center_vectors[vocab[value]].any():
+            fail(name, "词向量不为零的词（零向量的余弦相似度无定义）", value)
+        return value
+
+
+class Ranked(ArrayLike):
+    """一维的实数数组或列表（长度 N ≥ 2，不全相同：全相同时秩没有差别，相关系数无定义）；整数先转成浮点数。"""
+
+    converts_integers = True
+
+    def __init__(self):
+        super().__init__("N")
+
+    def check(self, value, name, dims):
+        if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.dtype.kind in "iub"):
+            value = np.asarray(value, dtype=np.float64)
+        value = super().check(value, name, dims)
+        if len(value) < 2 or (value == value[0]).all():
+            fail(name, "至少 2 个、不全相同的数", value)
+        return value
 
 
 def _unit_vectors(result: Word2VecResult) -> np.ndarray:
@@ -23,16 +55,7 @@ def _unit_vectors(result: Word2VecResult) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
-def _check_result(result) -> Word2VecResult:
-    if not isinstance(result, Word2VecResult):
-        fail("result", "train_word2vec 返回的 Word2VecResult", result)
-    return result
-
-
-def _word_id(result: Word2VecResult, word, name: str) -> int:
-    _check_result(result)
-    if not isinstance(word, str) or word not in result.vocab or result.vocab[word] in (UNK_ID, EOS_ID):
-        fail(name, "词表中的词", word)
+def _word_id(result: Word2VecResult, word: str) -> int:
     return result.vocab[word]
 
 
@@ -46,24 +69,26 @@ def _nearest(result: Word2VecResult, query: np.ndarray, exclude: Sequence[int], 
     return [(result.vocab.tokens[i], float(sims[i])) for i in best]
 
 
+@accepts(result=RESULT, word1=Word(), word2=Word())
+@returns(Real(-1.0 - 1e-6, 1.0 + 1e-6))
 def similarity(result: Word2VecResult, word1: str, word2: str) -> float:
     """两个词的中心词向量的余弦相似度 cos(v_1, v_2)。"""
     unit = _unit_vectors(result)
-    return float(unit[_word_id(result, word1, "word1")] @ unit[_word_id(result, word2, "word2")])
+    return float(unit[_word_id(result, word1)] @ unit[_word_id(result, word2)])
 
 
+@accepts(result=RESULT, word=Word(), topn=Int(1))
 def most_similar(result: Word2VecResult, word: str, topn: int = 10) -> list[tuple[str, float]]:
     """与 ``word`` 的中心词向量余弦相似度最大的 ``topn`` 个词（不含它自己、UNK 与 EOS），从大到小（(sec-w2v-neighbours)）。"""
-    w = _word_id(result, word, "word")
-    topn = check_int(topn, "topn", low=1)
+    w = _word_id(result, word)
     return _nearest(result, _unit_vectors(result)[w], [w], topn)
 
 
+@accepts(result=RESULT, a=Word(), b=Word(), c=Word(), topn=Int(1))
 def analogy(result: Word2VecResult, a: str, b: str, c: str, topn: int = 1) -> list[tuple[str, float]]:
     """类比「a 之于 b，如同 c 之于 ?」：与 v_b − v_a + v_c 余弦最大的词（不含 a、b、c），各向量先归一化（3CosAdd，
     (sec-w2v-analogy)）。"""
-    ia, ib, ic = _word_id(result, a, "a"), _word_id(result, b, "b"), _word_id(result, c, "c")
-    topn = check_int(topn, "topn", low=1)
+    ia, ib, ic = _word_id(result, a), _word_id(result, b), _word_id(result, c)
     unit = _unit_vectors(result)
     return _nearest(result, unit[ib] - unit[ia] + unit[ic], [ia, ib, ic], topn)
 
@@ -78,34 +103,29 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     return sums[inverse] / counts[inverse]
 
 
+@accepts(x=Ranked(), y=Ranked())
+@returns(Real(-1.0 - 1e-9, 1.0 + 1e-9))
 def spearman(x, y) -> float:
     """Spearman 秩相关系数：两组数的秩的 Pearson 相关系数（并列取平均秩）。"""
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
-        fail("x, y", "长度相同（至少 2）的一维数组", (x.shape, y.shape))
     rx, ry = _ranks(x) - (len(x) + 1) / 2, _ranks(y) - (len(y) + 1) / 2
-    denominator = math.sqrt(float(rx @ rx) * float(ry @ ry))
-    return float(rx @ ry / denominator) if denominator > 0 else float("nan")
+    return float(rx @ ry / math.sqrt(float(rx @ rx) * float(ry @ ry)))
 
 
+@accepts(result=RESULT, pairs=ListOf(Satisfies(
+    lambda item: isinstance(item, (tuple, list)) and len(item) == 3 and all(isinstance(w, str) for w in item[:2]),
+    "(词1, 词2, 分数) 三元组"), what="(词1, 词2, 分数) 三元组的列表，如 corpora.wordsim353()"))
 def wordsim_spearman(result: Word2VecResult, pairs) -> tuple[float, int]:
     """词语相似度评测（(sec-w2v-wordsim)）：``pairs`` 是 (词1, 词2, 人给的分数) 的序列，如 ``corpora.wordsim353()``。
 
     对两个词都在词表中的词对，算中心词向量的余弦相似度，返回它与人的分数的 Spearman ρ，以及用到的词对数。
     """
-    _check_result(result)
-    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
-        fail("pairs", "(词1, 词2, 分数) 三元组的序列", pairs)
-    pairs = list(pairs)
-    for j, item in enumerate(pairs):
-        if not (isinstance(item, (tuple, list)) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)):
-            fail(f"pairs[{j}]", "(词1, 词2, 分数) 三元组", item)
     unit = _unit_vectors(result)
     vocab = result.vocab
     found = [(vocab[w1], vocab[w2], float(score)) for w1, w2, score in pairs
              if w1 in vocab and w2 in vocab and min(vocab[w1], vocab[w2]) > EOS_ID]
     if len(found) < 2:
-        fail("pairs", "至少 2 个两词都在词表中的词对", f"{len(found)} 个")
+        fail("pairs", "至少 2 个两词都在词表中的词对", got=f"{len(found)} 个")
     i, j, human = (np.array(col) for col in zip(*found))
     cosines = np.einsum("nd,nd->n", unit[i], unit[j])
     return spearman(cosines, human), len(found)

@@ -29,29 +29,24 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from wordvec_rnn.checks import (
-    check_array,
-    check_choice,
-    check_float,
-    check_int,
-    check_positive,
-    fail,
-)
+from wordvec_rnn.checks import fail
+from wordvec_rnn.inputs import (Bool, Choice, Counts, Instance, Int, ListOf, NDArray, Optional, Real, Satisfies, Spec,
+                                accepts)
 from wordvec_rnn.negative_sampling import keep_probability
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
 from wordvec_rnn.word2vec_batch import (
-    HierarchicalSoftmaxObjective,
-    NegativeSamplingObjective,
-    cbow_step,
-    loss_from_abs_grads,
-    skipgram_step,
+    _cbow_step,
+    _HierarchicalSoftmaxObjective,
+    _loss_from_abs_grads,
+    _NegativeSamplingObjective,
+    _skipgram_step,
 )
 
 MODELS = ("skipgram", "cbow")
@@ -59,22 +54,31 @@ OBJECTIVES = ("negative_sampling", "hierarchical_softmax")
 SUBSAMPLE_RULES = ("sqrt", "word2vec")
 
 
+@accepts(counts=Counts(real=True), threshold=Real(0.0, 1.0, positive=True))
 def keep_probability_word2vec(counts, threshold: float) -> np.ndarray:
     """word2vec.c 与 gensim 的二次采样公式：保留概率 min(1, (sqrt(f/t) + 1) · t/f)，f = counts / counts.sum()。
 
     比论文（Mikolov et al. 2013b）的 min(1, sqrt(t/f)) 多保留一些高频词：f ≫ t 时两者之比约为 1 + sqrt(t/f)。
     出现次数为 0 的词得到 1.0。
     """
-    counts = np.asarray(counts)
-    check_array(counts, "counts", ndim=1, finite=True)
-    if counts.dtype.kind not in "iuf" or (counts < 0).any() or counts.sum() == 0:
-        fail("counts", "非负的出现次数，不全为 0", counts)
     counts = counts.astype(np.float64)
-    threshold = check_float(threshold, "threshold", low=0.0, high=1.0)
     freq = counts / counts.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         keep = (np.sqrt(freq / threshold) + 1.0) * threshold / freq
     return np.where(counts > 0, np.minimum(keep, 1.0), 1.0)
+
+
+class WordVectors(Spec):
+    """别处训练的词向量：(V, d) 的浮点 numpy 数组（行数等于词表大小），或可以按词取向量的映射（如 gensim 的 ``model.wv``）。"""
+
+    def check(self, value, name, dims):
+        if isinstance(value, np.ndarray):
+            return NDArray("V", "d").check(value, name, dims)
+        if not (hasattr(value, "__getitem__") and hasattr(value, "__contains__")):
+            fail(name, "(V, d) 的浮点数组，或可以按词取向量的映射（如 gensim 的 model.wv）", value)
+        if not any(token in value for token in dims.values["vocab"].tokens[EOS_ID + 1:]):
+            fail(name, "至少含有词表中的一个词", value)
+        return value
 
 
 @dataclass
@@ -106,21 +110,19 @@ class Word2VecResult:
     config: dict = field(default_factory=dict)
 
     @classmethod
+    @accepts(vocab=Instance(Vocab, "wordvec_rnn.vocab.Vocab", sizes={"V": "__len__"}),
+             vectors=WordVectors(),
+             model=Choice(*MODELS))
     def from_vectors(cls, vocab: Vocab, vectors: Mapping[str, np.ndarray] | np.ndarray, *, model: str = "skipgram"):
         """把别处训练的词向量（如 gensim 的 ``model.wv``）按 ``vocab`` 的编号排成一个结果，以便用同样的函数评估。
 
         ``vectors`` 是 (|V|, d) 数组，或可以按词取向量的映射（``vectors[word]``）；词表中取不到的词（含 UNK、EOS）为 0。
         """
-        if not isinstance(vocab, Vocab):
-            fail("vocab", "Vocab 对象", vocab)
         if isinstance(vectors, np.ndarray):
-            check_array(vectors, "vectors", shape=(len(vocab), None), dtype="float")
             table = vectors.astype(np.float32)
         else:
             rows = {w: np.asarray(vectors[token], dtype=np.float32) for w, token in enumerate(vocab.tokens)
                     if w > EOS_ID and token in vectors}
-            if not rows:
-                fail("vectors", "至少含有词表中的一个词", vectors)
             table = np.zeros((len(vocab), len(next(iter(rows.values())))), dtype=np.float32)
             for w, row in rows.items():
                 table[w] = row
@@ -129,13 +131,18 @@ class Word2VecResult:
                    seconds=float("nan"), n_predictions=0, model=model, objective="external")
 
 
-def _check_sentences(sentences) -> list:
-    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Iterable):
-        fail("sentences", "句子的列表，每个句子是一个词元列表，如 [['我', '爱', '北京']]", sentences)
-    sentences = list(sentences)
-    if not any(isinstance(s, Sequence) and len(s) for s in sentences):
-        fail("sentences", "非空的语料（至少一个非空句子）", sentences)
-    return sentences
+class Corpus(ListOf):
+    """语料：句子的列表（生成器也行），每个句子是一个词元列表（已分好词），至少一个句子非空。"""
+
+    def __init__(self):
+        super().__init__(Satisfies(lambda s: isinstance(s, (list, tuple)), "词元列表，如 ['我', '爱', '北京']"),
+                         what="句子的列表，每个句子是一个词元列表，如 [['我', '爱', '北京']]")
+
+    def check(self, value, name, dims):
+        value = super().check(value, name, dims)
+        if not any(value):
+            fail(name, "非空的语料（至少一个非空句子）", value)
+        return list(value)
 
 
 def _encode(sentences: list, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
@@ -217,6 +224,13 @@ def _linear_lr(done: float, total: int, lr: float, min_lr: float) -> float:
     return lr - (lr - min_lr) * min(done / total, 1.0)
 
 
+@accepts(sentences=Corpus(), model=Choice(*MODELS), objective=Choice(*OBJECTIVES), dim=Int(1), window=Int(1),
+         negatives=Int(1), min_count=Int(1), epochs=Int(1), lr=Real(positive=True),
+         min_lr=Satisfies(lambda v, lr: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= lr,
+                          "[0, lr] 内的实数", uses=("lr",)),
+         batch_size=Int(1), subsample=Optional(Real(0.0, 1.0, positive=True)), subsample_rule=Choice(*SUBSAMPLE_RULES),
+         seed=Int(0), vocab=Optional(Instance(Vocab, "wordvec_rnn.vocab.Vocab 或 None")), chunk_tokens=Int(1),
+         show_progress=Bool())
 def train_word2vec(
     sentences,
     *,
@@ -254,42 +268,12 @@ def train_word2vec(
     - ``vocab``：已建好的词表（可选）；``chunk_tokens``：每块语料的词元数（只影响内存与速度，不影响算法）；
     - ``show_progress``：显示进度条（``wordvec_rnn.progress``）。
     """
-    sentences = _check_sentences(sentences)
-    model = check_choice(model, "model", MODELS)
-    objective = check_choice(objective, "objective", OBJECTIVES)
-    config = _check_config(dim=dim, window=window, negatives=negatives, min_count=min_count, epochs=epochs, lr=lr,
-                           min_lr=min_lr, batch_size=batch_size, subsample=subsample, subsample_rule=subsample_rule,
-                           seed=seed)
-    chunk_tokens = check_int(chunk_tokens, "chunk_tokens", low=1)
+    config = {"dim": dim, "window": window, "negatives": negatives, "min_count": min_count, "epochs": epochs, "lr": lr,
+              "min_lr": float(min_lr), "batch_size": batch_size, "subsample": subsample, "subsample_rule": subsample_rule,
+              "seed": seed}
     if vocab is None:
-        vocab = Vocab(sentences, min_count=config["min_count"])
-    elif not isinstance(vocab, Vocab):
-        fail("vocab", "Vocab 对象或 None", vocab)
-    if not isinstance(show_progress, bool):
-        fail("show_progress", "布尔值", show_progress)
+        vocab = Vocab(sentences, min_count=min_count)
     return _train(sentences, vocab, model, objective, config, chunk_tokens, show_progress)
-
-
-def _check_config(*, dim, window, negatives, min_count, epochs, lr, min_lr, batch_size, subsample, subsample_rule,
-                  seed) -> dict:
-    """检查 ``train_word2vec`` 的超参数，返回检查过的值（记进结果的 ``config``）。"""
-    dim = check_int(dim, "dim", low=1)
-    window = check_int(window, "window", low=1)
-    negatives = check_int(negatives, "negatives", low=1)
-    epochs = check_int(epochs, "epochs", low=1)
-    lr = check_positive(lr, "lr")
-    min_lr = check_float(min_lr, "min_lr", low=0.0, high=lr)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    if subsample is not None:
-        subsample = check_float(subsample, "subsample", low=0.0, high=1.0)
-        if subsample == 0.0:
-            fail("subsample", "(0, 1] 内的阈值（如 1e-3），或 None 表示不做二次采样", subsample)
-    subsample_rule = check_choice(subsample_rule, "subsample_rule", SUBSAMPLE_RULES)
-    seed = check_int(seed, "seed", low=0)
-    min_count = check_int(min_count, "min_count", low=1)
-    return {"dim": dim, "window": window, "negatives": negatives, "min_count": min_count, "epochs": epochs, "lr": lr,
-            "min_lr": min_lr, "batch_size": batch_size, "subsample": subsample, "subsample_rule": subsample_rule,
-            "seed": seed}
 
 
 def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: dict, chunk_tokens: int,
@@ -308,9 +292,9 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
     dim, epochs = config["dim"], config["epochs"]
     V = ((rng.random((len(vocab), dim), dtype=np.float32) - 0.5) / dim).astype(np.float32)  # v_w ~ U(-0.5/d, 0.5/d)
     if objective == "negative_sampling":
-        output = NegativeSamplingObjective(counts, dim, config["negatives"], rng)
+        output = _NegativeSamplingObjective(counts, dim, config["negatives"], rng)
     else:
-        output = HierarchicalSoftmaxObjective(counts, dim)
+        output = _HierarchicalSoftmaxObjective(counts, dim)
     V_t = torch.from_numpy(V)   # 与 V 共用内存：就地更新的是同一块数组
     chunks = _chunks(sentence_ids, chunk_tokens)
     total = epochs * len(ids)
@@ -373,11 +357,11 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
             e = s + n_windows
             eta = _linear_lr(done_tokens + tokens_per_prediction * (count + done[s]), total, lr, min_lr)
             if skipgram:
-                filled += skipgram_step(V, U, context[s:e], mask_t[s:e], target, labels, target_mask, eta,
+                filled += _skipgram_step(V, U, context[s:e], mask_t[s:e], target, labels, target_mask, eta,
                                         abs_grads[filled:])
             else:
-                filled += cbow_step(V, U, context[s:e], mask_t[s:e], sizes[s:e], target, labels, target_mask, eta,
+                filled += _cbow_step(V, U, context[s:e], mask_t[s:e], sizes[s:e], target, labels, target_mask, eta,
                                     abs_grads[filled:])
-        loss_sum += loss_from_abs_grads(abs_grads[:filled])
+        loss_sum += _loss_from_abs_grads(abs_grads[:filled])
         count += done[len(rows)]
     return loss_sum, count
