@@ -19,7 +19,7 @@ FLOATS = st.floats(-3.0, 3.0, allow_nan=False, width=64)
 
 
 GENERIC = (inputs._Array, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
-           inputs.Shape, inputs.Elementwise)
+           inputs.Shape, inputs.Elementwise, inputs.Params, inputs.TupleOf)
 
 
 def supported(spec) -> bool:
@@ -28,6 +28,9 @@ def supported(spec) -> bool:
         return True  # 没有通用策略时取 None
     if isinstance(spec, inputs.ListOf):
         return supported(spec.item)
+    if isinstance(spec, (inputs.Params, inputs.TupleOf)):
+        items = spec.entries.values() if isinstance(spec, inputs.Params) else spec.items
+        return all(supported(item) for item in items)
     return isinstance(spec, GENERIC)
 
 
@@ -90,6 +93,14 @@ def draw_value(spec, dims, draw):
     if isinstance(spec, inputs.ListOf):
         n = size_of(spec.size, dims, draw) if spec.size else draw(st.integers(1, 3))
         return [draw_value(spec.item, dims, draw) for _ in range(n)]
+    if isinstance(spec, inputs.TupleOf):
+        return tuple(draw_value(item, dims, draw) for item in spec.items)
+    if isinstance(spec, inputs.Params):
+        required, allowed = spec.keys_for(dims.arguments)
+        keys = [k for k in spec.entries if k in required or (k in allowed and draw(st.booleans()))]
+        values = {k: draw_value(spec.entries[k], dims, draw)
+                  for k in sorted(keys, key=lambda k: spec.entries[k].order)}
+        return {k: values[k] for k in keys}
     raise TypeError(f"{type(spec).__name__} 没有通用策略")
 
 
@@ -98,12 +109,14 @@ def well_formed(specs: dict, fixed: dict | None = None):
 
     @st.composite
     def build(draw):
-        dims = inputs.Dims()
         kwargs = dict(fixed or {})
+        dims = inputs.Dims(kwargs)
         for name, spec in specs.items():
             if name in kwargs and spec.order == 0:
                 spec.check(kwargs[name], name, dims)
-        for name in sorted(specs, key=lambda n: specs[n].order):
+        first = {rule[0] for spec in specs.values() if isinstance(spec, inputs.Params)
+                 for rule in spec.optional.values() if rule is not None}  # 参数字典的条件键所看的参数先取
+        for name in sorted(specs, key=lambda n: (n not in first, specs[n].order)):
             if name not in kwargs:
                 kwargs[name] = draw_value(specs[name], dims, draw)
         return kwargs
@@ -124,6 +137,19 @@ def corruptions(spec, value):
             yield "含 NaN", bad
         yield "换了 dtype 种类", (value.astype(np.float64) if spec.dtype != "float" else value.astype(np.int64)) \
             if isinstance(value, np.ndarray) else (value.double() if spec.dtype != "float" else value.long())
+        if spec.same_dtype is not None and spec.dtype == "float" and torch.is_tensor(value):
+            yield "换了精度（与同组的数组 dtype 不同）", value.float()
+    elif isinstance(spec, inputs.Params):
+        for key, item in spec.entries.items():
+            if key in value:
+                for how, bad in corruptions(item, value[key]):
+                    yield f"[{key!r}] {how}", {**value, key: bad}
+        yield "少一个键", {k: v for k, v in list(value.items())[1:]}
+    elif isinstance(spec, inputs.TupleOf):
+        for i, item in enumerate(spec.items):
+            for how, bad in corruptions(item, value[i]):
+                yield f"[{i}] {how}", tuple(bad if j == i else v for j, v in enumerate(value))
+        yield "少一个元素", tuple(value[1:])
     elif isinstance(spec, inputs.Int):
         yield "小数", 1.5
         yield "布尔", True

@@ -144,7 +144,7 @@ def check_returns(function, kwargs, result):
     declared = getattr(function, "__returns__", None)
     if declared is None:
         return
-    dims = inputs.Dims()
+    dims = inputs.Dims(kwargs)
     specs = inputs.declared_inputs(function)
     for name in sorted(specs, key=lambda n: specs[n].order):
         specs[name].check(kwargs[name], name, dims)

@@ -10,6 +10,8 @@
   ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限；开头的 ``...`` 表示前面可以有任意多维
   （``NDArray(..., "q")`` 只约束最后一维）。
 - :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
+- ``same_dtype="θ"`` 是 dtype 的字母：同一字母的数组 dtype 必须完全相同（如 float32 与 float64 不能混用），
+  由第一个检查的数组定下。
 - 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
   上界可以是整数或维度字母（词表大小 ``V``）。
 - 不合要求时抛出 :class:`ValueError`，消息由 :func:`wordvec_rnn.checks.fail` 写出：哪个参数、期望什么、实际得到什么。
@@ -47,9 +49,10 @@ class Spec:
 class _Array(Spec):
 
     def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None,
-                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None):
+                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None,
+                 same_dtype: str | None = None):
         check_choice(dtype, "dtype", DTYPE_KINDS)
-        self.dtype, self.below, self.nonempty = dtype, below, nonempty
+        self.dtype, self.below, self.nonempty, self.same_dtype = dtype, below, nonempty, same_dtype
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -60,6 +63,8 @@ class _Array(Spec):
         self.check_library(value, name)
         check_array(value, name, ndim=self.ndim, dtype=self.dtype, nonempty=self.nonempty)
         self.check_shape(value, name, dims)
+        if self.same_dtype is not None:
+            _bind_dtype(self.same_dtype, value, name, dims)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
             check_ids(value, name, _resolve(self.below, dims))
@@ -236,6 +241,52 @@ class ListOf(Spec):
         return type(value)(self.item.check(v, f"{name}[{i}]", dims) for i, v in enumerate(value))
 
 
+class TupleOf(Spec):
+    """长度固定的元组或列表，第 i 个元素满足 ``items[i]``，如状态 ``(h_0, c_0)``；元素在消息里写作 ``name[i]``。"""
+
+    def __init__(self, *items: Spec):
+        self.items, self.order = items, min(item.order for item in items)
+
+    def check(self, value, name, dims):
+        if not isinstance(value, (list, tuple)) or len(value) != len(self.items):
+            fail(name, f"{len(self.items)} 个元素的元组", value)
+        return tuple(item.check(v, f"{name}[{i}]", dims) for i, (item, v) in enumerate(zip(self.items, value)))
+
+
+class Params(Spec):
+    """参数字典：键 → 规格，每一项在消息里写作 ``name["W"]``，如
+    ``Params({"W": Tensor("4m", "m"), "V": Tensor("4m", "n"), "b": Tensor("4m")})``。先写定下维度的那一项。
+
+    ``optional`` 里的键可有可无；给出 ``(参数名, 取值)`` 时，这个键当且仅当那个参数等于该取值时必须有，
+    如 ``optional={"b_hg": ("variant", "torch")}``。
+    """
+
+    def __init__(self, entries: dict[str, Spec], *, optional: dict[str, tuple[str, Any] | None] | None = None):
+        self.entries, self.optional = entries, optional or {}
+        self.order = min(spec.order for spec in entries.values())
+
+    def keys_for(self, arguments: dict) -> tuple[set[str], set[str]]:
+        """(必须有的键, 可以有的键)。"""
+        required = {k for k in self.entries if k not in self.optional}
+        allowed = set(required)
+        for key, rule in self.optional.items():
+            if rule is None:
+                allowed.add(key)
+            elif arguments.get(rule[0]) == rule[1]:
+                required.add(key)
+                allowed.add(key)
+        return required, allowed
+
+    def check(self, value, name, dims):
+        required, allowed = self.keys_for(dims.arguments)
+        if not isinstance(value, dict) or not required <= set(value) <= allowed:
+            extra = "" if allowed == required else f"（可以有 {', '.join(k for k in self.entries if k not in required)}）"
+            fail(name, f"键为 {', '.join(k for k in self.entries if k in required)} 的字典{extra}", value)
+        for key in sorted((k for k in self.entries if k in value), key=lambda k: self.entries[k].order):
+            self.entries[key].check(value[key], f'{name}["{key}"]', dims)
+        return value
+
+
 class Satisfies(Spec):
     """``test(value)`` 为真的值；``what`` 是写进消息的中文说明。只在上面的规格都不合用时使用。"""
 
@@ -270,7 +321,7 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
         def checked(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            dims = Dims()
+            dims = Dims(bound.arguments)
             for parameter in order:
                 bound.arguments[parameter] = specs[parameter].check(bound.arguments[parameter], parameter, dims)
             return function(*bound.args, **bound.kwargs)
@@ -297,11 +348,20 @@ def declared_inputs(function: Callable) -> dict[str, Spec] | None:
 
 
 class Dims(dict):
-    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里。"""
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``dtypes`` 是 dtype 字母 →
+    (dtype, 定下它的参数)；``arguments`` 是这次调用的全部参数（``Params`` 的条件键要看）。"""
 
-    def __init__(self):
+    def __init__(self, arguments: dict | None = None):
         super().__init__()
         self.origin: dict[str, str] = {}
+        self.dtypes: dict[str, tuple[Any, str]] = {}
+        self.arguments = {} if arguments is None else arguments
+
+
+def _bind_dtype(letter: str, value: Any, name: str, dims: Dims) -> None:
+    dtype, origin = dims.dtypes.setdefault(letter, (value.dtype, name))
+    if value.dtype != dtype:
+        fail(name, f"dtype 为 {dtype} 的数组（与参数 `{origin}` 相同；混用精度请先 .to({origin}.dtype)）", value)
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:
@@ -330,5 +390,5 @@ def _shape_text(shape: tuple, dims: Dims, name: str) -> str:
     return text + (f"，其中 {', '.join(known)}" if known else "")
 
 
-__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
-           "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs", "returns"]
+__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Params", "Real", "Rng",
+           "Satisfies", "Shape", "Spec", "Str", "Tensor", "TupleOf", "accepts", "declared_inputs", "returns"]
