@@ -70,8 +70,9 @@ def draw_value(spec, dims, draw):
         counts[0] += 1  # 至少一个词出现过
         return counts
     if isinstance(spec, inputs.Int):
-        high = spec.high if spec.below is None else size_of(spec.below, dims, draw) - 1
-        low = 0 if spec.low is None else spec.low
+        high = (spec.high if not isinstance(spec.high, str) else size_of(spec.high, dims, draw)) \
+            if spec.below is None else size_of(spec.below, dims, draw) - 1
+        low = 0 if spec.low is None else spec.low if not isinstance(spec.low, str) else size_of(spec.low, dims, draw)
         return draw(st.integers(low, max(low, min(low + 5, high if high is not None else low + 5))))
     if isinstance(spec, inputs.Real):
         low = 1e-3 if spec.positive else (spec.low if spec.low is not None else -3.0)
@@ -124,8 +125,28 @@ def well_formed(specs: dict, fixed: dict | None = None):
     return build()
 
 
-def corruptions(spec, value):
-    """把合乎 ``spec`` 的 ``value`` 改坏的各种方式：(说明, 坏值)。"""
+def dtype_letters(spec) -> set[str]:
+    if isinstance(spec, inputs._Array):
+        return {spec.same_dtype} - {None}
+    items = spec.entries.values() if isinstance(spec, inputs.Params) else spec.items \
+        if isinstance(spec, inputs.TupleOf) else [spec.spec] if isinstance(spec, inputs.Optional) else []
+    return set().union(*(dtype_letters(item) for item in items))
+
+
+def dtype_leaders(specs: dict) -> set[str]:
+    """按检查的先后，最先定下某个 dtype 字母的参数：改它的精度时，报错的是同组后面的参数。"""
+    leaders, seen = set(), set()
+    for name in sorted(specs, key=lambda n: specs[n].order):
+        letters = dtype_letters(specs[name])
+        if letters - seen:
+            leaders.add(name)
+        seen |= letters
+    return leaders
+
+
+def corruptions(spec, value, *, leads_dtype: bool = False):
+    """把合乎 ``spec`` 的 ``value`` 改坏的各种方式：(说明, 坏值)。``leads_dtype``：这个参数定下 dtype 字母
+    （见 :func:`dtype_leaders`），不改它的精度。"""
     if isinstance(spec, inputs._Array):
         other = value.numpy() if torch.is_tensor(value) else torch.from_numpy(np.asarray(value))
         yield "换成另一个库的数组", other
@@ -137,14 +158,17 @@ def corruptions(spec, value):
             yield "含 NaN", bad
         yield "换了 dtype 种类", (value.astype(np.float64) if spec.dtype != "float" else value.astype(np.int64)) \
             if isinstance(value, np.ndarray) else (value.double() if spec.dtype != "float" else value.long())
-        if spec.same_dtype is not None and spec.dtype == "float" and torch.is_tensor(value):
+        if spec.same_dtype is not None and not leads_dtype and spec.dtype == "float" and torch.is_tensor(value):
             yield "换了精度（与同组的数组 dtype 不同）", value.float()
     elif isinstance(spec, inputs.Params):
         for key, item in spec.entries.items():
             if key in value:
                 for how, bad in corruptions(item, value[key]):
                     yield f"[{key!r}] {how}", {**value, key: bad}
-        yield "少一个键", {k: v for k, v in list(value.items())[1:]}
+        required = [k for k in value if k not in spec.optional]
+        if required:
+            yield "少一个键", {k: v for k, v in value.items() if k != required[0]}
+        yield "多一个键", {**value, "?": 0}
     elif isinstance(spec, inputs.TupleOf):
         for i, item in enumerate(spec.items):
             for how, bad in corruptions(item, value[i]):

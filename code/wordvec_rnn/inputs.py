@@ -144,14 +144,17 @@ class Shape(Spec):
 
 
 class Int(Spec):
-    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。"""
+    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界。三者都可以是维度字母，
+    如 ``Int("m", "m")`` 要求恰好等于数组定下的 m。"""
 
-    def __init__(self, low: int | None = None, high: int | None = None, *, below: int | str | None = None):
+    def __init__(self, low: int | str | None = None, high: int | str | None = None, *,
+                 below: int | str | None = None):
         self.low, self.high, self.below = low, high, below
 
     def check(self, value, name, dims):
-        high = self.high if self.below is None else _resolve(self.below, dims) - 1
-        return check_int(value, name, low=self.low, high=high)
+        high = (None if self.high is None else _resolve(self.high, dims)) if self.below is None \
+            else _resolve(self.below, dims) - 1
+        return check_int(value, name, low=None if self.low is None else _resolve(self.low, dims), high=high)
 
 
 class Real(Spec):
@@ -280,8 +283,9 @@ class Params(Spec):
     def check(self, value, name, dims):
         required, allowed = self.keys_for(dims.arguments)
         if not isinstance(value, dict) or not required <= set(value) <= allowed:
-            extra = "" if allowed == required else f"（可以有 {', '.join(k for k in self.entries if k not in required)}）"
-            fail(name, f"键为 {', '.join(k for k in self.entries if k in required)} 的字典{extra}", value)
+            must = ", ".join(k for k in self.entries if k in required)
+            may = ", ".join(k for k in self.entries if k in allowed - required)
+            fail(name, f"键为 {must} 的字典" + (f"（可以另有 {may}）" if may else "") if must else f"键取自 {may} 的字典", value)
         for key in sorted((k for k in self.entries if k in value), key=lambda k: self.entries[k].order):
             self.entries[key].check(value[key], f'{name}["{key}"]', dims)
         return value
