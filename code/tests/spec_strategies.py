@@ -88,9 +88,16 @@ def draw_value(spec, dims, draw):
     if isinstance(spec, inputs.Shape):
         return tuple(draw(st.lists(st.integers(1, 3), min_size=1, max_size=2)))
     if isinstance(spec, inputs.Elementwise):
-        return draw(hnp.arrays(np.float64, hnp.array_shapes(max_dims=2), elements=st.floats(-50, 50)))
+        if spec.same_shape is not None and spec.same_shape in dims.shapes:
+            shape = dims.shapes[spec.same_shape][0]
+        else:
+            shape = draw(hnp.array_shapes(max_dims=2))
+            if spec.same_shape is not None:
+                dims.shapes[spec.same_shape] = (shape, "")
+        return draw(hnp.arrays(np.float64, shape, elements=st.floats(-50, 50)))
     if isinstance(spec, inputs.Optional):
-        return draw_value(spec.spec, dims, draw) if supported(spec.spec) and draw(st.booleans()) else None
+        allowed = not spec.only_if or dims.arguments.get(spec.only_if[0]) == spec.only_if[1]
+        return draw_value(spec.spec, dims, draw) if allowed and supported(spec.spec) and draw(st.booleans()) else None
     if isinstance(spec, inputs.ListOf):
         n = size_of(spec.size, dims, draw) if spec.size else draw(st.integers(1, 3))
         return [draw_value(spec.item, dims, draw) for _ in range(n)]
@@ -116,7 +123,8 @@ def well_formed(specs: dict, fixed: dict | None = None):
             if name in kwargs and spec.order == 0:
                 spec.check(kwargs[name], name, dims)
         first = {rule[0] for spec in specs.values() if isinstance(spec, inputs.Params)
-                 for rule in spec.optional.values() if rule is not None}  # 参数字典的条件键所看的参数先取
+                 for rule in spec.optional.values() if rule is not None}  # 条件键、only_if 所看的参数先取
+        first |= {spec.only_if[0] for spec in specs.values() if isinstance(spec, inputs.Optional) and spec.only_if}
         for name in sorted(specs, key=lambda n: (n not in first, specs[n].order)):
             if name not in kwargs:
                 kwargs[name] = draw_value(specs[name], dims, draw)

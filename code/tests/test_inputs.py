@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wordvec_rnn.inputs import (Bool, Choice, Int, ListOf, NDArray, Optional, Params, Real, Rng, Tensor, TupleOf,
+from wordvec_rnn.inputs import (Bool, Choice, Elementwise, Int, ListOf, NDArray, Optional, Params, Real, Rng, Tensor, TupleOf,
                                 accepts, declared_inputs)
 
 
@@ -160,3 +160,25 @@ def test_tuple_items_are_named_by_index():
         gated(x, params, state=(torch.zeros(2, 2),))
     with pytest.raises(ValueError, match=r"参数 `state\[1\]`：期望形状 \(B, m\)"):
         gated(x, params, state=(torch.zeros(2, 2), torch.zeros(3, 2)))
+
+
+def test_same_shape_letter_for_elementwise_arguments():
+    @accepts(w=Elementwise(same_shape="S"), b=Elementwise(same_shape="S"))
+    def affine(w, b):
+        return w + b
+
+    assert affine(np.ones(3), np.zeros(3)).shape == (3,) and affine(1.0, 2.0) == 3.0
+    with pytest.raises(ValueError, match=r"参数 `b`：期望与参数 `w` 同形状 \(3,\) 的数组"):
+        affine(np.ones(3), np.zeros(2))
+    with pytest.raises(ValueError, match=r"参数 `b`：期望与参数 `w` 同形状 \(\) 的实数"):
+        affine(1.0, np.zeros(2))
+
+
+def test_optional_only_if_another_argument_has_a_value():
+    @accepts(cell=Choice("rnn", "lstm"), forget_bias=Optional(Real(), only_if=("cell", "lstm")))
+    def model(cell, forget_bias=None):
+        return forget_bias
+
+    assert model("lstm", 1.0) == 1.0 and model("rnn") is None
+    with pytest.raises(ValueError, match=r"参数 `forget_bias`：期望None（只在 cell='lstm' 时可以给出）"):
+        model("rnn", 1.0)

@@ -138,7 +138,7 @@ def test_value_errors():
         (lambda: jacobian_products(W, Z[:, :-1]), "Z"),
         (lambda: jacobian_products(W, Z[0]), "Z"),
         (lambda: jacobian_products(W, Z[:0]), "Z"),
-        (lambda: jacobian_products(W, Z, "elu"), "name"),
+        (lambda: jacobian_products(W, Z, "elu"), "act"),
         (lambda: rnn_preactivations(W, V[:, :0], b, X), "V"),
         (lambda: rnn_preactivations(W, V, b[:-1], X), "b_h"),
         (lambda: rnn_preactivations(W, V, b, X[:, :, None]), "X"),

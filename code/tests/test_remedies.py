@@ -140,8 +140,7 @@ def test_errors(rng):
         one_unit_rnn_loss_and_grad(np.zeros(3), np.zeros(2), 5, 0.0)
     with pytest.raises(ValueError, match="`w`"):
         one_unit_rnn_loss_and_grad(np.array([np.nan]), np.zeros(1), 5, 0.0)
-    with pytest.raises(ValueError, match="`w`"):
-        one_unit_rnn_loss_and_grad(np.zeros(0), np.zeros(0), 5, 0.0)
+    assert all(a.shape == (0,) for a in one_unit_rnn_loss_and_grad(np.zeros(0), np.zeros(0), 5, 0.0))
     with pytest.raises(ValueError, match="`b`"):
         one_unit_rnn_loss_and_grad(1.0, np.inf, 5, 0.0)
     with pytest.raises(ValueError, match="`T`"):

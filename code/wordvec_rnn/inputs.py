@@ -63,8 +63,9 @@ class _Array(Spec):
         self.check_library(value, name)
         check_array(value, name, ndim=self.ndim, dtype=self.dtype, nonempty=self.nonempty)
         self.check_shape(value, name, dims)
-        if self.same_dtype is not None:
-            _bind_dtype(self.same_dtype, value, name, dims)
+        dtype, origin = dims.dtypes.setdefault(self.same_dtype, (value.dtype, name)) if self.same_dtype else (value.dtype, name)
+        if value.dtype != dtype:  # same_dtype：与同一字母的第一个数组 dtype 相同
+            fail(name, f"dtype 为 {dtype} 的数组（与参数 `{origin}` 相同；混用精度请先 .to({origin}.dtype)）", value)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
             check_ids(value, name, _resolve(self.below, dims))
@@ -124,12 +125,20 @@ class Counts(Spec):
 
 
 class Elementwise(Spec):
-    """逐元素函数的输入：有限实数，或任意形状的浮点 numpy 数组（不含 NaN 与 ±inf）。"""
+    """逐元素函数的输入：有限实数，或任意形状的浮点 numpy 数组（不含 NaN 与 ±inf）。``same_shape="S"`` 是形状的
+    字母：同一字母的参数形状必须完全相同（实数的形状是 ``()``）。"""
+
+    def __init__(self, *, same_shape: str | None = None):
+        self.same_shape = same_shape
 
     def check(self, value, name, dims):
-        if isinstance(value, np.ndarray) or is_tensor(value):
-            return NDArray(ndim=value.ndim, nonempty=False).check(value, name, dims)
-        return check_float(value, name)
+        is_array = isinstance(value, np.ndarray) or is_tensor(value)
+        value = NDArray(ndim=value.ndim, nonempty=False).check(value, name, dims) if is_array else check_float(value, name)
+        if self.same_shape is not None:
+            shape, origin = dims.shapes.setdefault(self.same_shape, (np.shape(value), name))
+            if np.shape(value) != shape:
+                fail(name, f"与参数 `{origin}` 同形状 {shape} 的{'数组' if shape else '实数'}", value)
+        return value
 
 
 class Shape(Spec):
@@ -220,12 +229,15 @@ class Rng(Instance):
 
 
 class Optional(Spec):
-    """``None``，或满足 ``spec`` 的值。"""
+    """``None``，或满足 ``spec`` 的值；``only_if=(参数名, 取值)`` 时只有那个参数等于该取值才可以不是 ``None``，
+    如 ``Optional(Real(), only_if=("cell", "lstm"))``。"""
 
-    def __init__(self, spec: Spec):
-        self.spec, self.order = spec, spec.order
+    def __init__(self, spec: Spec, *, only_if: tuple[str, Any] | None = None):
+        self.spec, self.order, self.only_if = spec, spec.order, only_if
 
     def check(self, value, name, dims):
+        if value is not None and self.only_if and dims.arguments.get(self.only_if[0]) != self.only_if[1]:
+            fail(name, f"None（只在 {self.only_if[0]}={self.only_if[1]!r} 时可以给出）", value)
         return None if value is None else self.spec.check(value, name, dims)
 
 
@@ -270,15 +282,9 @@ class Params(Spec):
 
     def keys_for(self, arguments: dict) -> tuple[set[str], set[str]]:
         """(必须有的键, 可以有的键)。"""
-        required = {k for k in self.entries if k not in self.optional}
-        allowed = set(required)
-        for key, rule in self.optional.items():
-            if rule is None:
-                allowed.add(key)
-            elif arguments.get(rule[0]) == rule[1]:
-                required.add(key)
-                allowed.add(key)
-        return required, allowed
+        conditional = {k for k, rule in self.optional.items() if rule and arguments.get(rule[0]) == rule[1]}
+        required = {k for k in self.entries if k not in self.optional} | conditional
+        return required, required | {k for k, rule in self.optional.items() if rule is None}
 
     def check(self, value, name, dims):
         required, allowed = self.keys_for(dims.arguments)
@@ -352,20 +358,14 @@ def declared_inputs(function: Callable) -> dict[str, Spec] | None:
 
 
 class Dims(dict):
-    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``dtypes`` 是 dtype 字母 →
-    (dtype, 定下它的参数)；``arguments`` 是这次调用的全部参数（``Params`` 的条件键要看）。"""
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``dtypes``、``shapes`` 是 dtype、形状的字母 →
+    (dtype 或形状, 定下它的参数)；``arguments`` 是这次调用的全部参数（``Params`` 的条件键要看）。"""
 
     def __init__(self, arguments: dict | None = None):
         super().__init__()
         self.origin: dict[str, str] = {}
-        self.dtypes: dict[str, tuple[Any, str]] = {}
+        self.dtypes, self.shapes = {}, {}
         self.arguments = {} if arguments is None else arguments
-
-
-def _bind_dtype(letter: str, value: Any, name: str, dims: Dims) -> None:
-    dtype, origin = dims.dtypes.setdefault(letter, (value.dtype, name))
-    if value.dtype != dtype:
-        fail(name, f"dtype 为 {dtype} 的数组（与参数 `{origin}` 相同；混用精度请先 .to({origin}.dtype)）", value)
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:
