@@ -93,7 +93,7 @@ def test_jacobian_product_norms_vs_torch(rng):
         H, norms, P = jacobian_product_norms(W, inputs, alpha=alpha, act=act)
         fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "identity": lambda z: z}[act]
 
-        def h_T(h):
+        def h_T(h, alpha=alpha, fn=fn):
             for t in range(T):
                 h = (1 - alpha) * h + alpha * fn(torch.from_numpy(W) @ h + torch.from_numpy(inputs[t]))
             return h
