@@ -22,6 +22,7 @@ from spec_strategies import corruptions, dtype_leaders, supported, well_formed
 
 import wordvec_rnn
 from wordvec_rnn import inputs
+from wordvec_rnn.gates import LSTM_GATES, TORCH_GRU_GATES, TORCH_LSTM_GATES
 
 # 书的构建与课堂工具：不在读者的 API 里
 TOOLING = {"export", "setup_cell", "diagrams", "full_runs", "classroom"}
@@ -29,7 +30,7 @@ TOOLING = {"export", "setup_cell", "diagrams", "full_runs", "classroom"}
 NOT_YET_DECLARED = {
     "birnn", "char_lm", "checks", "corpora", "glue", "gradcheck",
     "plotting", "progress", "rnn", "rnn_structures", "seeding", "sliders", "vocab", "word2vec_train",
-    "gates", "inputs",
+    "inputs",
 }
 
 
@@ -109,6 +110,14 @@ FIXED = {
     "wordvec_rnn.long_range.adding_problem": lambda: {"generator": torch.Generator().manual_seed(0)},
     "wordvec_rnn.long_range.set_forget_bias": lambda: {"lstm": torch.nn.LSTM(2, 3)},
     "wordvec_rnn.long_range.AddingModel.forward": lambda: {"self": adding_model()},
+    "wordvec_rnn.gates.GateLayout.position": lambda: {"self": LSTM_GATES, "gate": "f"},
+    "wordvec_rnn.gates.GateLayout.rows": lambda: {"self": TORCH_GRU_GATES, "gate": "u"},   # 本书的名字
+    "wordvec_rnn.gates.GateLayout.slices": lambda: {"self": LSTM_GATES},
+    "wordvec_rnn.gates.GateLayout.block": lambda: {"self": LSTM_GATES, "A": torch.zeros(8, 3), "gate": "o", "m": 2,
+                                                   "dim": 0},
+    "wordvec_rnn.gates.GateLayout.split": lambda: {"self": LSTM_GATES, "A": torch.zeros(3, 8), "dim": -1},
+    "wordvec_rnn.gates.GateLayout.reorder": lambda: {"self": LSTM_GATES, "A": torch.arange(8.0), "dim": 0,
+                                                     "to": TORCH_LSTM_GATES},
     "wordvec_rnn.lstm.init_lstm_params": lambda: {"dtype": torch.float64},
     "wordvec_rnn.lstm.lstm_update": lambda: {"z": torch.zeros(2, 8, dtype=torch.float64),
                                               "c": torch.ones(2, 2, dtype=torch.float64)},   # 前几维相同

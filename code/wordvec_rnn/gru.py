@@ -31,7 +31,7 @@ TORCH_DTYPE = Satisfies(lambda d: isinstance(d, torch.dtype) and d.is_floating_p
 GENERATOR = Optional(Instance(torch.Generator, "torch.Generator 或 None"))
 
 
-@accepts(A=Tensor(..., None), gate=Choice(*GRU_GATES), m=Int(1), dim=Int())
+@accepts(A=Tensor(..., None, finite=False), gate=Choice(*GRU_GATES), m=Int(1), dim=Int())
 def block(A: torch.Tensor, gate: str, m: int, dim: int = 0) -> torch.Tensor:
     """堆叠张量 ``A`` 中属于门 ``gate``（"r"、"u"、"g"）的那一块：沿第 ``dim`` 维（长 3m）取 m 个，返回视图；
     堆叠顺序见式 (eq-gru-stack)。
