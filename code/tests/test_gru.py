@@ -7,7 +7,6 @@ from torch import nn
 from wordvec_rnn.gates import GRU_GATES
 from wordvec_rnn.gru import (
     block,
-    check_gru_params,
     gru_cell,
     gru_from_torch,
     gru_gates,
@@ -103,7 +102,7 @@ def test_set_gate_bias_extremes():
     g = torch.tanh(block(params["V"], "g", 4) @ x + block(params["W"], "g", 4) @ h + block(params["b"], "g", 4))
     J_rnn = (1 - g ** 2)[:, None] * block(params["W"], "g", 4)
     assert (gru_jacobian(x, h, rnn_like) - J_rnn).abs().max() < 1e-9
-    with pytest.raises(ValueError, match="门的名字"):
+    with pytest.raises(ValueError, match="参数 `values`：期望键取自 r, u, g 的字典"):
         set_gate_bias(params, z=1.0)
 
 
@@ -137,10 +136,13 @@ def test_bad_inputs():
         gru_layer(torch.zeros(1, 2, 3, dtype=F64), torch_params, variant="cho")   # cho 变体没有 b_hg
     with pytest.raises(ValueError, match="`params`"):
         gru_layer(torch.zeros(1, 2, 3, dtype=F64), params, variant="torch")       # torch 变体缺 b_hg
-    with pytest.raises(ValueError, match=r"params\['V'\]"):
-        check_gru_params({**params, "V": torch.zeros(11, 3, dtype=F64)}, "cho")
-    with pytest.raises(ValueError, match=r"params\['b'\]"):
-        check_gru_params({**params, "b": params["b"].float()}, "cho")
+    X = torch.zeros(1, 2, 3, dtype=F64)
+    with pytest.raises(ValueError, match=r'params\["V"\]'):
+        gru_layer(X, {**params, "V": torch.zeros(11, 3, dtype=F64)})
+    with pytest.raises(ValueError, match=r'params\["b"\]`：期望dtype 为 torch.float64'):
+        gru_layer(X, {**params, "b": params["b"].float()})
+    with pytest.raises(ValueError, match=r'参数 `X`：期望dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
+        gru_layer(X.float(), params)
     with pytest.raises(ValueError, match="`X`"):
         gru_layer(torch.zeros(1, 2, 5, dtype=F64), params)
     with pytest.raises(ValueError, match="`h0`"):

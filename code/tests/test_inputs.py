@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wordvec_rnn.inputs import (Bool, Choice, Int, ListOf, NDArray, Optional, Real, Rng, Tensor, accepts,
-                                declared_inputs)
+from wordvec_rnn.inputs import (Bool, Choice, Elementwise, Int, ListOf, NDArray, Optional, Params, Real, Rng, Tensor, TupleOf,
+                                accepts, declared_inputs)
 
 
 @accepts(x=NDArray("B", "d"), ids=NDArray("B", dtype="int", below="V"), U=NDArray("V", "d"), k=Int(0, below="V"))
@@ -117,3 +117,68 @@ def test_leading_ellipsis_constrains_only_the_last_dims():
         last(np.ones((2, 4)), np.ones(3))
     with pytest.raises(ValueError, match=r"参数 `x`：期望至少 1 维的数组，形状 \(\.\.\., q\)"):
         last(np.zeros(()), np.ones(4))
+
+
+@accepts(params=Params({"W": Tensor("4m", "m", same_dtype="θ"), "V": Tensor("4m", "n", same_dtype="θ"),
+                        "b_hg": Tensor("m", same_dtype="θ")}, optional={"b_hg": ("variant", "torch")}),
+         x=Tensor("B", "n", same_dtype="θ"), state=Optional(TupleOf(Tensor("B", "m"), Tensor("B", "m"))),
+         variant=Choice("cho", "torch"))
+def gated(x, params, state=None, variant="cho"):
+    return x @ params["V"].T
+
+
+def gated_args(dtype=torch.float64):
+    return torch.ones(2, 3, dtype=dtype), {"W": torch.zeros(8, 2), "V": torch.zeros(8, 3)}
+
+
+def test_params_entries_are_named_and_share_dims():
+    x, params = gated_args(torch.float32)
+    assert gated(x, params).shape == (2, 8)
+    with pytest.raises(ValueError, match=r'参数 `params\["V"\]`：期望形状 \(4m, n\)'):
+        gated(x, {**params, "V": torch.zeros(6, 3)})
+    with pytest.raises(ValueError, match=r'参数 `params\["W"\]`：期望形状 \(4m, m\)'):
+        gated(x, {**params, "W": torch.zeros(6, 2)})
+    with pytest.raises(ValueError, match=r"参数 `params`：期望键为 W, V, b_hg 的字典"):
+        gated(x, params, variant="torch")
+    with pytest.raises(ValueError, match=r"参数 `params`：期望键为 W, V 的字典"):
+        gated(x, {**params, "b_hg": torch.zeros(2)})
+    assert gated(x, {**params, "b_hg": torch.zeros(2)}, variant="torch").shape == (2, 8)
+
+
+def test_same_dtype_letter_names_the_argument_that_fixed_it():
+    x, params = gated_args(torch.float64)
+    with pytest.raises(ValueError, match=r'参数 `x`：期望dtype 为 torch.float32 的数组（与参数 `params\["W"\]` 相同'):
+        gated(x, params)
+    with pytest.raises(ValueError, match=r'参数 `params\["V"\]`：期望dtype 为 torch.float32'):
+        gated(x.float(), {**params, "V": params["V"].double()})
+
+
+def test_tuple_items_are_named_by_index():
+    x, params = gated_args(torch.float32)
+    assert gated(x, params, state=(torch.zeros(2, 2), torch.zeros(2, 2))).shape == (2, 8)
+    with pytest.raises(ValueError, match=r"参数 `state`：期望2 个元素的元组"):
+        gated(x, params, state=(torch.zeros(2, 2),))
+    with pytest.raises(ValueError, match=r"参数 `state\[1\]`：期望形状 \(B, m\)"):
+        gated(x, params, state=(torch.zeros(2, 2), torch.zeros(3, 2)))
+
+
+def test_same_shape_letter_for_elementwise_arguments():
+    @accepts(w=Elementwise(same_shape="S"), b=Elementwise(same_shape="S"))
+    def affine(w, b):
+        return w + b
+
+    assert affine(np.ones(3), np.zeros(3)).shape == (3,) and affine(1.0, 2.0) == 3.0
+    with pytest.raises(ValueError, match=r"参数 `b`：期望与参数 `w` 同形状 \(3,\) 的数组"):
+        affine(np.ones(3), np.zeros(2))
+    with pytest.raises(ValueError, match=r"参数 `b`：期望与参数 `w` 同形状 \(\) 的实数"):
+        affine(1.0, np.zeros(2))
+
+
+def test_optional_only_if_another_argument_has_a_value():
+    @accepts(cell=Choice("rnn", "lstm"), forget_bias=Optional(Real(), only_if=("cell", "lstm")))
+    def model(cell, forget_bias=None):
+        return forget_bias
+
+    assert model("lstm", 1.0) == 1.0 and model("rnn") is None
+    with pytest.raises(ValueError, match=r"参数 `forget_bias`：期望None（只在 cell='lstm' 时可以给出）"):
+        model("rnn", 1.0)

@@ -48,7 +48,7 @@ def test_products_match_autograd(seed, act):
     assert P.shape == (T, W.shape[0], W.shape[0])
     Wt, Vt, bt, Xt = (torch.from_numpy(a) for a in (W, V, b, X))
     for k in range(T):
-        def unrolled(h):
+        def unrolled(h, k=k):
             for t in range(k + 1, T + 1):
                 h = TORCH_ACT[act](Vt @ Xt[t - 1] + Wt @ h + bt)
             return h
@@ -138,7 +138,7 @@ def test_value_errors():
         (lambda: jacobian_products(W, Z[:, :-1]), "Z"),
         (lambda: jacobian_products(W, Z[0]), "Z"),
         (lambda: jacobian_products(W, Z[:0]), "Z"),
-        (lambda: jacobian_products(W, Z, "elu"), "name"),
+        (lambda: jacobian_products(W, Z, "elu"), "act"),
         (lambda: rnn_preactivations(W, V[:, :0], b, X), "V"),
         (lambda: rnn_preactivations(W, V, b[:-1], X), "b_h"),
         (lambda: rnn_preactivations(W, V, b, X[:, :, None]), "X"),

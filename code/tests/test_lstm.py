@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from wordvec_rnn.gates import LSTM_GATES, TORCH_LSTM_GATES
-from wordvec_rnn.lstm import (check_lstm_params, gate_slices, init_lstm_params, lstm_cell,
+from wordvec_rnn.lstm import (gate_slices, init_lstm_params, lstm_cell,
                               lstm_from_torch, lstm_jacobian, lstm_jacobians, lstm_layer, lstm_to_torch, saturate_gates)
 
 F64 = torch.float64
@@ -49,18 +49,21 @@ def test_init_rejects_bad_arguments(kwargs, name):
         init_lstm_params(**kwargs)
 
 
-def test_check_params(params):
-    assert check_lstm_params(params) == {"m": 4, "n": 3}
-    with pytest.raises(ValueError, match="params"):
-        check_lstm_params({"V": params["V"], "W": params["W"]})
-    with pytest.raises(ValueError, match="params\\['W'\\]"):
-        check_lstm_params({**params, "W": params["W"][:, :3]})
-    with pytest.raises(ValueError, match="params\\['b'\\]"):
-        check_lstm_params({**params, "b": params["b"][:8]})
-    with pytest.raises(ValueError, match="params\\['V'\\]"):
-        check_lstm_params({**params, "V": params["V"].numpy()})
-    with pytest.raises(ValueError, match="params\\['b'\\]"):
-        check_lstm_params({**params, "b": params["b"].float()})
+def test_params_are_declared(params):
+    assert isinstance(lstm_to_torch(params), torch.nn.LSTM)
+    with pytest.raises(ValueError, match="参数 `params`：期望键为 W, V, b 的字典"):
+        lstm_to_torch({"V": params["V"], "W": params["W"]})
+    with pytest.raises(ValueError, match=r'参数 `params\["W"\]`：期望形状 \(4m, m\)'):
+        lstm_to_torch({**params, "W": params["W"][:, :3]})
+    with pytest.raises(ValueError, match=r'params\["b"\]'):
+        lstm_to_torch({**params, "b": params["b"][:8]})
+    with pytest.raises(ValueError, match=r'params\["V"\]`：期望torch 张量'):
+        lstm_to_torch({**params, "V": params["V"].numpy()})
+    with pytest.raises(ValueError, match=r'params\["b"\]`：期望dtype 为 torch.float64'):
+        lstm_to_torch({**params, "b": params["b"].float()})
+    x, h = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 4, dtype=F64)
+    with pytest.raises(ValueError, match=r'参数 `c`：期望dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
+        lstm_cell(x, h, h.float(), params)
 
 
 def test_cell_and_layer_match_torch(params, gen):
@@ -90,7 +93,7 @@ def test_layer_and_cell_reject_bad_inputs(params):
         lstm_layer(X.float(), params)
     with pytest.raises(ValueError, match="`state`"):
         lstm_layer(X, params, torch.zeros(2, 4, dtype=F64))
-    with pytest.raises(ValueError, match="`c`"):
+    with pytest.raises(ValueError, match=r"`state\[1\]`"):
         lstm_layer(X, params, (torch.zeros(2, 4, dtype=F64), torch.zeros(3, 4, dtype=F64)))
     with pytest.raises(ValueError, match="`h`"):
         lstm_cell(X[:, 0], torch.zeros(2, 5, dtype=F64), torch.zeros(2, 4, dtype=F64), params)
@@ -155,5 +158,5 @@ def test_saturate_gates(params):
     assert not closed["W"][rows["f"]].any() and (closed["b"][rows["i"]] == 50.0).all()
     _, _, gates = lstm_cell(torch.ones(2, 3, dtype=F64), torch.ones(2, 4, dtype=F64), torch.ones(2, 4, dtype=F64), closed)
     assert (gates["i"] == 1.0).all() and (gates["o"] == 1.0).all() and (gates["f"] < 1e-20).all()
-    with pytest.raises(ValueError, match="门的名字"):
+    with pytest.raises(ValueError, match="参数 `biases`：期望键取自 i, o, f 的字典"):
         saturate_gates(params, g=1.0)

@@ -62,7 +62,7 @@ SYMBOLS_NOTEBOOK = REPO / "chapters" / "00_notation" / "01_notation.ipynb"
 def symbol_table() -> list[tuple[str, str]]:
     """第 00 章符号表的每一行：(第一个符号的 TeX, 含义)。"""
     rows = []
-    for where, md in markdown_parts(SYMBOLS_NOTEBOOK):
+    for _where, md in markdown_parts(SYMBOLS_NOTEBOOK):
         if "(sec-symbols)=" in md:
             for line in md.splitlines():
                 cells = [cell.strip() for cell in line.strip().strip("|").split("|")]

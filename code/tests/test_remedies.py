@@ -93,7 +93,7 @@ def test_jacobian_product_norms_vs_torch(rng):
         H, norms, P = jacobian_product_norms(W, inputs, alpha=alpha, act=act)
         fn = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "identity": lambda z: z}[act]
 
-        def h_T(h):
+        def h_T(h, alpha=alpha, fn=fn):
             for t in range(T):
                 h = (1 - alpha) * h + alpha * fn(torch.from_numpy(W) @ h + torch.from_numpy(inputs[t]))
             return h
@@ -140,8 +140,7 @@ def test_errors(rng):
         one_unit_rnn_loss_and_grad(np.zeros(3), np.zeros(2), 5, 0.0)
     with pytest.raises(ValueError, match="`w`"):
         one_unit_rnn_loss_and_grad(np.array([np.nan]), np.zeros(1), 5, 0.0)
-    with pytest.raises(ValueError, match="`w`"):
-        one_unit_rnn_loss_and_grad(np.zeros(0), np.zeros(0), 5, 0.0)
+    assert all(a.shape == (0,) for a in one_unit_rnn_loss_and_grad(np.zeros(0), np.zeros(0), 5, 0.0))
     with pytest.raises(ValueError, match="`b`"):
         one_unit_rnn_loss_and_grad(1.0, np.inf, 5, 0.0)
     with pytest.raises(ValueError, match="`T`"):

@@ -24,9 +24,41 @@ from __future__ import annotations
 
 import torch
 
-from wordvec_rnn.checks import check_choice, check_int, fail
+from wordvec_rnn.checks import fail
+from wordvec_rnn.inputs import Int, Spec, Tensor, accepts
 
 __all__ = ["GRU_GATES", "LSTM_GATES", "TORCH_GRU_GATES", "TORCH_LSTM_GATES", "GateLayout"]
+
+
+class _GateName(Spec):
+    """这个布局（方法的 ``self``）的一个门名，或它在本书中的名字。"""
+
+    def check(self, value, name, dims):
+        layout = dims.arguments["self"]
+        if value not in layout and value not in layout.book_names:
+            fail(name, f"{layout.describe()} 中的门名", value)
+        return value
+
+
+class _Stacked(Spec):
+    """按这个布局堆叠的 torch 张量：第 ``dim`` 维（参数 ``dim``）的长度是门数的正整数倍。"""
+
+    def check(self, value, name, dims):
+        Tensor(..., None, finite=False).check(value, name, dims)
+        layout, dim = dims.arguments["self"], dims.arguments["dim"]
+        if not -value.ndim <= dim < value.ndim or value.shape[dim] == 0 or value.shape[dim] % len(layout):
+            fail(name, f"第 {dim} 维的长度是 {len(layout)} 的正整数倍（{len(layout)} 个门各 m 个）", value)
+        return value
+
+
+class _SameGates(Spec):
+    """与这个布局有同样的门（按本书的名字）的 ``GateLayout``。"""
+
+    def check(self, value, name, dims):
+        layout = dims.arguments["self"]
+        if not isinstance(value, GateLayout) or sorted(value.book_names) != sorted(layout.book_names):
+            fail(name, f"与 {tuple(layout)} 有同样的门的 GateLayout", value)
+        return value
 
 
 class GateLayout(tuple):
@@ -45,39 +77,44 @@ class GateLayout(tuple):
             fail("names", "互不相同的门名（book_names 与 names 一一对应）", (tuple(names), book_names))
         return layout
 
+    def describe(self) -> str:
+        """写进错误消息的门名，如 ``('r', 'z', 'n')（本书写作 ('r', 'u', 'g')）``。"""
+        same = self.book_names == tuple(self)
+        return str(tuple(self)) + ("" if same else f"（本书写作 {self.book_names}）")
+
+    def _index(self, gate: str) -> int:
+        return tuple.index(self, gate) if gate in self else self.book_names.index(gate)
+
+    @accepts(gate=_GateName())
     def position(self, gate: str) -> int:
         """门 ``gate``（本布局的名字或本书的名字）是第几块（从 0 起）。"""
-        if gate not in self and gate in self.book_names:
-            return self.book_names.index(gate)
-        return tuple.index(self, check_choice(gate, "gate", tuple(self)))
+        return self._index(gate)
 
+    @accepts(gate=_GateName(), m=Int(1))
     def rows(self, gate: str, m: int) -> slice:
         """门 ``gate`` 在堆叠的 k·m 行中占的行：``slice(j·m, (j+1)·m)``，j 是它的位置。"""
-        m = check_int(m, "m", low=1)
-        j = self.position(gate)
+        j = self._index(gate)
         return slice(j * m, (j + 1) * m)
 
+    @accepts(m=Int(1))
     def slices(self, m: int) -> dict[str, slice]:
         """每个门（本布局的名字）→ 它占的行，按堆叠顺序。"""
-        return {gate: self.rows(gate, m) for gate in self}
+        return {gate: slice(j * m, (j + 1) * m) for j, gate in enumerate(self)}
 
+    @accepts(A=Tensor(..., None, finite=False), gate=_GateName(), m=Int(1), dim=Int())
     def block(self, A: torch.Tensor, gate: str, m: int, dim: int = 0) -> torch.Tensor:
         """堆叠张量 ``A`` 中门 ``gate`` 的那一块：沿第 ``dim`` 维取 m 个，返回视图（可原地修改）。"""
-        rows = self.rows(gate, m)
-        return A.narrow(dim, rows.start, m)
+        return A.narrow(dim, self._index(gate) * m, m)
 
+    @accepts(dim=Int(), A=_Stacked())
     def split(self, A: torch.Tensor, dim: int = 0) -> dict[str, torch.Tensor]:
         """把 ``A`` 沿第 ``dim`` 维切成各门的块（视图）：门名 → 块，m 由第 ``dim`` 维的长度得出。"""
-        size = A.shape[dim]
-        if size == 0 or size % len(self):
-            fail("A", f"第 {dim} 维的长度是 {len(self)} 的正整数倍（{len(self)} 个门各 m 个）", tuple(A.shape))
-        return dict(zip(self, A.split(size // len(self), dim=dim)))
+        return dict(zip(self, A.split(A.shape[dim] // len(self), dim=dim)))
 
+    @accepts(dim=Int(), A=_Stacked(), to=_SameGates())
     def reorder(self, A: torch.Tensor, to: GateLayout, dim: int = 0) -> torch.Tensor:
         """按本布局堆叠的 ``A`` 重排成布局 ``to`` 的顺序（新张量）；两个布局的门按本书的名字对应。"""
-        if not isinstance(to, GateLayout) or sorted(to.book_names) != sorted(self.book_names):
-            fail("to", f"与 {tuple(self)} 有同样的门的 GateLayout", to)
-        blocks = dict(zip(self.book_names, self.split(A, dim).values()))
+        blocks = dict(zip(self.book_names, A.split(A.shape[dim] // len(self), dim=dim)))
         return torch.cat([blocks[gate] for gate in to.book_names], dim=dim)
 
 

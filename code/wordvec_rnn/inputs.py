@@ -10,6 +10,8 @@
   ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限；开头的 ``...`` 表示前面可以有任意多维
   （``NDArray(..., "q")`` 只约束最后一维）。
 - :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
+- ``same_dtype="θ"`` 是 dtype 的字母：同一字母的数组 dtype 必须完全相同（如 float32 与 float64 不能混用），
+  由第一个检查的数组定下。
 - 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
   上界可以是整数或维度字母（词表大小 ``V``）。
 - 不合要求时抛出 :class:`ValueError`，消息由 :func:`wordvec_rnn.checks.fail` 写出：哪个参数、期望什么、实际得到什么。
@@ -50,11 +52,12 @@ class _Array(Spec):
     ``shape_of="a"`` 要求与参数 ``a``（先声明）形状相同。"""
 
     def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None, below: int | str | None = None,
-                 nonempty: bool = True, ndim: int | None = None, shape_of: str = ""):
+                 nonempty: bool = True, ndim: int | None = None, shape_of: str = "", same_dtype: str | None = None):
         self.exact = dtype == "float64"
         dtype = "float" if self.exact else dtype
         check_choice(dtype, "dtype", DTYPE_KINDS)
         self.dtype, self.below, self.nonempty, self.shape_of = dtype, below, nonempty, shape_of
+        self.same_dtype = same_dtype
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -70,6 +73,9 @@ class _Array(Spec):
         dims.shapes[name] = tuple(value.shape)
         if self.shape_of and dims.shapes.get(self.shape_of) != tuple(value.shape):
             fail(name, f"与参数 `{self.shape_of}` 相同的形状 {dims.shapes.get(self.shape_of)}", value)
+        dtype, origin = dims.dtypes.setdefault(self.same_dtype, (value.dtype, name)) if self.same_dtype else (value.dtype, name)
+        if value.dtype != dtype:  # same_dtype：与同一字母的第一个数组 dtype 相同
+            fail(name, f"dtype 为 {dtype} 的数组（与参数 `{origin}` 相同；混用精度请先 .to({origin}.dtype)）", value)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
             check_ids(value, name, _resolve(self.below, dims))
@@ -142,12 +148,20 @@ class Counts(Spec):
 
 
 class Elementwise(Spec):
-    """逐元素函数的输入：有限实数，或任意形状的浮点 numpy 数组（不含 NaN 与 ±inf）。"""
+    """逐元素函数的输入：有限实数，或任意形状的浮点 numpy 数组（不含 NaN 与 ±inf）。``same_shape="S"`` 是形状的
+    字母：同一字母的参数形状必须完全相同（实数的形状是 ``()``）。"""
+
+    def __init__(self, *, same_shape: str | None = None):
+        self.same_shape = same_shape
 
     def check(self, value, name, dims):
-        if isinstance(value, np.ndarray) or is_tensor(value):
-            return NDArray(ndim=value.ndim, nonempty=False).check(value, name, dims)
-        return check_float(value, name)
+        is_array = isinstance(value, np.ndarray) or is_tensor(value)
+        value = NDArray(ndim=value.ndim, nonempty=False).check(value, name, dims) if is_array else check_float(value, name)
+        if self.same_shape is not None:
+            shape, origin = dims.same_shapes.setdefault(self.same_shape, (np.shape(value), name))
+            if np.shape(value) != shape:
+                fail(name, f"与参数 `{origin}` 同形状 {shape} 的{'数组' if shape else '实数'}", value)
+        return value
 
 
 class Shape(Spec):
@@ -162,14 +176,17 @@ class Shape(Spec):
 
 
 class Int(Spec):
-    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。"""
+    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界。三者都可以是维度字母，
+    如 ``Int("m", "m")`` 要求恰好等于数组定下的 m。"""
 
-    def __init__(self, low: int | None = None, high: int | None = None, *, below: int | str | None = None):
+    def __init__(self, low: int | str | None = None, high: int | str | None = None, *,
+                 below: int | str | None = None):
         self.low, self.high, self.below = low, high, below
 
     def check(self, value, name, dims):
-        high = self.high if self.below is None else _resolve(self.below, dims) - 1
-        return check_int(value, name, low=self.low, high=high)
+        high = (None if self.high is None else _resolve(self.high, dims)) if self.below is None \
+            else _resolve(self.below, dims) - 1
+        return check_int(value, name, low=None if self.low is None else _resolve(self.low, dims), high=high)
 
 
 class Real(Spec):
@@ -242,12 +259,15 @@ class Rng(Instance):
 
 
 class Optional(Spec):
-    """``None``，或满足 ``spec`` 的值。"""
+    """``None``，或满足 ``spec`` 的值；``only_if=(参数名, 取值)`` 时只有那个参数等于该取值才可以不是 ``None``，
+    如 ``Optional(Real(), only_if=("cell", "lstm"))``。"""
 
-    def __init__(self, spec: Spec):
-        self.spec, self.order = spec, spec.order
+    def __init__(self, spec: Spec, *, only_if: tuple[str, Any] | None = None):
+        self.spec, self.order, self.only_if = spec, spec.order, only_if
 
     def check(self, value, name, dims):
+        if value is not None and self.only_if and dims.arguments.get(self.only_if[0]) != self.only_if[1]:
+            fail(name, f"None（只在 {self.only_if[0]}={self.only_if[1]!r} 时可以给出）", value)
         return None if value is None else self.spec.check(value, name, dims)
 
 
@@ -311,6 +331,47 @@ class Scalar(Spec):
         return value
 
 
+class TupleOf(Spec):
+    """长度固定的元组或列表，第 i 个元素满足 ``items[i]``，如状态 ``(h_0, c_0)``；元素在消息里写作 ``name[i]``。"""
+
+    def __init__(self, *items: Spec):
+        self.items, self.order = items, min(item.order for item in items)
+
+    def check(self, value, name, dims):
+        if not isinstance(value, (list, tuple)) or len(value) != len(self.items):
+            fail(name, f"{len(self.items)} 个元素的元组", value)
+        return tuple(item.check(v, f"{name}[{i}]", dims) for i, (item, v) in enumerate(zip(self.items, value)))
+
+
+class Params(Spec):
+    """参数字典：键 → 规格，每一项在消息里写作 ``name["W"]``，如
+    ``Params({"W": Tensor("4m", "m"), "V": Tensor("4m", "n"), "b": Tensor("4m")})``。先写定下维度的那一项。
+
+    ``optional`` 里的键可有可无；给出 ``(参数名, 取值)`` 时，这个键当且仅当那个参数等于该取值时必须有，
+    如 ``optional={"b_hg": ("variant", "torch")}``。
+    """
+
+    def __init__(self, entries: dict[str, Spec], *, optional: dict[str, tuple[str, Any] | None] | None = None):
+        self.entries, self.optional = entries, optional or {}
+        self.order = min(spec.order for spec in entries.values())
+
+    def keys_for(self, arguments: dict) -> tuple[set[str], set[str]]:
+        """(必须有的键, 可以有的键)。"""
+        conditional = {k for k, rule in self.optional.items() if rule and arguments.get(rule[0]) == rule[1]}
+        required = {k for k in self.entries if k not in self.optional} | conditional
+        return required, required | {k for k, rule in self.optional.items() if rule is None}
+
+    def check(self, value, name, dims):
+        required, allowed = self.keys_for(dims.arguments)
+        if not isinstance(value, dict) or not required <= set(value) <= allowed:
+            must = ", ".join(k for k in self.entries if k in required)
+            may = ", ".join(k for k in self.entries if k in allowed - required)
+            fail(name, f"键为 {must} 的字典" + (f"（可以另有 {may}）" if may else "") if must else f"键取自 {may} 的字典", value)
+        for key in sorted((k for k in self.entries if k in value), key=lambda k: self.entries[k].order):
+            self.entries[key].check(value[key], f'{name}["{key}"]', dims)
+        return value
+
+
 class Satisfies(Spec):
     """``test(value)`` 为真的值；``what`` 是写进消息的中文说明。只在上面的规格都不合用时使用。
     ``uses=("a",)`` 时调用 ``test(value, a)``，``a`` 是先声明、已检查过的参数（如取值必须在另一个参数的列表里）。"""
@@ -349,7 +410,7 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
         def checked(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            dims = Dims()
+            dims = Dims(bound.arguments)
             for parameter in order:
                 value = specs[parameter].check(bound.arguments[parameter], parameter, dims)
                 bound.arguments[parameter] = dims.values[parameter] = value
@@ -378,14 +439,18 @@ def declared_inputs(function: Callable) -> dict[str, Spec] | None:
 
 class Dims(dict):
     """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``shapes``、``keys``、``values`` 记下
-    已检查的数组的形状、字典的键与参数的值，供 ``shape_of``、``same_keys_as``、``uses`` 比较。"""
+    已检查的数组的形状、字典的键与参数的值，供 ``shape_of``、``same_keys_as``、``uses`` 比较；``dtypes``、``same_shapes``
+    是 dtype、形状的字母 → (dtype 或形状, 定下它的参数)；``arguments`` 是这次调用的全部参数（``Params`` 的条件键要看）。"""
 
-    def __init__(self):
+    def __init__(self, arguments: dict | None = None):
         super().__init__()
         self.origin: dict[str, str] = {}
         self.shapes: dict[str, tuple[int, ...]] = {}
         self.keys: dict[str, list] = {}
         self.values: dict[str, Any] = {}
+        self.dtypes: dict[str, tuple] = {}
+        self.same_shapes: dict[str, tuple] = {}
+        self.arguments = {} if arguments is None else arguments
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:

@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 from wordvec_rnn.char_lm import CELLS
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, check_positive, fail
 from wordvec_rnn.gates import TORCH_LSTM_GATES
+from wordvec_rnn.inputs import Bool, Choice, Instance, Int, Optional, Real, Tensor, accepts, returns
 from wordvec_rnn.progress import progress
 
 # 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「加法问题」
@@ -24,6 +24,8 @@ BASELINE_MSE = 1 / 6          # 总预测常数 1 的均方误差：Var(a + b) =
 RECENT_ONLY_MSE = 1 / 12      # 只记住第二个数、预测 b + 1/2 的均方误差：Var(a)
 
 
+@accepts(B=Int(1), T=Int(2), generator=Instance(torch.Generator, "torch.Generator（如 torch.Generator().manual_seed(0)）"))
+@returns(Tensor(None, None, 2), Tensor(None))
 def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
     """加法问题的一批样本，实现式 (eq-long-input) 与 (eq-long-target)：返回 ``(X, y)``，X 形状 (B, T, 2)，y 形状 (B,)，
     都是 float32。
@@ -32,9 +34,6 @@ def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Te
     t ∈ {1, …, ⌊T/2⌋}，第二个在后半段 t ∈ {⌊T/2⌋+1, …, T}，位置都均匀地抽取。
     目标 y 是两个被标记的数之和。随机数全部取自 ``generator``：种子相同，样本相同。
     """
-    B, T = check_int(B, "B", low=1), check_int(T, "T", low=2)
-    if not isinstance(generator, torch.Generator):
-        fail("generator", "torch.Generator（如 torch.Generator().manual_seed(0)）", generator)
     values = torch.rand(B, T, generator=generator)
     half = T // 2
     first = torch.randint(0, half, (B,), generator=generator)       # 下标从 0 数：t = first + 1
@@ -49,6 +48,7 @@ def adding_problem(B: int, T: int, generator: torch.Generator) -> tuple[torch.Te
 
 
 # 定义于 chapters/05_lstm/03_long_range.ipynb 「长距离依赖：RNN、GRU 与 LSTM 的比较」§「模型、初始化与训练」
+@accepts(lstm=Instance(nn.LSTM, "torch.nn.LSTM"), value=Real())
 def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
     """把 ``nn.LSTM`` 遗忘门的偏置 b_f 设为 ``value``（原地修改，每一层都改），b = bias_ih + bias_hh 见式 (eq-lstm-torch-bias)。
 
@@ -56,9 +56,6 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
     它有两个偏置 ``bias_ih`` 与 ``bias_hh``，公式里的 b 是两者之和。这里令 bias_ih 的 f 段为 ``value``、
     bias_hh 的 f 段为 0，于是 b_f = ``value``；其余参数不变。
     """
-    if not isinstance(lstm, nn.LSTM):
-        fail("lstm", "torch.nn.LSTM", lstm)
-    value = check_float(value, "value")
     m = lstm.hidden_size
     with torch.no_grad():
         for layer in range(lstm.num_layers):
@@ -74,21 +71,20 @@ class AddingModel(nn.Module):
     ``forget_bias`` 只对 LSTM 有意义：给出时用 ``set_forget_bias`` 设定 b_f，None 时保留 torch 的默认初始化。
     """
 
+    @accepts(cell=Choice(*CELLS), m=Int(1), forget_bias=Optional(Real(), only_if=("cell", "lstm")))
     def __init__(self, cell: str, m: int, *, forget_bias: float | None = None):
         super().__init__()
-        self.cell = check_choice(cell, "cell", CELLS)
-        self.m = check_int(m, "m", low=1)
+        self.cell, self.m = cell, m
         extra = {"nonlinearity": "tanh"} if cell == "rnn" else {}
         self.rnn = CELLS[cell](2, self.m, batch_first=True, **extra)
         self.head = nn.Linear(self.m, 1)
-        if forget_bias is not None:
-            if cell != "lstm":
-                fail("forget_bias", "None（遗忘门只有 LSTM 才有）", forget_bias)
+        if forget_bias is not None:        # 只有 LSTM 才有遗忘门（声明里的 only_if）
             set_forget_bias(self.rnn, forget_bias)
 
+    @accepts(X=Tensor("B", "T", 2))
+    @returns(Tensor("B"))
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         """``X``：形状 (B, T, 2) → 预测 ŷ，形状 (B,)。"""
-        check_array(X, "X", shape=(None, None, 2), dtype="float")
         H, _ = self.rnn(X)                       # H[:, t-1] 是 h_t，形状 (B, T, m)
         return self.head(H[:, -1]).squeeze(-1)   # 只用最后一步的 h_T
 
@@ -118,6 +114,9 @@ class AddingHistory:
         return self.val_mse[-1] < self.threshold
 
 
+@accepts(cell=Choice(*CELLS), T=Int(2), steps=Int(1), m=Int(1), B=Int(1), lr=Real(positive=True),
+         max_norm=Real(positive=True), forget_bias=Optional(Real()), eval_every=Int(1), n_val=Int(1),
+         threshold=Real(positive=True), seed=Int(0), show_progress=Bool())
 def train_adding(cell: str, T: int, *, steps: int, m: int = 64, B: int = 32, lr: float = 2e-2,
                  max_norm: float = 1.0, forget_bias: float | None = 1.0, eval_every: int = 50,
                  n_val: int = 1000, threshold: float = 0.01, seed: int = 0,
@@ -130,13 +129,6 @@ def train_adding(cell: str, T: int, *, steps: int, m: int = 64, B: int = 32, lr:
     验证集是固定的 ``n_val`` 个样本（种子 ``seed + 1``），第 0 步、每 ``eval_every`` 步与最后一步各算一次
     均方误差。模型的初始化以 ``seed`` 为种子，不改变全局的随机数状态。``forget_bias`` 只用于 LSTM。
     """
-    cell = check_choice(cell, "cell", CELLS)
-    T, steps = check_int(T, "T", low=2), check_int(steps, "steps", low=1)
-    m, B = check_int(m, "m", low=1), check_int(B, "B", low=1)
-    lr, max_norm = check_positive(lr, "lr"), check_positive(max_norm, "max_norm")
-    eval_every, n_val = check_int(eval_every, "eval_every", low=1), check_int(n_val, "n_val", low=1)
-    threshold, seed = check_positive(threshold, "threshold"), check_int(seed, "seed", low=0)
-
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         model = AddingModel(cell, m, forget_bias=forget_bias if cell == "lstm" else None)

@@ -13,16 +13,25 @@ import math
 import torch
 from torch import nn
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_int, fail
 from wordvec_rnn.gates import LSTM_GATES, TORCH_LSTM_GATES
-
+from wordvec_rnn.inputs import Instance, Int, Optional, Params, Real, Satisfies, Tensor, TupleOf, accepts, returns
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
+# 参数字典（式 (eq-lstm-stack)）：V (4m, n)、W (4m, m)、b (4m,)，四个门按 (g, i, o, f) 堆叠，dtype 相同
+LSTM_PARAMS = Params({"W": Tensor("4m", "m", same_dtype="θ"), "V": Tensor("4m", "n", same_dtype="θ"),
+                      "b": Tensor("4m", same_dtype="θ")})
+TORCH_DTYPE = Satisfies(lambda d: isinstance(d, torch.dtype) and d.is_floating_point, "torch 的浮点类型（如 torch.float64）")
+GENERATOR = Optional(Instance(torch.Generator, "torch.Generator 或 None"))
+
+
+@accepts(m=Int(1))
 def gate_slices(m: int) -> dict[str, slice]:
     """各门在堆叠的 4m 行中的位置：``{"g": 0:m, "i": m:2m, "o": 2m:3m, "f": 3m:4m}``，即式 (eq-lstm-stack) 的分段。"""
     return LSTM_GATES.slices(m)
 
 
+@accepts(n=Int(1), m=Int(1), generator=GENERATOR, dtype=TORCH_DTYPE, b_f=Real())
+@returns(LSTM_PARAMS)
 def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None, dtype=torch.float64,
                      b_f: float = 0.0) -> dict[str, torch.Tensor]:
     """LSTM 的参数 ``{"V": (4m, n), "W": (4m, m), "b": (4m,)}``，四个门按 (g, i, o, f) 堆叠，即式 (eq-lstm-stack)。
@@ -30,12 +39,6 @@ def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None
     与 ``nn.LSTM`` 一样，元素取自 U(−1/√m, 1/√m)；遗忘门那一段偏置 b_f 再加上 ``b_f``（取正数时，训练开始时
     f_t 接近 1，记忆元保留得更久）。``generator`` 是 ``torch.Generator``，None 时用 torch 的全局随机数。
     """
-    n, m = check_int(n, "n", low=1), check_int(m, "m", low=1)
-    b_f = check_float(b_f, "b_f")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        fail("generator", "torch.Generator 或 None", generator)
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        fail("dtype", "torch 的浮点类型（如 torch.float64）", dtype)
     bound = 1.0 / math.sqrt(m)
 
     def uniform(*shape):
@@ -46,47 +49,15 @@ def init_lstm_params(n: int, m: int, *, generator: torch.Generator | None = None
     return params
 
 
-def check_lstm_params(params) -> dict[str, int]:
-    """检查参数字典：键 V、W、b 是同一种浮点类型的 torch 张量，形状 (4m, n)、(4m, m)、(4m,)（式 (eq-lstm-stack)）。
-
-    返回 ``{"m": …, "n": …}``。
-    """
-    if not isinstance(params, dict) or set(params) != {"V", "W", "b"}:
-        fail("params", "键为 V、W、b 的字典", params)
-    for name, value in params.items():
-        if not isinstance(value, torch.Tensor):
-            fail(f"params['{name}']", "torch 张量", value)
-    dims: dict[str, int] = {}
-    check_array(params["W"], "params['W']", shape=("4m", "m"), dtype="float", dims=dims)
-    if dims["4m"] != 4 * dims["m"]:
-        fail("params['W']", "形状 (4m, m)：行数是列数的 4 倍", params["W"])
-    check_array(params["V"], "params['V']", shape=("4m", "n"), dtype="float", dims=dims)
-    check_array(params["b"], "params['b']", shape=("4m",), dtype="float", dims=dims)
-    for name in ("V", "b"):
-        if params[name].dtype != params["W"].dtype:
-            fail(f"params['{name}']", f"与 params['W'] 相同的 dtype {params['W'].dtype}", params[name])
-    return {"m": dims["m"], "n": dims["n"]}
-
-
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
-def _check_state(x, h, c, params, batch: str) -> dict[str, int]:
-    """检查一步的输入 x（形状 (B, n)，或 lstm_layer 的 X (B, T, n)）与状态 h、c (B, m)，dtype 与参数相同。"""
-    dims = check_lstm_params(params)
-    dtype = params["W"].dtype
-    shape = ("B", "n") if batch == "step" else ("B", "T", "n")
-    for value, name, want in ((x, "x" if batch == "step" else "X", shape), (h, "h", ("B", "m")), (c, "c", ("B", "m"))):
-        check_array(value, name, shape=want, dtype="float", dims=dims)
-        if not isinstance(value, torch.Tensor) or value.dtype != dtype:
-            fail(name, f"dtype 为 {dtype} 的 torch 张量（与参数相同）", value)
-    return dims
-
-
+@accepts(z=Tensor(..., "4m", same_dtype="θ"), c=Tensor(..., "m", same_dtype="θ"), m=Int("m", "m"))
+@returns(Tensor(..., "m"), Tensor(..., "m"), Tensor(..., "m"), Tensor(..., "m"), Tensor(..., "m"), Tensor(..., "m"))
 def lstm_update(z: torch.Tensor, c: torch.Tensor, m: int):
     """实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：由预激活 z_t = V x_t + W h_{t-1} + b 与 c_{t-1} 算一步，
     返回 (h_t, c_t, g_t, i_t, o_t, f_t)。
 
     ``z`` 的最后一维长 4m、按 (g, i, o, f) 堆叠，``c`` 与它的前几维相同（(B, 4m) 与 (B, m)，或一个样本 (4m,) 与
-    (m,)）。这是最内层的循环体，为了快不检查输入：lstm_cell、lstm_layer、lstm_jacobian 检查之后调用它。
+    (m,)）。这是最内层的循环体：lstm_layer 的时间循环调用不检查输入的 ``lstm_update.__wrapped__``。
     """
     z_g, z_ifo = z.split([m, 3 * m], dim=-1)
     g = torch.tanh(z_g)                                 # g_t = tanh(V_g x_t + W_g h_{t-1} + b_g)
@@ -96,19 +67,24 @@ def lstm_update(z: torch.Tensor, c: torch.Tensor, m: int):
     return h, c, g, i, o, f
 
 
+@accepts(params=LSTM_PARAMS, x=Tensor("B", "n", same_dtype="θ"), h=Tensor("B", "m", same_dtype="θ"),
+         c=Tensor("B", "m", same_dtype="θ"))
+@returns(Tensor("B", "m"), Tensor("B", "m"), Params({gate: Tensor("B", "m") for gate in LSTM_GATES}))
 def lstm_cell(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
     """一步 LSTM（批量优先），实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：``x`` (B, n)，``h`` = h_{t-1}、
     ``c`` = c_{t-1} (B, m)。
 
     返回 ``(h_t, c_t, gates)``，``gates`` 是字典 ``{"g": g_t, "i": i_t, "o": o_t, "f": f_t}``，每个 (B, m)。
     """
-    dims = _check_state(x, h, c, params, "step")
     z = x @ params["V"].T + h @ params["W"].T + params["b"]      # (B, 4m)：四个门的预激活，按 (g, i, o, f) 堆叠
-    h, c, *gates = lstm_update(z, c, dims["m"])
+    h, c, *gates = lstm_update(z, c, c.shape[-1])
     return h, c, dict(zip(LSTM_GATES, gates))
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
+@accepts(params=LSTM_PARAMS, X=Tensor("B", "T", "n", same_dtype="θ"),
+         state=Optional(TupleOf(Tensor("B", "m", same_dtype="θ"), Tensor("B", "m", same_dtype="θ"))))
+@returns(Tensor("B", "T", "m"), TupleOf(Tensor("B", "m"), Tensor("B", "m")))
 def lstm_layer(X: torch.Tensor, params: dict, state=None):
     """LSTM 层（批量优先），对 t = 1..T 逐步实现式 (eq-lstm-stacked) 与 (eq-lstm-state)：``X`` (B, T, n) →
     ``(H, (h_T, c_T))``，H (B, T, m)，``H[:, t-1]`` 是 h_t。
@@ -117,27 +93,21 @@ def lstm_layer(X: torch.Tensor, params: dict, state=None):
     与 h 无关的 V x_t + b 对全部 t 用一次矩阵乘法算好；每步四个门只做一次 ``h_{t-1} @ W.T``（W 堆叠了四个门，
     ``torch.addmm`` 顺便加上 V x_t + b），再按段切开；各步的 h_t 存进列表，最后一次 ``stack``。
     """
-    if state is None:
-        if not isinstance(X, torch.Tensor) or X.ndim != 3:
-            fail("X", "形状 (B, T, n) 的 torch 张量", X)
-        zeros = X.new_zeros(X.shape[0], check_lstm_params(params)["m"])
-        state = (zeros, zeros)
-    if not isinstance(state, (tuple, list)) or len(state) != 2:
-        fail("state", "(h_0, c_0) 或 None", state)
-    h, c = state
-    dims = _check_state(X, h, c, params, "sequence")
     B, T, n = X.shape
-    m = dims["m"]
+    m = params["W"].shape[1]
+    h, c = (X.new_zeros(B, m), X.new_zeros(B, m)) if state is None else state
     Z_x = torch.addmm(params["b"], X.reshape(B * T, n), params["V"].T).view(B, T, 4 * m)   # V x_t + b，全部 t
     W_T = params["W"].T
+    update = lstm_update.__wrapped__   # 入口已检查过全部输入，时间循环里不再逐步检查
     H = []
     for z_x in Z_x.unbind(1):          # t = 1, …, T；unbind 的反向是一次 stack（逐步取 Z_x[:, t] 的反向每步都要清零整块）
-        h, c, *_ = lstm_update(torch.addmm(z_x, h, W_T), c, m)   # z_t = (V x_t + b) + h_{t-1} Wᵀ
+        h, c, *_ = update(torch.addmm(z_x, h, W_T), c, m)   # z_t = (V x_t + b) + h_{t-1} Wᵀ
         H.append(h)
     return torch.stack(H, dim=1), (h, c)
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「与 `torch.nn.LSTM` 对照」
+@accepts(params=LSTM_PARAMS)
 def lstm_to_torch(params: dict) -> nn.LSTM:
     """同样的参数放进 ``nn.LSTM(n, m, batch_first=True)``（dtype 与参数相同），实现式 (eq-lstm-torch-bias)。
     全书只在这里和 ``lstm_from_torch`` 中换门的顺序::
@@ -149,8 +119,7 @@ def lstm_to_torch(params: dict) -> nn.LSTM:
     两种布局见 ``wordvec_rnn.gates``）。``nn.LSTM`` 有两个偏置
     ``bias_ih_l0`` 与 ``bias_hh_l0``，只有它们的和起作用：这里前者取 b（重排后），后者取 0。
     """
-    dims = check_lstm_params(params)
-    lstm = nn.LSTM(dims["n"], dims["m"], batch_first=True, dtype=params["W"].dtype)
+    lstm = nn.LSTM(params["V"].shape[1], params["W"].shape[1], batch_first=True, dtype=params["W"].dtype)
     with torch.no_grad():
         lstm.weight_ih_l0.copy_(LSTM_GATES.reorder(params["V"], to=TORCH_LSTM_GATES))
         lstm.weight_hh_l0.copy_(LSTM_GATES.reorder(params["W"], to=TORCH_LSTM_GATES))
@@ -159,29 +128,27 @@ def lstm_to_torch(params: dict) -> nn.LSTM:
     return lstm
 
 
+@accepts(module=Satisfies(lambda lstm: isinstance(lstm, nn.LSTM) and lstm.num_layers == 1 and not lstm.bidirectional
+                          and lstm.bias and lstm.proj_size == 0, "单层、单向、带偏置、无投影的 torch.nn.LSTM"))
+@returns(LSTM_PARAMS)
 def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
     """``lstm_to_torch`` 的逆：从单层、单向、带偏置的 ``nn.LSTM`` 取出参数（复制，不带梯度），按 (i, f, g, o) →
     (g, i, o, f) 重排；两个偏置合成一个，b = bias_ih + bias_hh（式 (eq-lstm-torch-bias)）。"""
-    if not isinstance(module, nn.LSTM):
-        fail("module", "torch.nn.LSTM", module)
-    if module.num_layers != 1 or module.bidirectional or not module.bias or module.proj_size != 0:
-        fail("module", "单层、单向、带偏置、无投影的 nn.LSTM", module)
     with torch.no_grad():
         tensors = {"V": module.weight_ih_l0, "W": module.weight_hh_l0, "b": module.bias_ih_l0 + module.bias_hh_l0}
         return {name: TORCH_LSTM_GATES.reorder(value.detach(), to=LSTM_GATES) for name, value in tensors.items()}
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「门的开与关」
+@accepts(params=LSTM_PARAMS, biases=Params({gate: Real() for gate in "iof"}, optional=dict.fromkeys("iof")))
+@returns(LSTM_PARAMS)
 def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
     """复制参数，把给定的门（关键字 ``i``、``o``、``f``）那几行的 V、W 置零、偏置设为给定值，这个门就恒为
     σ(偏置)，用于 (sec-lstm-extremes) 的两个极端情形（如式 (eq-lstm-degenerate)）：``saturate_gates(params, f=-50.0, i=50.0, o=50.0)`` 关闭遗忘门、打开输入门与输出门（float64 中
     σ(50) 恰好是 1，σ(−50) ≈ 2·10⁻²²）。"""
-    dims = check_lstm_params(params)
-    rows = LSTM_GATES.slices(dims["m"])
+    rows = LSTM_GATES.slices(params["W"].shape[1])
     out = {name: value.detach().clone() for name, value in params.items()}
     for gate, bias in biases.items():
-        check_choice(gate, "门的名字", ("i", "o", "f"))
-        bias = check_float(bias, gate)
         out["V"][rows[gate]] = 0.0
         out["W"][rows[gate]] = 0.0
         out["b"][rows[gate]] = bias
@@ -189,8 +156,10 @@ def saturate_gates(params: dict, **biases: float) -> dict[str, torch.Tensor]:
 
 
 # 定义于 chapters/05_lstm/02_lstm_gradients.ipynb 「LSTM 的梯度」§「完整的雅可比矩阵」
+@accepts(params=LSTM_PARAMS, x=Tensor("n", same_dtype="θ"), h=Tensor("m", same_dtype="θ"), c=Tensor("m", same_dtype="θ"))
+@returns(Tensor("2m", "2m"), Tensor("m"), Tensor("m"), Tensor("m"))
 def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict):
-    """一个样本的一步 LSTM 及其雅可比矩阵，不检查输入：返回 (J_t, h_t, c_t, f_t)。实现式 (eq-lstmgrad-joint)，
+    """一个样本的一步 LSTM 及其雅可比矩阵：返回 (J_t, h_t, c_t, f_t)。实现式 (eq-lstmgrad-joint)，
     四块依次是式 (eq-lstmgrad-dc-block)、(eq-lstmgrad-dc-dh)、(eq-lstmgrad-dh-dc)、(eq-lstmgrad-dh-dh)。
 
     ``x`` (n,)，``h`` = h_{t-1}、``c`` = c_{t-1} (m,)。J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，形状 (2m, 2m)::
@@ -198,7 +167,7 @@ def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params
         [ ∂c_t/∂c_{t-1}   ∂c_t/∂h_{t-1} ]
         [ ∂h_t/∂c_{t-1}   ∂h_t/∂h_{t-1} ]
 
-    lstm_jacobian 与 lstm_jacobians 检查输入之后调用它。
+    lstm_jacobian 与 lstm_jacobians 调用它。
     """
     m = h.shape[0]
     z = params["V"] @ x + params["W"] @ h + params["b"]        # 一个样本：列向量的写法 V x_t + W h_{t-1} + b
@@ -215,16 +184,8 @@ def lstm_jacobian_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params
     return J, h_t, c_t, f
 
 
-def _check_sample(x, h, c, params, x_shape) -> dict[str, int]:
-    """一个样本（不带批量维）：x 的形状 ``x_shape``，h、c (m,)，与参数同 dtype 的 torch 张量。"""
-    dims = check_lstm_params(params)
-    for value, name, shape in ((x, "x" if len(x_shape) == 1 else "X", x_shape), (h, "h", ("m",)), (c, "c", ("m",))):
-        if not isinstance(value, torch.Tensor) or value.dtype != params["W"].dtype:
-            fail(name, f"dtype 为 {params['W'].dtype} 的 torch 张量（与参数相同）", value)
-        check_array(value, name, shape=shape, dtype="float", dims=dims)
-    return dims
-
-
+@accepts(params=LSTM_PARAMS, x=Tensor("n", same_dtype="θ"), h=Tensor("m", same_dtype="θ"), c=Tensor("m", same_dtype="θ"))
+@returns(Tensor("2m", "2m"))
 def lstm_jacobian(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dict) -> torch.Tensor:
     """一个样本的一步 LSTM 的雅可比矩阵 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，实现式 (eq-lstmgrad-joint)，形状 (2m, 2m)::
 
@@ -233,24 +194,20 @@ def lstm_jacobian(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, params: dic
 
     ``x`` (n,)，``h`` = h_{t-1}、``c`` = c_{t-1} (m,)。σ' = σ(1 − σ)，tanh' = 1 − tanh²。
     """
-    _check_sample(x, h, c, params, ("n",))
     return lstm_jacobian_step(x, h, c, params)[0]
 
 
+@accepts(params=LSTM_PARAMS, X=Tensor("T", "n", same_dtype="θ"),
+         state=Optional(TupleOf(Tensor("m", same_dtype="θ"), Tensor("m", same_dtype="θ"))))
+@returns(Tensor("T", "2m", "2m"), Tensor("T", "m"))
 def lstm_jacobians(X: torch.Tensor, params: dict, state=None) -> tuple[torch.Tensor, torch.Tensor]:
     """沿一条序列（``X`` (T, n)，不带批量维）逐步算 J_t = ∂(c_t, h_t)/∂(c_{t-1}, h_{t-1})，t = 1..T：式 (eq-lstmgrad-span)
     连乘的各个因子（式 (eq-lstmgrad-joint)）。
 
     ``state`` 是 ``(h_0, c_0)``，各 (m,)，默认全零。返回 ``(J, F)``：J (T, 2m, 2m)，F (T, m) 的第 t 行是遗忘门 f_t。
     """
-    m = check_lstm_params(params)["m"]
-    if state is None:
-        zeros = params["W"].new_zeros(m)
-        state = (zeros, zeros)
-    if not isinstance(state, (tuple, list)) or len(state) != 2:
-        fail("state", "(h_0, c_0) 或 None", state)
-    h, c = state
-    _check_sample(X, h, c, params, ("T", "n"))
+    zeros = params["W"].new_zeros(params["W"].shape[1])
+    h, c = (zeros, zeros) if state is None else state
     J, F = [], []
     with torch.no_grad():
         for x in X:

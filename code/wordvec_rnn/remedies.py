@@ -8,12 +8,27 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, check_positive, fail
+from wordvec_rnn.inputs import (
+    Choice,
+    Elementwise,
+    Int,
+    NDArray,
+    Optional,
+    Params,
+    Real,
+    Satisfies,
+    TupleOf,
+    accepts,
+    returns,
+)
 from wordvec_rnn.jacobian import ACTIVATIONS, activation
-from wordvec_rnn.rnn import check_rnn_params, output_layer_gradients, rnn_forward
+from wordvec_rnn.rnn import output_layer_gradients, rnn_forward
 
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「量什么：沿一条轨迹的雅可比矩阵连乘」
+@accepts(W=NDArray("m", "m"), inputs=NDArray("T", "m"), h0=Optional(NDArray("m")), alpha=Real(1e-6, 1.0),
+         act=Choice(*ACTIVATIONS))
+@returns(NDArray(None, "m"), NDArray("T"), NDArray("m", "m"))
 def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
     """沿一条轨迹逐步乘雅可比矩阵，返回 (H, norms, P)；实现式 (eq-remedy-leaky)。
 
@@ -21,17 +36,10 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
     形状 (T, m)）；α = 1 就是普通 RNN。每步的雅可比矩阵 ∂h_t/∂h_{t-1} = (1-α) I + α diag(f'(z_t)) W。
     ``H`` 形状 (T+1, m)；``norms[t-1]`` = ‖∂h_t/∂h_0‖₂ = ‖∏_{i=1}^{t} ∂h_i/∂h_{i-1}‖₂；``P`` 是 t = T 的乘积。
     """
-    dims = {}
-    check_array(W, "W", shape=("m", "m"), dtype="float", dims=dims, finite=True)
-    check_array(inputs, "inputs", shape=("T", "m"), dtype="float", dims=dims, finite=True)
-    if h0 is None:
-        h0 = np.zeros(dims["m"])
-    check_array(h0, "h0", shape=("m",), dtype="float", dims=dims, finite=True)
-    alpha = check_float(alpha, "alpha", low=1e-6, high=1.0)
-    f, f_prime = activation(check_choice(act, "act", ACTIVATIONS))
+    f, f_prime = activation(act)
     T, m = inputs.shape
     H = np.zeros((T + 1, m))
-    H[0] = h0
+    H[0] = 0.0 if h0 is None else h0
     P = np.eye(m)
     norms = np.zeros(T)
     for t in range(1, T + 1):
@@ -44,23 +52,24 @@ def jacobian_product_norms(W, inputs, h0=None, *, alpha=1.0, act="tanh"):
 
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「梯度裁剪：悬崖上的一步」
+def _finite_float_arrays(grads) -> bool:
+    arrays = list(grads.values()) if isinstance(grads, dict) else list(grads) if isinstance(grads, (list, tuple)) \
+        else [grads]
+    return bool(arrays) and all(isinstance(g, np.ndarray) and g.dtype.kind == "f" and np.isfinite(g).all() for g in arrays)
+
+
+@accepts(grads=Satisfies(_finite_float_arrays, "不含 NaN 与 ±inf 的浮点 numpy 数组，或这样的数组的非空列表 / 字典"),
+         max_norm=Real(positive=True))
 def clip_by_norm(grads, max_norm):
     """梯度裁剪：把全部梯度看成一个长向量 g，g ← g · min(1, γ/‖g‖)，γ = ``max_norm``；实现式 (eq-remedy-clip)。
 
     ``grads`` 是一个数组，或数组的列表 / 字典（与 ``torch.nn.utils.clip_grad_norm_`` 一样，范数对全部参数一起算）。
     返回 ``(裁剪后的梯度, 裁剪前的 ‖g‖)``，结构与输入相同，不改动输入。
     """
-    max_norm = check_positive(max_norm, "max_norm")
     if isinstance(grads, dict):
         keys, arrays = list(grads), list(grads.values())
-    elif isinstance(grads, (list, tuple)):
-        keys, arrays = None, list(grads)
     else:
-        keys, arrays = None, [grads]
-    if not arrays:
-        fail("grads", "非空的数组列表或字典", grads)
-    for i, g in enumerate(arrays):
-        check_array(g, f"grads[{keys[i] if keys else i}]", dtype="float", finite=True)
+        keys, arrays = None, list(grads) if isinstance(grads, (list, tuple)) else [grads]
     total = float(np.sqrt(sum(float(np.sum(np.square(g))) for g in arrays)))
     scale = min(1.0, max_norm / total) if total > 0 else 1.0             # min(1, γ/‖g‖)
     clipped = [g * scale for g in arrays]
@@ -71,6 +80,8 @@ def clip_by_norm(grads, max_norm):
     return clipped[0], total
 
 
+@accepts(w=Elementwise(same_shape="S"), b=Elementwise(same_shape="S"), T=Int(1), target=Real(-1.0, 1.0), h0=Real(-1.0, 1.0))
+@returns(Elementwise(), Elementwise(), Elementwise())
 def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
     """单个隐单元的 RNN h_t = tanh(w h_{t-1} + b)，t = 1..T，损失 L = (h_T − target)²；实现式 (eq-remedy-one-unit)
     与 (eq-remedy-one-unit-grad)。
@@ -79,15 +90,6 @@ def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
     返回 ``(L, ∂L/∂w, ∂L/∂b)``，形状都与 ``w`` 相同；梯度用 BPTT 从 t = T 倒推回 t = 1。
     """
     w, b = np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if w.shape != b.shape:
-        fail("b", f"与 w 同形状 {w.shape} 的数组", b)
-    if w.size == 0 or not np.isfinite(w).all():
-        fail("w", "非空、有限的实数数组", w)
-    if not np.isfinite(b).all():
-        fail("b", "有限实数数组", b)
-    T = check_int(T, "T", low=1)
-    target = check_float(target, "target", low=-1.0, high=1.0)
-    h0 = check_float(h0, "h0", low=-1.0, high=1.0)
     H = np.empty((T + 1,) + w.shape)
     H[0] = h0
     for t in range(1, T + 1):
@@ -103,18 +105,15 @@ def one_unit_rnn_loss_and_grad(w, b, T, target, h0=0.5):
     return loss, dw, db
 
 
+@accepts(start=TupleOf(Real(), Real()), lr=Real(positive=True), steps=Int(1), T=Int(1), target=Real(-1.0, 1.0),
+         h0=Real(-1.0, 1.0), max_norm=Optional(Real(positive=True)))
+@returns(NDArray(None, 2), NDArray(None), NDArray(None))
 def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
     """在单单元 RNN 的损失面上做梯度下降，可选梯度裁剪（``max_norm`` = γ，None 表示不裁剪）；实现式 (eq-remedy-clip)。
 
     返回 ``(path, losses, grad_norms)``：``path`` 形状 (steps+1, 2)，每行是 (w, b)；``losses`` 形状 (steps+1,)；
     ``grad_norms`` 形状 (steps,)，是裁剪前的 ‖g‖。第 k 步走的长度是 ‖path[k+1] − path[k]‖ = lr·min(‖g‖, γ)。
     """
-    start = np.asarray(start, dtype=np.float64)
-    check_array(start, "start", shape=(2,), dtype="float", finite=True)
-    lr = check_positive(lr, "lr")
-    steps = check_int(steps, "steps", low=1)
-    if max_norm is not None:
-        check_positive(max_norm, "max_norm")
     path = np.zeros((steps + 1, 2))
     losses = np.zeros(steps + 1)
     grad_norms = np.zeros(steps)
@@ -134,19 +133,19 @@ def gd_trajectory(start, lr, steps, *, T=50, target=0.0, h0=0.5, max_norm=None):
 
 
 # 定义于 chapters/03_vanishing_exploding/02_remedies.ipynb 「缓解梯度消失与梯度爆炸」§「截断 BPTT：只往回传 $K$ 步」
+@accepts(params=Params({"V": NDArray("m", "n"), "W": NDArray("m", "m"), "b_h": NDArray("m"), "U": NDArray("q", "m"),
+                        "b_y": NDArray("q")}),
+         X=NDArray("B", "T", "n"), targets=NDArray("B", "T", dtype="int", below="q"), K=Int(1))
+@returns(Params({"V": NDArray("m", "n"), "W": NDArray("m", "m"), "b_h": NDArray("m"), "U": NDArray("q", "m"),
+                 "b_y": NDArray("q")}))
 def truncated_bptt_gradients(params, X, targets, K):
     """截断 BPTT（每个 L_t 只往回传 K 步），实现式 (eq-remedy-tbptt)：∂L_t 只保留 k ≥ t−K+1 的项，即
     Σ_t Σ_{k=max(1,t−K+1)}^{t} (∂L_t/∂h_t)(∏_{i=k+1}^{t} ∂h_i/∂h_{i-1}) ∂⁺h_k/∂θ。
 
     ``X`` (B, T, n)、``targets`` (B, T) 与 ``rnn_backward`` 相同；K ≥ T 时就是完整的 BPTT。返回梯度字典。
     """
-    dims = check_rnn_params(params)
-    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
-    check_array(targets, "targets", shape=("B", "T"), dtype="int", dims=dims)
-    check_ids(targets, "targets", dims["q"])
-    K = check_int(K, "K", low=1)
     H, Y_hat = rnn_forward(params, X)
-    W, U, T = params["W"], params["U"], dims["T"]
+    W, U, T = params["W"], params["U"], X.shape[1]
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)  # 输出层不截断：与完整 BPTT 相同
     for t in range(1, T + 1):                                              # 每个 L_t 单独往回传
