@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 from wordvec_rnn import inputs
 
 FLOATS = st.floats(-3.0, 3.0, allow_nan=False, width=64)
-GENERIC = (inputs._Array, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
+GENERIC = (inputs.ArraySpec, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
            inputs.Shape, inputs.Elementwise, inputs.Scalar)
 CONTAINERS = (inputs.ListOf, inputs.DictOf, inputs.TupleOf, inputs.Params)
 
@@ -126,7 +126,7 @@ def draw_container(spec, dims, draw, name):
 
 def draw_value(spec, dims, draw, name):
     """``spec`` 的一个合乎要求的值；``name`` 是参数名（记下数组的形状，供 ``shape_of`` 引用）。"""
-    if isinstance(spec, inputs._Array):
+    if isinstance(spec, inputs.ArraySpec):
         return draw_array(spec, dims, draw, name)
     if isinstance(spec, (inputs.Int, inputs.Real, inputs.Scalar, inputs.Counts, inputs.Elementwise)):
         return draw_number(spec, dims, draw)
@@ -167,7 +167,7 @@ def well_formed(specs: dict, fixed: dict | None = None):
 
 
 def dtype_letters(spec) -> set[str]:
-    if isinstance(spec, inputs._Array):
+    if isinstance(spec, inputs.ArraySpec):
         return {spec.same_dtype} - {None}
     items = [spec.spec] if isinstance(spec, inputs.Optional) else items_of(spec) if isinstance(spec, CONTAINERS) else []
     return set().union(*(dtype_letters(item) for item in items))
@@ -228,7 +228,7 @@ def container_corruptions(spec, value):
 def corruptions(spec, value, *, leads_dtype: bool = False):
     """把合乎 ``spec`` 的 ``value`` 改坏的各种方式：(说明, 坏值)。``leads_dtype``：这个参数定下 dtype 字母
     （见 :func:`dtype_leaders`），不改它的精度。"""
-    if isinstance(spec, inputs._Array):
+    if isinstance(spec, inputs.ArraySpec):
         yield from array_corruptions(spec, value, leads_dtype)
     elif isinstance(spec, (inputs.Params, inputs.TupleOf)):
         yield from container_corruptions(spec, value)

@@ -1,0 +1,106 @@
+"""输入声明的机制：规格的基类 :class:`Spec`、维度字母表 :class:`Dims`，以及 :func:`accepts`、:func:`returns`。"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from typing import Any
+
+DERIVED_DIM = re.compile(r"^(\d+)([A-Za-z_]\w*)$")
+
+
+class Spec:
+    """一个参数的要求。子类实现 :meth:`check`：通过时返回（可能规范化后的）值，否则调用 ``fail``。"""
+
+    order = 2  # 检查的先后：0 数组（确定维度字母），1 元素范围引用维度字母的数组，2 其余参数
+
+    def check(self, value: Any, name: str, dims: Dims) -> Any:
+        raise NotImplementedError
+
+
+def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
+    """声明函数每个参数的要求（每个参数都要声明；``self`` 与原样转交的 ``*args``、``**kwargs`` 可以不声明），
+    调用时按声明检查，再调用原函数。"""
+
+    def decorate(function: Callable) -> Callable:
+        signature = inspect.signature(function)
+        passed_on = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)  # *args、**kwargs 原样转交
+        declared = [p for p, q in signature.parameters.items()
+                    if p in specs or (p not in ("self", "cls") and q.kind not in passed_on)]
+        if set(declared) != set(specs):
+            raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
+        order = sorted(specs, key=lambda p: specs[p].order)
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            dims = Dims(bound.arguments)
+            for parameter in order:
+                value = specs[parameter].check(bound.arguments[parameter], parameter, dims)
+                bound.arguments[parameter] = dims.values[parameter] = value
+            return function(*bound.args, **bound.kwargs)
+
+        checked.__accepts__ = specs
+        return checked
+
+    return decorate
+
+
+def returns(*specs: Spec) -> Callable[[Callable], Callable]:
+    """声明返回值（一个规格，或元组的各项），形状字母与输入的共用。只写进文档、由测试核对，调用时不检查。"""
+
+    def decorate(function: Callable) -> Callable:
+        function.__returns__ = specs
+        return function
+
+    return decorate
+
+
+def declared_inputs(function: Callable) -> dict[str, Spec] | None:
+    """``function`` 用 :func:`accepts` 声明的输入；没有声明时返回 ``None``。"""
+    return getattr(function, "__accepts__", None)
+
+
+class Dims(dict):
+    """维度字母 → 大小；``origin`` 记下每个字母由哪个参数定下，写进消息里；``shapes``、``keys``、``values`` 记下
+    已检查的数组的形状、字典的键与参数的值，供 ``shape_of``、``same_keys_as``、``uses`` 比较；``dtypes``、``same_shapes``
+    是 dtype、形状的字母 → (dtype 或形状, 定下它的参数)；``arguments`` 是这次调用的全部参数（``Params`` 的条件键要看）。"""
+
+    def __init__(self, arguments: dict | None = None):
+        super().__init__()
+        self.origin: dict[str, str] = {}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+        self.keys: dict[str, list] = {}
+        self.values: dict[str, Any] = {}
+        self.dtypes: dict[str, tuple] = {}
+        self.same_shapes: dict[str, tuple] = {}
+        self.arguments = {} if arguments is None else arguments
+
+
+def bind(letter: str, size: int, dims: Dims, name: str) -> bool:
+    match = DERIVED_DIM.match(letter)
+    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)  # "4m"：m = size / 4
+    if size % factor:
+        return False
+    dims.origin.setdefault(base, name)
+    return dims.setdefault(base, size // factor) == size // factor
+
+
+def resolve(bound: int | str, dims: Dims) -> int:
+    if isinstance(bound, int):
+        return bound
+    if bound not in dims:
+        raise TypeError(f"上界 {bound!r} 不是已声明数组的维度字母")
+    return dims[bound]
+
+
+def shape_text(shape: tuple, dims: Dims, name: str) -> str:
+    parts = ["任意" if d is None else str(d) for d in shape]  # "..." 原样写出
+    text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str) and d != "..."}
+    known = [f"{k}={v}" + (f"（由参数 `{dims.origin[k]}` 定下）" if dims.origin.get(k, name) != name else "")
+             for k, v in dims.items() if k in letters]
+    return text + (f"，其中 {', '.join(known)}" if known else "")
