@@ -48,3 +48,14 @@ def test_most_similar_rejects_a_word_whose_vector_is_zero():
     assert [w for w, _ in most_similar(result, "猫")] == ["狗", "鱼"]
     with pytest.raises(ValueError, match="参数 `word`：期望词向量不为零的词"):
         most_similar(result, "鱼")
+
+
+@pytest.mark.parametrize("label", [2.0, float("nan")])
+def test_batch_updates_reject_labels_other_than_0_and_1(label):
+    from wordvec_rnn.word2vec_batch import skipgram_batch_update
+
+    V, U = np.full((4, 2), 0.1, dtype=np.float32), np.zeros((4, 2), dtype=np.float32)
+    labels = np.array([[1.0, label]])
+    with pytest.raises(ValueError, match="参数 `labels`"):
+        skipgram_batch_update(V, U, np.array([[1, 2]]), np.ones((1, 2), bool), np.array([[0, 3]]), labels,
+                              np.ones((1, 2)), 0.1)

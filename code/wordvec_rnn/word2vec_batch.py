@@ -212,12 +212,14 @@ class WindowMask(NDArray):
 
 
 class PerTarget(NDArray):
-    """(B, T) 或 (1, T) 的浮点数组：每个输出向量一列（1 行时各窗口共用）。"""
+    """(B, T) 或 (1, T) 的浮点数组，元素是 0 或 1（标签 y、有效列的掩码）：每个输出向量一列（1 行时各窗口共用）。"""
 
     def check(self, value, name, dims):
         super().check(value, name, dims)
         if value.shape[0] not in (1, dims["B"]):
             fail(name, f"形状 ({dims['B']} 或 1, {dims['T']})", value)
+        if not np.isin(value, (0.0, 1.0)).all():
+            fail(name, "元素都是 0 或 1 的数组", got=f"取值 {np.unique(value)[:5].tolist()}")
         return value
 
 
