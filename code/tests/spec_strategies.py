@@ -18,7 +18,7 @@ from wordvec_rnn import inputs
 FLOATS = st.floats(-3.0, 3.0, allow_nan=False, width=64)
 
 
-GENERIC = (inputs._Array, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
+GENERIC = (inputs._Array, inputs.Params, inputs.Counts, inputs.Int, inputs.Real, inputs.Choice, inputs.Bool, inputs.Str, inputs.Rng,
            inputs.Shape, inputs.Elementwise)
 
 
@@ -28,15 +28,16 @@ def supported(spec) -> bool:
         return True  # 没有通用策略时取 None
     if isinstance(spec, inputs.ListOf):
         return supported(spec.item)
+    if isinstance(spec, inputs.Params):
+        return all(supported(entry) for entry in spec.entries.values())
     return isinstance(spec, GENERIC)
 
 
 def size_of(letter, dims, draw) -> int:
-    match = inputs.DERIVED_DIM.match(letter)
-    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)
+    factor, base, offset = inputs.derived(letter)
     if base not in dims:
         dims[base] = draw(st.integers(1, 5))
-    return factor * dims[base]
+    return factor * dims[base] + offset
 
 
 def draw_shape(spec, dims, draw) -> tuple[int, ...]:
@@ -50,6 +51,9 @@ def draw_array(spec, dims, draw):
     shape = draw_shape(spec, dims, draw)
     if spec.dtype == "float":
         array = draw(hnp.arrays(np.float64, shape, elements=FLOATS))
+        if spec.simplex:  # 概率分布：对随机的 logits 取 softmax
+            array = np.exp(array - array.max(axis=-1, keepdims=True))
+            array /= array.sum(axis=-1, keepdims=True)
     elif spec.dtype == "bool":
         array = draw(hnp.arrays(np.bool_, shape))
     else:
@@ -67,6 +71,8 @@ def draw_value(spec, dims, draw):
         counts[0] += 1  # 至少一个词出现过
         return counts
     if isinstance(spec, inputs.Int):
+        if spec.dim is not None:
+            return size_of(spec.dim, dims, draw)
         high = spec.high if spec.below is None else size_of(spec.below, dims, draw) - 1
         low = 0 if spec.low is None else spec.low
         return draw(st.integers(low, max(low, min(low + 5, high if high is not None else low + 5))))
@@ -90,6 +96,10 @@ def draw_value(spec, dims, draw):
     if isinstance(spec, inputs.ListOf):
         n = size_of(spec.size, dims, draw) if spec.size else draw(st.integers(1, 3))
         return [draw_value(spec.item, dims, draw) for _ in range(n)]
+    if isinstance(spec, inputs.Params):
+        entries = sorted(spec.entries, key=lambda key: spec.entries[key].order)
+        drawn = {key: draw_value(spec.entries[key], dims, draw) for key in entries}
+        return {key: drawn[key] for key in spec.entries}
     raise TypeError(f"{type(spec).__name__} 没有通用策略")
 
 
@@ -124,6 +134,14 @@ def corruptions(spec, value):
             yield "含 NaN", bad
         yield "换了 dtype 种类", (value.astype(np.float64) if spec.dtype != "float" else value.astype(np.int64)) \
             if isinstance(value, np.ndarray) else (value.double() if spec.dtype != "float" else value.long())
+        if spec.simplex and math.prod(value.shape):
+            yield "不是概率分布", value * 2 + 0.5
+    elif isinstance(spec, inputs.Params):
+        yield "不是字典", list(value.values())
+        yield "少一项", {k: v for k, v in list(value.items())[1:]}
+        for key, entry in spec.entries.items():
+            for how, bad in corruptions(entry, value[key]):
+                yield f"[{key!r}] {how}", {**value, key: bad}
     elif isinstance(spec, inputs.Int):
         yield "小数", 1.5
         yield "布尔", True

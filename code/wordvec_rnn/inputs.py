@@ -7,11 +7,12 @@
     def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors): ...
 
 - 形状里的字母是符号维度，同名字母在所有参数间必须相等（上例中 ``d`` 把 v_c 与 U 的列数连起来）；
-  ``"4m"`` 这样的写法表示「4 乘以 m」；``None`` 表示该维不限；开头的 ``...`` 表示前面可以有任意多维
+  ``"4m"`` 这样的写法表示「4 乘以 m」，``"T+1"`` 表示「T 加 1」；``None`` 表示该维不限；开头的 ``...`` 表示前面可以有任意多维
   （``NDArray(..., "q")`` 只约束最后一维）。
 - :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
 - 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
-  上界可以是整数或维度字母（词表大小 ``V``）。
+  上界可以是整数或维度字母（词表大小 ``V``）；``simplex=True`` 要求沿最后一维是概率分布（非负、和为 1）。
+- :class:`Params` 是参数字典（如 RNN 的 ``{"V": …, "W": …}``），逐项按规格检查，消息点名 ``params["W"]``。
 - 不合要求时抛出 :class:`ValueError`，消息由 :func:`wordvec_rnn.checks.fail` 写出：哪个参数、期望什么、实际得到什么。
   类型不对也抛 ``ValueError``（而不是 ``TypeError``），读者只需认一种错误。
 
@@ -32,7 +33,15 @@ import numpy as np
 from wordvec_rnn.checks import (DTYPE_KINDS, check_array, check_choice, check_float, check_ids, check_int, check_str,
                                 fail, is_tensor)
 
-DERIVED_DIM = re.compile(r"^(\d+)([A-Za-z_]\w*)$")
+DERIVED_DIM = re.compile(r"^(\d*)([A-Za-z_]\w*?)(?:\+(\d+))?$")  # "m"、"4m"、"T+1"
+
+
+def derived(letter: str) -> tuple[int, str, int]:
+    """维度写法 → (倍数, 字母, 加数)：``"4m"`` → (4, "m", 0)，``"T+1"`` → (1, "T", 1)。"""
+    match = DERIVED_DIM.match(letter)
+    if not match:
+        return 1, letter, 0
+    return int(match.group(1) or 1), match.group(2), int(match.group(3) or 0)
 
 
 class Spec:
@@ -47,9 +56,10 @@ class Spec:
 class _Array(Spec):
 
     def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None,
-                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None):
+                 below: int | str | None = None, nonempty: bool = True, ndim: int | None = None,
+                 simplex: bool = False):
         check_choice(dtype, "dtype", DTYPE_KINDS)
-        self.dtype, self.below, self.nonempty = dtype, below, nonempty
+        self.dtype, self.below, self.nonempty, self.simplex = dtype, below, nonempty, simplex
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -63,6 +73,8 @@ class _Array(Spec):
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
             check_ids(value, name, _resolve(self.below, dims))
+        if self.simplex and math.prod(value.shape):
+            _check_simplex(value, name)
         return value
 
     def check_library(self, value, name):
@@ -95,6 +107,23 @@ class Tensor(_Array):
             fail(name, "torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy(...)）", value)
         if not is_tensor(value):
             fail(name, "torch 张量", value)
+
+
+class Params(Spec):
+    """参数字典：键恰好是 ``entries`` 的键，每个值满足对应的规格（形状字母在各项之间共用），如
+    ``Params({"W": NDArray("m", "m"), "b": NDArray("m")})``。某项不合要求时消息点名 ``params["W"]``。原样返回字典
+    （训练循环就地更新它）。"""
+
+    def __init__(self, entries: dict[str, Spec]):
+        self.entries = entries
+        self.order = min(spec.order for spec in entries.values())
+
+    def check(self, value, name, dims):
+        if not isinstance(value, dict) or set(value) != set(self.entries):
+            fail(name, f"键为 {', '.join(self.entries)} 的字典", value)
+        for key in sorted(self.entries, key=lambda k: self.entries[k].order):
+            self.entries[key].check(value[key], f'{name}["{key}"]', dims)
+        return value
 
 
 class Counts(Spec):
@@ -139,14 +168,20 @@ class Shape(Spec):
 
 
 class Int(Spec):
-    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。"""
+    """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界，可以是维度字母。``dim`` 把这个整数
+    定为维度字母（如 ``one_hot`` 的 ``size``），这时它先于数组检查，数组的形状与 ``below`` 可以引用它。"""
 
-    def __init__(self, low: int | None = None, high: int | None = None, *, below: int | str | None = None):
-        self.low, self.high, self.below = low, high, below
+    def __init__(self, low: int | None = None, high: int | None = None, *, below: int | str | None = None,
+                 dim: str | None = None):
+        self.low, self.high, self.below, self.dim = low, high, below, dim
+        self.order = 0 if dim else 2
 
     def check(self, value, name, dims):
         high = self.high if self.below is None else _resolve(self.below, dims) - 1
-        return check_int(value, name, low=self.low, high=high)
+        value = check_int(value, name, low=self.low, high=high)
+        if self.dim is not None and not _bind(self.dim, value, dims, name):
+            fail(name, f"{self.dim}={dims[self.dim]}（由参数 `{dims.origin[self.dim]}` 定下）", value)
+        return value
 
 
 class Real(Spec):
@@ -305,12 +340,21 @@ class Dims(dict):
 
 
 def _bind(letter: str, size: int, dims: Dims, name: str) -> bool:
-    match = DERIVED_DIM.match(letter)
-    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)  # "4m"：m = size / 4
-    if size % factor:
+    factor, base, offset = derived(letter)  # "4m"：m = size / 4；"T+1"：T = size - 1
+    if size < offset or (size - offset) % factor:
         return False
     dims.origin.setdefault(base, name)
-    return dims.setdefault(base, size // factor) == size // factor
+    return dims.setdefault(base, (size - offset) // factor) == (size - offset) // factor
+
+
+def _check_simplex(value, name: str) -> None:
+    """沿最后一维的每个向量都是概率分布：元素在 [0, 1] 内，和为 1（误差不超过 1e-6）。"""
+    probs = np.asarray(value.detach().cpu() if is_tensor(value) else value, dtype=np.float64)
+    if probs.min() < 0 or probs.max() > 1:
+        fail(name, "概率（元素在 [0, 1] 内）", got=f"元素 {probs.min() if probs.min() < 0 else probs.max():.3g}")
+    worst = np.abs(probs.sum(axis=-1) - 1).max()
+    if worst > 1e-6:
+        fail(name, "沿最后一维和为 1 的概率分布", got=f"和与 1 相差 {worst:.3g} 的向量")
 
 
 def _resolve(bound: int | str, dims: Dims) -> int:
@@ -324,11 +368,11 @@ def _resolve(bound: int | str, dims: Dims) -> int:
 def _shape_text(shape: tuple, dims: Dims, name: str) -> str:
     parts = ["任意" if d is None else str(d) for d in shape]  # "..." 原样写出
     text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str) and d != "..."}
+    letters = {derived(d)[1] for d in shape if isinstance(d, str) and d != "..."}
     known = [f"{k}={v}" + (f"（由参数 `{dims.origin[k]}` 定下）" if dims.origin.get(k, name) != name else "")
              for k, v in dims.items() if k in letters]
     return text + (f"，其中 {', '.join(known)}" if known else "")
 
 
-__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Real", "Rng", "Satisfies",
+__all__ = ["Axes", "Bool", "Choice", "Counts", "Elementwise", "Instance", "Int", "ListOf", "NDArray", "Optional", "Params", "Real", "Rng", "Satisfies",
            "Shape", "Spec", "Str", "Tensor", "accepts", "declared_inputs", "returns"]
