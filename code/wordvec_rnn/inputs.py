@@ -224,10 +224,11 @@ class Bool(Spec):
 
 
 class Instance(Spec):
-    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性定为维度字母
-    （如 ``{"V": "num_words"}``），这时它先于数组检查，数组的形状可以引用这些字母。"""
+    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性（或函数，如 ``len``）
+    定为维度字母（如 ``{"V": "num_words"}``），这时它先于数组检查，数组的形状可以引用这些字母。"""
 
-    def __init__(self, kind: type | tuple[type, ...], what: str, *, sizes: dict[str, str] | None = None):
+    def __init__(self, kind: type | tuple[type, ...], what: str, *,
+                 sizes: dict[str, str | Callable[[Any], int]] | None = None):
         self.kind, self.what, self.sizes = kind, what, sizes or {}
         self.order = 0 if sizes else 2
 
@@ -235,7 +236,11 @@ class Instance(Spec):
         if not isinstance(value, self.kind):
             fail(name, self.what, value)
         for letter, attribute in self.sizes.items():
-            _bind(letter, int(getattr(value, attribute)), dims, name)
+            if not callable(attribute) and not isinstance(getattr(value, attribute, None), (int, np.integer)):
+                fail(name, f"{self.what}（带整数属性 {attribute}）", value)
+            size = int(attribute(value) if callable(attribute) else getattr(value, attribute))
+            if not _bind(letter, size, dims, name):
+                fail(name, f"{letter}={dims[letter]}（由参数 `{dims.origin[letter]}` 定下）的{self.what}", got=f"{letter}={size}")
         return value
 
 
