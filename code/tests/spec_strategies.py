@@ -34,6 +34,8 @@ def supported(spec) -> bool:
 
 
 def size_of(letter, dims, draw) -> int:
+    if isinstance(letter, int):  # 上界直接写成整数，如 below=100
+        return letter
     factor, base, offset = inputs.derived(letter)
     if base not in dims:
         dims[base] = draw(st.integers(1, 5))
@@ -58,7 +60,7 @@ def draw_array(spec, dims, draw):
         array = draw(hnp.arrays(np.bool_, shape))
     else:
         high = 4 if spec.below is None else size_of(spec.below, dims, draw) - 1
-        array = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, high)))
+        array = draw(hnp.arrays(np.int64, shape, elements=st.integers(min(spec.low, high), high)))
     return torch.from_numpy(array) if isinstance(spec, inputs.Tensor) else array
 
 

@@ -170,3 +170,16 @@ def test_offset_dims_tie_one_more_step():
     assert states_and_inputs(np.ones((2, 4, 3)), np.ones((2, 3, 5))) == 2 * 3 * 3 + 2 * 3 * 5
     with pytest.raises(ValueError, match=r"参数 `X`：期望形状 \(B, T, n\)，.*T=3（由参数 `H` 定下）"):
         states_and_inputs(np.ones((2, 4, 3)), np.ones((2, 4, 5)))
+
+
+@accepts(H=NDArray("B", "T", "m"), lengths=NDArray("B", dtype="int", low=1, below="T+1"))
+def last_rows(H, lengths):
+    return H[np.arange(len(H)), lengths - 1]
+
+
+def test_integer_arrays_can_have_a_lower_bound_and_an_offset_upper_bound():
+    H = np.arange(12.0).reshape(2, 3, 2)
+    assert last_rows(H, np.array([3, 1])).tolist() == [[4.0, 5.0], [6.0, 7.0]]
+    for bad in ([0, 1], [4, 1]):
+        with pytest.raises(ValueError, match=r"参数 `lengths`：期望\[1, 4\) 内的整数"):
+            last_rows(H, np.array(bad))

@@ -11,7 +11,7 @@
   （``NDArray(..., "q")`` 只约束最后一维）。
 - :class:`NDArray` 只收 numpy 数组，:class:`Tensor` 只收 torch 张量，传错了会说清楚怎么转换。
 - 浮点数组默认不许有 NaN 与 ±inf（``finite=False`` 可放开）；整数数组可用 ``below`` 要求元素在 ``[0, 上界)`` 内，
-  上界可以是整数或维度字母（词表大小 ``V``）；``simplex=True`` 要求沿最后一维是概率分布（非负、和为 1）。
+  上界可以是整数或维度字母（词表大小 ``V``，或 ``"T+1"``），``low`` 是下界（默认 0）；``simplex=True`` 要求沿最后一维是概率分布（非负、和为 1）。
 - :class:`Params` 是参数字典（如 RNN 的 ``{"V": …, "W": …}``），逐项按规格检查，消息点名 ``params["W"]``。
 - 不合要求时抛出 :class:`ValueError`，消息由 :func:`wordvec_rnn.checks.fail` 写出：哪个参数、期望什么、实际得到什么。
   类型不对也抛 ``ValueError``（而不是 ``TypeError``），读者只需认一种错误。
@@ -57,9 +57,9 @@ class _Array(Spec):
 
     def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None,
                  below: int | str | None = None, nonempty: bool = True, ndim: int | None = None,
-                 simplex: bool = False):
+                 simplex: bool = False, low: int = 0):
         check_choice(dtype, "dtype", DTYPE_KINDS)
-        self.dtype, self.below, self.nonempty, self.simplex = dtype, below, nonempty, simplex
+        self.dtype, self.below, self.nonempty, self.simplex, self.low = dtype, below, nonempty, simplex, low
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -72,7 +72,12 @@ class _Array(Spec):
         self.check_shape(value, name, dims)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
-            check_ids(value, name, _resolve(self.below, dims))
+            bound = _resolve(self.below, dims)
+            if self.low:
+                if int(value.min()) < self.low or int(value.max()) >= bound:
+                    fail(name, f"[{self.low}, {bound}) 内的整数", got=f"元素 {int(value.min())} … {int(value.max())}")
+            else:
+                check_ids(value, name, bound)
         if self.simplex and math.prod(value.shape):
             _check_simplex(value, name)
         return value
@@ -365,9 +370,10 @@ def _check_simplex(value, name: str) -> None:
 def _resolve(bound: int | str, dims: Dims) -> int:
     if isinstance(bound, int):
         return bound
-    if bound not in dims:
+    factor, base, offset = derived(bound)  # 也可以写 "T+1"
+    if base not in dims:
         raise TypeError(f"上界 {bound!r} 不是已声明数组的维度字母")
-    return dims[bound]
+    return factor * dims[base] + offset
 
 
 def _shape_text(shape: tuple, dims: Dims, name: str) -> str:
