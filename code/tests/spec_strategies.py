@@ -40,11 +40,12 @@ def supported(spec) -> bool:
 
 
 def size_of(letter, dims, draw) -> int:
-    match = inputs.DERIVED_DIM.match(letter)
-    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)
+    if isinstance(letter, int):  # 上界直接写成整数，如 below=100
+        return letter
+    factor, base, offset = inputs.derived(letter)
     if base not in dims:
         dims[base] = draw(st.integers(1, 5))
-    return factor * dims[base]
+    return factor * dims[base] + offset
 
 
 def draw_shape(spec, dims, draw) -> tuple[int, ...]:
@@ -63,11 +64,14 @@ def draw_array(spec, dims, draw, name):
     dims.shapes[name] = shape
     if spec.dtype == "float":
         array = draw(hnp.arrays(np.float64, shape, elements=FLOATS))
+        if spec.simplex:  # 概率分布：对随机的 logits 取 softmax
+            array = np.exp(array - array.max(axis=-1, keepdims=True))
+            array /= array.sum(axis=-1, keepdims=True)
     elif spec.dtype == "bool":
         array = draw(hnp.arrays(np.bool_, shape))
     else:
         high = 4 if spec.below is None else size_of(spec.below, dims, draw) - 1
-        array = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, high)))
+        array = draw(hnp.arrays(np.int64, shape, elements=st.integers(min(spec.low, high), high)))
     return torch.from_numpy(array) if isinstance(spec, inputs.Tensor) else array
 
 
@@ -77,6 +81,8 @@ def bound_of(value, dims, draw):
 
 
 def draw_number(spec, dims, draw):
+    if isinstance(spec, inputs.Int) and spec.dim is not None:
+        return size_of(spec.dim, dims, draw)
     if isinstance(spec, inputs.Int):
         high = bound_of(spec.high, dims, draw) if spec.below is None else size_of(spec.below, dims, draw) - 1
         low = 0 if spec.low is None else bound_of(spec.low, dims, draw)
@@ -206,10 +212,13 @@ def array_corruptions(spec, value, leads_dtype):
         yield "换了 dtype 种类", other_kind(spec, value)
     if spec.same_dtype is not None and not leads_dtype and spec.dtype == "float" and torch.is_tensor(value):
         yield "换了精度（与同组的数组 dtype 不同）", value.float()
+    if spec.simplex and math.prod(value.shape):
+        yield "不是概率分布", value * 2 + 0.5
 
 
 def container_corruptions(spec, value):
     if isinstance(spec, inputs.Params):
+        yield "不是字典", list(value.values())
         for key, item in spec.entries.items():
             if key in value:
                 for how, bad in corruptions(item, value[key]):

@@ -146,11 +146,11 @@ def test_forward_input_errors():
         ("X", lambda: birnn_forward(params, X[..., :2])),                            # n 不一致
         ("X", lambda: birnn_forward(params, X.astype(int))),
         ("X", lambda: birnn_forward(params, X.tolist())),
-        ("params['W_bwd']", lambda: birnn_forward(dict(params, W_bwd=np.zeros((5, 5))), X)),  # 隐藏大小不一致
-        ("params['V_bwd']", lambda: birnn_forward(dict(params, V_bwd=np.zeros((5, 3))), X)),
-        ("params['b_h_fwd']", lambda: birnn_forward(dict(params, b_h_fwd=np.zeros(3)), X)),
-        ("params['U']", lambda: birnn_forward(dict(params, U=params["U"][:, :4]), X)),
-        ("params['b_y']", lambda: birnn_forward(dict(params, b_y=np.zeros(4)), X)),
+        ('params["W_bwd"]', lambda: birnn_forward(dict(params, W_bwd=np.zeros((5, 5))), X)),  # 隐藏大小不一致
+        ('params["V_bwd"]', lambda: birnn_forward(dict(params, V_bwd=np.zeros((5, 3))), X)),
+        ('params["b_h_fwd"]', lambda: birnn_forward(dict(params, b_h_fwd=np.zeros(3)), X)),
+        ('params["U"]', lambda: birnn_forward(dict(params, U=params["U"][:, :4]), X)),
+        ('params["b_y"]', lambda: birnn_forward(dict(params, b_y=np.zeros(4)), X)),
         ("params", lambda: birnn_forward({k: v for k, v in params.items() if k != "U"}, X)),
         ("params", lambda: birnn_forward([params], X)),
         ("direction", lambda: direction_params(params, "left")),

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wordvec_rnn.inputs import (Bool, Choice, Elementwise, Int, ListOf, NDArray, Optional, Params, Real, Rng, Tensor, TupleOf,
-                                accepts, declared_inputs)
+from wordvec_rnn.inputs import (Bool, Choice, Elementwise, Int, ListOf, NDArray, Optional, Params, Real, Rng, Tensor,
+                                TupleOf, accepts, declared_inputs)
 
 
 @accepts(x=NDArray("B", "d"), ids=NDArray("B", dtype="int", below="V"), U=NDArray("V", "d"), k=Int(0, below="V"))
@@ -182,3 +182,69 @@ def test_optional_only_if_another_argument_has_a_value():
     assert model("lstm", 1.0) == 1.0 and model("rnn") is None
     with pytest.raises(ValueError, match=r"参数 `forget_bias`：期望None（只在 cell='lstm' 时可以给出）"):
         model("rnn", 1.0)
+
+
+@accepts(params=Params({"W": NDArray("m", "n"), "b": NDArray("m")}), x=NDArray("B", "n"))
+def affine(params, x):
+    return x @ params["W"].T + params["b"]
+
+
+def test_params_entries_are_checked_and_named():
+    params = {"W": np.ones((3, 2)), "b": np.zeros(3)}
+    assert affine(params, np.ones((4, 2))).shape == (4, 3)
+    with pytest.raises(ValueError, match="参数 `params`：期望键为 W, b 的字典"):
+        affine({"W": params["W"]}, np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r'参数 `params\["b"\]`：期望形状 \(m,\)，其中 m=3（由参数 `params\["W"\]` 定下）'):
+        affine({**params, "b": np.zeros(2)}, np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"参数 `x`：期望形状 \(B, n\)"):
+        affine(params, np.ones((4, 3)))
+
+
+@accepts(probs=NDArray(..., "q", simplex=True))
+def entropy(probs):
+    return -(probs * np.log(probs)).sum(axis=-1)
+
+
+def test_simplex_arrays_are_probability_distributions():
+    assert entropy(np.array([[0.5, 0.5], [0.25, 0.75]])).shape == (2,)
+    with pytest.raises(ValueError, match=r"参数 `probs`：期望概率（元素在 \[0, 1\] 内）"):
+        entropy(np.array([1.5, -0.5]))
+    with pytest.raises(ValueError, match="参数 `probs`：期望沿最后一维和为 1 的概率分布"):
+        entropy(np.array([0.2, 0.2]))
+
+
+@accepts(size=Int(1, dim="q"), ids=NDArray(..., dtype="int", below="q"))
+def eye_rows(ids, size):
+    return np.eye(size)[ids]
+
+
+def test_an_integer_can_define_a_dimension():
+    assert eye_rows(np.array([[0, 2]]), 3).shape == (1, 2, 3)
+    with pytest.raises(ValueError, match=r"参数 `ids`：期望词表编号，在 \[0, 3\) 内"):
+        eye_rows(np.array([3]), 3)
+    with pytest.raises(ValueError, match=r"参数 `size`：期望范围 \[1, \+∞\] 内的整数"):
+        eye_rows(np.array([0]), 0)
+
+
+@accepts(H=NDArray("B", "T+1", "m"), X=NDArray("B", "T", "n"))
+def states_and_inputs(H, X):
+    return H[:, 1:].sum() + X.sum()
+
+
+def test_offset_dims_tie_one_more_step():
+    assert states_and_inputs(np.ones((2, 4, 3)), np.ones((2, 3, 5))) == 2 * 3 * 3 + 2 * 3 * 5
+    with pytest.raises(ValueError, match=r"参数 `X`：期望形状 \(B, T, n\)，.*T=3（由参数 `H` 定下）"):
+        states_and_inputs(np.ones((2, 4, 3)), np.ones((2, 4, 5)))
+
+
+@accepts(H=NDArray("B", "T", "m"), lengths=NDArray("B", dtype="int", low=1, below="T+1"))
+def last_rows(H, lengths):
+    return H[np.arange(len(H)), lengths - 1]
+
+
+def test_integer_arrays_can_have_a_lower_bound_and_an_offset_upper_bound():
+    H = np.arange(12.0).reshape(2, 3, 2)
+    assert last_rows(H, np.array([3, 1])).tolist() == [[4.0, 5.0], [6.0, 7.0]]
+    for bad in ([0, 1], [4, 1]):
+        with pytest.raises(ValueError, match=r"参数 `lengths`：期望\[1, 4\) 内的整数"):
+            last_rows(H, np.array(bad))

@@ -135,7 +135,8 @@ def test_one_hot(shape):
     assert np.all(Y.sum(axis=-1) == 1) and np.array_equal(Y.argmax(axis=-1), ids)
     assert np.array_equal(Y, F.one_hot(torch.from_numpy(np.asarray(ids)), 7).numpy())
     assert one_hot(ids, 7, dtype=np.float32).dtype == np.float32
-    assert one_hot([[1, 2]], 3).tolist() == [[[0, 1, 0], [0, 0, 1]]]
+    assert one_hot(np.array([[1, 2]]), 3).tolist() == [[[0, 1, 0], [0, 0, 1]]]
+    assert one_hot(np.array([[1, 2]], dtype=np.int32), 3).tolist() == [[[0, 1, 0], [0, 0, 1]]]
 
 
 def test_init_rnn_params():
@@ -165,11 +166,11 @@ def _bad_calls():
         ("X", "整数输入", lambda: rnn_forward(params, X.astype(int))),
         ("h0", "h0 的维数不是 m", lambda: rnn_forward(params, X, np.zeros((2, 5)))),
         ("h0", "h0 的批量大小不符", lambda: rnn_forward(params, X, np.zeros((3, 4)))),
-        ("params['W']", "W 不是 m×m", lambda: rnn_forward({**params, "W": np.zeros((4, 5))}, X)),
-        ("params['W']", "W 的隐藏大小与 V 不符", lambda: rnn_forward({**params, "W": np.zeros((3, 3))}, X)),
-        ("params['U']", "U 的列数不是 m", lambda: rnn_forward({**params, "U": np.zeros((5, 3))}, X)),
-        ("params['b_h']", "b_h 的长度不是 m", lambda: rnn_forward({**params, "b_h": np.zeros(5)}, X)),
-        ("params['b_y']", "b_y 的长度与 U 的行数 q 不符", lambda: rnn_forward({**params, "b_y": np.zeros(4)}, X)),
+        ('params["W"]', "W 不是 m×m", lambda: rnn_forward({**params, "W": np.zeros((4, 5))}, X)),
+        ('params["W"]', "W 的隐藏大小与 V 不符", lambda: rnn_forward({**params, "W": np.zeros((3, 3))}, X)),
+        ('params["U"]', "U 的列数不是 m", lambda: rnn_forward({**params, "U": np.zeros((5, 3))}, X)),
+        ('params["b_h"]', "b_h 的长度不是 m", lambda: rnn_forward({**params, "b_h": np.zeros(5)}, X)),
+        ('params["b_y"]', "b_y 的长度与 U 的行数 q 不符", lambda: rnn_forward({**params, "b_y": np.zeros(4)}, X)),
         ("params", "缺了参数", lambda: rnn_forward({"V": params["V"]}, X)),
         ("params", "多了参数", lambda: rnn_forward({**params, "b_x": np.zeros(4)}, X)),
         ("params", "不是字典", lambda: rnn_forward(list(params.values()), X)),
@@ -185,7 +186,7 @@ def _bad_calls():
         ("X", "rnn_backward：空序列", lambda: rnn_backward(params, X[:, :0], H[:, :1], Y_hat[:, :0], targets[:, :0])),
         ("targets", "rnn_loss_and_gradients：编号越界", lambda: rnn_loss_and_gradients(params, X, targets + 5)),
         ("X", "rnn_loss_and_gradients：空序列", lambda: rnn_loss_and_gradients(params, X[:, :0], targets[:, :0])),
-        ("params['U']", "rnn_loss_and_gradients：隐藏大小不符",
+        ('params["U"]', "rnn_loss_and_gradients：隐藏大小不符",
          lambda: rnn_loss_and_gradients({**params, "U": np.zeros((5, 2))}, X, targets)),
         ("ids", "one_hot：编号越界", lambda: one_hot(np.array([0, 5]), 5)),
         ("ids", "one_hot：负的编号", lambda: one_hot(np.array([0, -1]), 5)),

@@ -202,15 +202,15 @@ def test_data_input_errors():
         ("batch_size", lambda: xor_batch(rng, 0)),
         ("k", lambda: chinese_numeral(-1)),
         ("k", lambda: chinese_numeral(3.0)),
-        ("numbers", lambda: numeral_batch([1, 100])),
+        ("numbers", lambda: numeral_batch(np.array([1, 100]))),
         ("numbers", lambda: numeral_batch(np.array([[1, 2]]))),
         ("numbers", lambda: numeral_batch(np.array([1.5]))),
-        ("numbers", lambda: numeral_batch([])),
+        ("numbers", lambda: numeral_batch(np.array([], dtype=np.int64))),
         ("rng", lambda: majority_batch(None, 3)),
         ("batch_size", lambda: majority_batch(rng, -2)),
         ("min_len", lambda: majority_batch(rng, 3, min_len=0)),
         ("max_len", lambda: majority_batch(rng, 3, min_len=7, max_len=5)),
-        ("min_len / max_len", lambda: majority_batch(rng, 3, min_len=5, max_len=10)),
+        ("max_len", lambda: majority_batch(rng, 3, min_len=5, max_len=10)),
         ("T", lambda: parity_batch(rng, 3, 0)),
         ("batch_size", lambda: parity_batch(rng, 1.0, 4)),
         ("task", lambda: seq2seq_batch(rng, 3, task="sort")),
@@ -226,7 +226,7 @@ def test_data_input_errors():
 def test_model_input_errors():
     rng = np.random.default_rng(0)
     one_to_many = OneToMany(20, len(NUMERAL_VOCAB), 4)
-    e, targets = numeral_batch([3, 45])
+    e, targets = numeral_batch(np.array([3, 45]))
     many_to_one = ManyToOne(2, 3, 4, 2)
     ids, lengths, _ = majority_batch(rng, 3)
     seq2seq = Seq2Seq(len(DIGIT_VOCAB), 3, 4)

@@ -14,15 +14,36 @@ import numpy as np
 import torch
 from torch import nn
 
-from wordvec_rnn.checks import check_array, check_choice, check_float, check_ids, check_int, fail
+from wordvec_rnn.inputs import (
+    Bool,
+    Choice,
+    Instance,
+    Int,
+    NDArray,
+    Optional,
+    Params,
+    Real,
+    Rng,
+    Satisfies,
+    Str,
+    Tensor,
+    accepts,
+    returns,
+)
 from wordvec_rnn.progress import progress
-from wordvec_rnn.rnn import cross_entropy, init_rnn_params, rnn_backward, rnn_forward, softmax
+from wordvec_rnn.rnn import FLOAT_DTYPES, RNN_PARAMS, cross_entropy, init_rnn_params, rnn_backward, rnn_forward
+from wordvec_rnn.skipgram import softmax
 
 # 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「反向的链：把序列倒过来」
 DIRECTIONS = ("fwd", "bwd")  # 正向 →、反向 ←
 BIRNN_PARAM_NAMES = ("V_fwd", "W_fwd", "b_h_fwd", "V_bwd", "W_bwd", "b_h_bwd", "U", "b_y")
+BIRNN_PARAMS = Params({**{f"{name}_{d}": NDArray(*shape) for d in DIRECTIONS
+                          for name, shape in (("V", ("m", "n")), ("W", ("m", "m")), ("b_h", ("m",)))},
+                       "U": NDArray("q", "2m"), "b_y": NDArray("q")})   # 两个方向的 n、m 相同，U 是 q×2m
 
 
+@accepts(n=Int(1), m=Int(1), q=Int(1), rng=Rng(), dtype=Choice(*FLOAT_DTYPES))
+@returns(BIRNN_PARAMS)
 def init_birnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.float64) -> dict:
     """双向 RNN 的参数：每个方向一组 V (m×n)、W (m×m)、b_h (m)，键名带 ``_fwd`` 或 ``_bwd``；
     输出层 U (q×2m) 与 b_y (q)。即式 (eq-birnn-fwd)、(eq-birnn-bwd) 与 (eq-birnn-out) 中的参数。
@@ -40,35 +61,31 @@ def init_birnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np
     return {name: params[name] for name in BIRNN_PARAM_NAMES}
 
 
+@accepts(params=BIRNN_PARAMS)
 def check_birnn_params(params) -> dict[str, int]:
     """检查参数字典的键与形状（见 (sec-birnn-model)）：两个方向的 n、m 相同，U 的形状是 (q, 2m)。
 
     返回维数 ``{"m": …, "n": …, "q": …}``。
     """
-    if not isinstance(params, dict) or set(params) != set(BIRNN_PARAM_NAMES):
-        fail("params", f"键为 {', '.join(BIRNN_PARAM_NAMES)} 的字典", params)
-    dims: dict[str, int] = {}
-    for direction in DIRECTIONS:
-        for name, shape in (("V", ("m", "n")), ("W", ("m", "m")), ("b_h", ("m",))):
-            key = f"{name}_{direction}"
-            check_array(params[key], f"params['{key}']", shape=shape, dtype="float", dims=dims)
-    check_array(params["U"], "params['U']", shape=("q", 2 * dims["m"]), dtype="float", dims=dims)
-    check_array(params["b_y"], "params['b_y']", shape=("q",), dtype="float", dims=dims)
-    return dims
+    (m, n), q = params["V_fwd"].shape, params["U"].shape[0]
+    return {"m": m, "n": n, "q": q}
 
 
+@accepts(params=BIRNN_PARAMS, direction=Choice(*DIRECTIONS))
+@returns(RNN_PARAMS)
 def direction_params(params: dict, direction: str) -> dict:
     """一个方向的普通 RNN 参数 ``{V, W, b_h, U, b_y}``：U 取 2m 列中属于这个方向的一半（正向前 m 列），
 
     即式 (eq-birnn-split) 中的 →U 或 ←U。
     """
-    check_choice(direction, "direction", DIRECTIONS)
-    m = check_birnn_params(params)["m"]
+    m = params["W_fwd"].shape[0]
     half = slice(0, m) if direction == "fwd" else slice(m, 2 * m)
     one = {name: params[f"{name}_{direction}"] for name in ("V", "W", "b_h")}
     return {**one, "U": params["U"][:, half], "b_y": params["b_y"]}
 
 
+@accepts(params=BIRNN_PARAMS, X=NDArray("B", "T", "n"))
+@returns(NDArray("B", "T+1", "m"), NDArray("B", "T+1", "m"), NDArray("B", "T", "q", simplex=True))
 def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """双向 RNN 的前向传播，实现式 (eq-birnn-fwd)、(eq-birnn-bwd)（借式 (eq-birnn-reverse)）与 (eq-birnn-out)。
 
@@ -80,8 +97,6 @@ def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     - ``H_bwd`` 形状 (B, T+1, m)，``H_bwd[:, t - 1]`` = ←h_t，t = 1, …, T+1（``H_bwd[:, T]`` = ←h_{T+1} = 0）；
     - ``Y_hat`` 形状 (B, T, q)，``Y_hat[:, t - 1]`` = ŷ_t = softmax(U [→h_t; ←h_t] + b_y)。
     """
-    dims = check_birnn_params(params)
-    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
     H_fwd, _ = rnn_forward(direction_params(params, "fwd"), X)            # →h_0, →h_1, …, →h_T
     H_rev, _ = rnn_forward(direction_params(params, "bwd"), X[:, ::-1])   # 倒序的输入：←h_{T+1}, ←h_T, …, ←h_1
     H_bwd = np.ascontiguousarray(H_rev[:, ::-1])                          # 倒回来：←h_1, …, ←h_T, ←h_{T+1}
@@ -91,6 +106,7 @@ def birnn_forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 # 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「与 `torch.nn.RNN(bidirectional=True)` 对照」
+@accepts(params=BIRNN_PARAMS)
 def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
     """把参数复制进 ``nn.RNN(n, m, bidirectional=True, batch_first=True)`` 与 ``nn.Linear(2m, q)``，dtype 与参数相同。
 
@@ -115,6 +131,9 @@ def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
 
 
 # 定义于 chapters/02_rnn/03_bidirectional.ipynb 「双向循环神经网络」§「反向传播：两遍 BPTT」
+@accepts(params=BIRNN_PARAMS, X=NDArray("B", "T", "n"), H_fwd=NDArray("B", "T+1", "m"), H_bwd=NDArray("B", "T+1", "m"),
+         Y_hat=NDArray("B", "T", "q", simplex=True), targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(BIRNN_PARAMS)
 def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.ndarray, Y_hat: np.ndarray,
                    targets) -> dict:
     """双向 RNN 的时间反向传播：两遍普通的 BPTT（``rnn_backward``），返回 L = Σ_t L_t 对各参数的梯度。
@@ -124,13 +143,6 @@ def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.nda
     正向的链在原序列上、反向的链在倒序的序列上各做一遍；两遍都用双向模型的 ``Y_hat`` 算 ŷ_t − y_t，
     再乘各自的一半 U。``H_fwd``、``H_bwd``、``Y_hat`` 是 ``birnn_forward`` 的结果，``targets`` 形状 (B, T)。
     """
-    dims = check_birnn_params(params)
-    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
-    check_array(H_fwd, "H_fwd", shape=("B", dims["T"] + 1, "m"), dtype="float", dims=dims)
-    check_array(H_bwd, "H_bwd", shape=("B", dims["T"] + 1, "m"), dtype="float", dims=dims)
-    check_array(Y_hat, "Y_hat", shape=("B", "T", "q"), dtype="float", dims=dims)
-    check_array(targets, "targets", shape=("B", "T"), dtype="int", dims=dims)
-    check_ids(targets, "targets", dims["q"])
     flip = (slice(None), slice(None, None, -1))                        # 沿时间轴倒序
     g_fwd, _ = rnn_backward(direction_params(params, "fwd"), X, H_fwd, Y_hat, targets)
     g_bwd, _ = rnn_backward(direction_params(params, "bwd"), X[flip], H_bwd[flip], Y_hat[flip], targets[flip])
@@ -140,6 +152,8 @@ def birnn_backward(params: dict, X: np.ndarray, H_fwd: np.ndarray, H_bwd: np.nda
     return {name: grads[name] for name in BIRNN_PARAM_NAMES}
 
 
+@accepts(params=BIRNN_PARAMS, X=NDArray("B", "T", "n"), targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(Real(), BIRNN_PARAMS)
 def birnn_loss_and_gradients(params: dict, X: np.ndarray, targets) -> tuple[float, dict]:
     """一次前向与反向（见 (sec-birnn-backward)）：返回 ``(L, 梯度字典)``，L = −Σ_t log ŷ_t[y_t]（对批量也求和）。"""
     H_fwd, H_bwd, Y_hat = birnn_forward(params, X)
@@ -155,23 +169,24 @@ class RNNTagger(nn.Module):
     第 t 步输出 [→h_t; ←h_t]）→ ``nn.Linear`` 得 s_t。``forward(ids)``：``ids`` 形状 (B, T) → logits (B, T, n_tags)。
     """
 
+    @accepts(vocab_size=Int(1), d=Int(1), m=Int(1), n_tags=Int(2), bidirectional=Bool())
     def __init__(self, vocab_size: int, d: int, m: int, n_tags: int, *, bidirectional: bool = False):
         super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", low=1)
-        d, m, n_tags = check_int(d, "d", low=1), check_int(m, "m", low=1), check_int(n_tags, "n_tags", low=2)
-        if not isinstance(bidirectional, bool):
-            fail("bidirectional", "布尔值（True 或 False）", bidirectional)
+        self.vocab_size = vocab_size
         self.embedding = nn.Embedding(self.vocab_size, d)
         self.rnn = nn.RNN(d, m, batch_first=True, bidirectional=bidirectional)
         self.output = nn.Linear(2 * m if bidirectional else m, n_tags)
 
+    @accepts(self=Instance(nn.Module, "RNNTagger", sizes={"V": "vocab_size"}), ids=Tensor("B", "T", dtype="int", below="V"))
+    @returns(Tensor("B", "T", None))
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        check_array(ids, "ids", ndim=2, dtype="int")
-        check_ids(ids, "ids", self.vocab_size)
         H, _ = self.rnn(self.embedding(ids))
         return self.output(H)
 
 
+@accepts(model=Instance(nn.Module, "torch.nn.Module"),
+         batch_loss=Satisfies(callable, "不带参数、返回标量损失张量的函数"), steps=Int(1), lr=Real(1e-8, 10.0),
+         evaluate=Optional(Satisfies(callable, "不带参数、返回一个数的函数")), every=Int(1), desc=Str())
 def train_steps(model: nn.Module, batch_loss: Callable[[], torch.Tensor], *, steps: int, lr: float,
                 evaluate: Callable[[], float] | None = None, every: int = 1, desc: str = "训练"):
     """用 Adam 训练 ``steps`` 步：每步调用 ``batch_loss()`` 得到一个小批量的损失（标量张量），反向传播，更新参数。
@@ -181,14 +196,6 @@ def train_steps(model: nn.Module, batch_loss: Callable[[], torch.Tensor], *, ste
     给出 ``evaluate`` 时，每 ``every`` 步（以及最后一步）在 ``torch.no_grad()`` 下调用它一次。
     返回 ``(losses, scores)``：每步的损失（形状 (steps,) 的数组）与 ``[(步数, evaluate 的值), …]``。
     """
-    if not isinstance(model, nn.Module):
-        fail("model", "torch.nn.Module", model)
-    if not callable(batch_loss):
-        fail("batch_loss", "不带参数、返回标量损失张量的函数", batch_loss)
-    if evaluate is not None and not callable(evaluate):
-        fail("evaluate", "不带参数、返回一个数的函数（或 None）", evaluate)
-    steps, every = check_int(steps, "steps", low=1), check_int(every, "every", low=1)
-    lr = check_float(lr, "lr", low=1e-8, high=10.0)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     losses, scores = np.zeros(steps), []
     with progress(total=steps, desc=desc) as bar:

@@ -29,7 +29,7 @@ def softplus(x):
 @accepts(x=Elementwise())
 @returns(Elementwise())
 def log_sigmoid(x):
-    """log σ(x) = -softplus(-x)，逐元素；x 很负时也不会取 log 0。"""
+    """log σ(x) = -softplus(-x)，由式 (eq-ns-softplus) 得出，逐元素；x 很负时也不会取 log 0。"""
     return -np.logaddexp(0.0, -x)
 
 

@@ -9,60 +9,48 @@
 
 import numpy as np
 
-from wordvec_rnn.checks import check_array, check_ids, check_int, check_rng, fail
+from wordvec_rnn.inputs import Choice, Int, NDArray, Optional, Params, Real, Rng, accepts, returns
+from wordvec_rnn.skipgram import log_softmax, softmax
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「参数」
 PARAM_NAMES = ("V", "W", "b_h", "U", "b_y")
+RNN_PARAMS = Params({"V": NDArray("m", "n"), "W": NDArray("m", "m"), "b_h": NDArray("m"),
+                     "U": NDArray("q", "m"), "b_y": NDArray("q")})   # 式 (eq-rnn-model) 的五个参数
+FLOAT_DTYPES = (np.float32, np.float64)
 
 
+@accepts(n=Int(1), m=Int(1), q=Int(1), rng=Rng(), dtype=Choice(*FLOAT_DTYPES))
+@returns(RNN_PARAMS)
 def init_rnn_params(n: int, m: int, q: int, rng: np.random.Generator, dtype=np.float64) -> dict:
     """RNN 的参数 V (m×n)、W (m×m)、b_h (m)、U (q×m)、b_y (q)，q 是输出的维数（语言模型中 q = |𝒱|）。
 
     式 (eq-rnn-model) 的五个参数，共式 (eq-rnn-param-count) 个元素，见 (sec-rnn-params)。与 ``torch.nn.RNN`` 一样，
-    每个元素取自均匀分布 U(-1/√m, 1/√m)。
+    每个元素取自均匀分布 U(-1/√m, 1/√m)；``dtype`` 是 ``np.float32`` 或 ``np.float64``。
     """
-    n, m, q = (check_int(v, name, low=1) for v, name in ((n, "n"), (m, "m"), (q, "q")))
-    check_rng(rng)
     shapes = {"V": (m, n), "W": (m, m), "b_h": (m,), "U": (q, m), "b_y": (q,)}
     bound = 1.0 / np.sqrt(m)
     return {name: rng.uniform(-bound, bound, size=shape).astype(dtype) for name, shape in shapes.items()}
 
 
+@accepts(params=RNN_PARAMS)
 def check_rnn_params(params) -> dict[str, int]:
     """检查参数字典的键与形状是否一致（见 (sec-rnn-params)），返回维数 ``{"m": …, "n": …, "q": …}``。"""
-    if not isinstance(params, dict) or set(params) != set(PARAM_NAMES):
-        fail("params", f"键为 {', '.join(PARAM_NAMES)} 的字典", params)
-    dims: dict[str, int] = {}
-    for name, shape in (("V", ("m", "n")), ("W", ("m", "m")), ("b_h", ("m",)), ("U", ("q", "m")), ("b_y", ("q",))):
-        check_array(params[name], f"params['{name}']", shape=shape, dtype="float", dims=dims)
-    return dims
-
-
-def _check_inputs(params, X, h0) -> tuple[dict[str, int], np.ndarray]:
-    """检查参数、输入 X (B, T, n) 与初始状态 h0 (B, m)；h0 为 None 时取全零。返回维数与 h0。"""
-    dims = check_rnn_params(params)
-    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
-    if h0 is None:
-        h0 = np.zeros((X.shape[0], dims["m"]), dtype=params["W"].dtype)
-    check_array(h0, "h0", shape=("B", "m"), dtype="float", dims=dims)
-    return dims, h0
+    (m, n), q = params["V"].shape, params["U"].shape[0]
+    return {"m": m, "n": n, "q": q}
 
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「输入：独热向量」
+@accepts(size=Int(1, dim="size"), ids=NDArray(..., dtype="int", below="size", nonempty=False),
+         dtype=Choice(*FLOAT_DTYPES))
+@returns(NDArray(..., "size"))
 def one_hot(ids, size: int, dtype=np.float64) -> np.ndarray:
     """编号数组 → 独热向量（见 (sec-rnn-one-hot)）：形状 ``ids.shape + (size,)``，第 ``ids[...]`` 个位置为 1，其余为 0。"""
-    size = check_int(size, "size", low=1)
-    ids = check_ids(np.asarray(ids), "ids", size)
     return np.eye(size, dtype=dtype)[ids]
 
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
-def softmax(Z: np.ndarray) -> np.ndarray:
-    """沿最后一维的 softmax，实现式 (eq-rnn-softmax)；先减去最大值，避免 exp 上溢。"""
-    E = np.exp(Z - Z.max(axis=-1, keepdims=True))
-    return E / E.sum(axis=-1, keepdims=True)
-
-
+@accepts(params=RNN_PARAMS, X=NDArray("B", "T", "n"), h0=Optional(NDArray("B", "m")))
+@returns(NDArray("B", "T+1", "m"), NDArray("B", "T", "q", simplex=True))
 def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """前向传播：逐步照公式 h_t = tanh(V x_t + W h_{t-1} + b_h)，ŷ_t = softmax(U h_t + b_y)，批量优先。
 
@@ -71,10 +59,10 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
     ``X`` 的形状 (B, T, n)，``h0`` 的形状 (B, m)（默认全零）。返回 ``(H, Y_hat)``：``H`` 的形状 (B, T+1, m)，
     ``H[:, t]`` 是 h_t（``H[:, 0]`` 是 h_0）；``Y_hat`` 的形状 (B, T, q)，``Y_hat[:, t-1]`` 是 ŷ_t。
     """
-    dims, h0 = _check_inputs(params, X, h0)
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
-    B, T, _ = X.shape
-    H = np.zeros((B, T + 1, dims["m"]), dtype=W.dtype)
+    (B, T, _), m = X.shape, W.shape[0]
+    h0 = np.zeros((B, m), dtype=W.dtype) if h0 is None else h0
+    H = np.zeros((B, T + 1, m), dtype=W.dtype)
     H[:, 0] = h0
     for t in range(1, T + 1):
         H[:, t] = np.tanh(X[:, t - 1] @ V.T + H[:, t - 1] @ W.T + b_h)   # h_t = f_h(V x_t + W h_{t-1} + b_h)
@@ -83,22 +71,20 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
 
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「前向传播」
+@accepts(params=RNN_PARAMS)
 def rnn_to_torch(params: dict):
     """同样的参数放进 ``torch.nn.RNN``（``batch_first=True``）与 ``torch.nn.Linear``，返回 ``(rnn, linear)``。
 
     两者合起来算的是式 (eq-rnn-model)（softmax 另加）。
 
     ``weight_ih_l0`` = V，``weight_hh_l0`` = W，``bias_ih_l0`` = b_h，``bias_hh_l0`` = 0（``nn.RNN`` 的两个偏置之和
-    起 b_h 的作用）；``linear.weight`` = U，``linear.bias`` = b_y。dtype 与参数相同（float32 或 float64）。
+    起 b_h 的作用）；``linear.weight`` = U，``linear.bias`` = b_y。dtype 与参数 V 相同（如 float32 或 float64）。
     """
     import torch
     from torch import nn
 
     dims = check_rnn_params(params)
-    dtypes = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.float64}
-    if params["V"].dtype not in dtypes:
-        fail("params", "float32 或 float64 的参数", params["V"])
-    dtype = dtypes[params["V"].dtype]
+    dtype = torch.from_numpy(params["V"]).dtype
     rnn = nn.RNN(dims["n"], dims["m"], batch_first=True, dtype=dtype)
     linear = nn.Linear(dims["m"], dims["q"], dtype=dtype)
     with torch.no_grad():
@@ -110,25 +96,39 @@ def rnn_to_torch(params: dict):
 
 
 # 定义于 chapters/02_rnn/01_rnn.ipynb 「循环神经网络」§「损失」
+@accepts(Y_hat=NDArray("B", "T", "q", simplex=True), targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(Real())
 def cross_entropy(Y_hat: np.ndarray, targets) -> float:
     """L = Σ_t L_t = −Σ_t log ŷ_t[y_t]，实现式 (eq-rnn-xent) 与 (eq-rnn-model) 中的求和，对批量中的每个序列也求和。
 
-    ``targets`` 的形状 (B, T)，元素是编号。
+    ``Y_hat`` 的形状 (B, T, q)，每个 ŷ_t 是词表上的概率分布；``targets`` 的形状 (B, T)，元素是编号。
+    某个 ŷ_t[y_t] 下溢成 0 时 L = inf：这时用 ``cross_entropy_from_logits``。
     """
-    check_array(Y_hat, "Y_hat", ndim=3, dtype="float")
-    check_array(targets, "targets", shape=Y_hat.shape[:2], dtype="int")
-    check_ids(targets, "targets", Y_hat.shape[2])
     picked = np.take_along_axis(Y_hat, targets[..., None], axis=-1)   # ŷ_{t, y_t}
     loss = -np.log(picked).sum()
     return float(loss)
 
 
+@accepts(S=NDArray("B", "T", "q"), targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(Real(0.0))
+def cross_entropy_from_logits(S: np.ndarray, targets) -> float:
+    """同一个 L，由 logits s_t = U h_t + b_y（``S`` 的形状 (B, T, q)）算：log ŷ_t = log_softmax(s_t)，见式 (eq-rnn-xent)。
+
+    不经过概率，ŷ_t[y_t] 小到 float64 表示不了（如 e^{−800}）时 L 仍是有限的数。
+    """
+    log_probs = np.take_along_axis(log_softmax(S), targets[..., None], axis=-1)   # log ŷ_{t, y_t}
+    return float(-log_probs.sum())
+
+
 # 定义于 chapters/02_rnn/02_bptt.ipynb 「时间反向传播（BPTT）」§「实现」
+@accepts(H=NDArray("B", "T+1", "m"), Y_hat=NDArray("B", "T", "q", simplex=True),
+         targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(NDArray("B", "T", "q"), NDArray("q", "m"), NDArray("q"))
 def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """输出层的梯度：返回 ``(dS, ∂L/∂U, ∂L/∂b_y)``，实现式 (eq-bptt-output-error) 与 (eq-bptt-output-grads)。
 
     ``dS[:, t-1]`` = ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵），形状 (B, T, q)；∂L/∂U = Σ_t (ŷ_t − y_t) h_t^⊤，
-    把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。输入由调用者检查过。
+    把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。``H`` 是 ``rnn_forward`` 的 (B, T+1, m)。
     """
     q, m = Y_hat.shape[-1], H.shape[-1]
     dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)
@@ -137,6 +137,9 @@ def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[n
     return dS, dU, db_y
 
 
+@accepts(params=RNN_PARAMS, X=NDArray("B", "T", "n"), H=NDArray("B", "T+1", "m"),
+         Y_hat=NDArray("B", "T", "q", simplex=True), targets=NDArray("B", "T", dtype="int", below="q"))
+@returns(RNN_PARAMS, NDArray("B", "m"))
 def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[dict, np.ndarray]:
     """时间反向传播（BPTT）：由 ``rnn_forward`` 的结果求 L = Σ_t L_t 对各参数的梯度，以及 ∂L/∂h_0。
 
@@ -145,13 +148,7 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
     ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵）；∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤δ_{t+1}（t = T 时没有第二项）；
     δ_t = ∂L/∂z_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t；各参数的梯度是各步之和，也对批量中的序列求和。
     """
-    dims = check_rnn_params(params)
-    check_array(X, "X", shape=("B", "T", "n"), dtype="float", dims=dims)
-    T = dims["T"]
-    check_array(H, "H", shape=("B", T + 1, "m"), dtype="float", dims=dims)
-    check_array(Y_hat, "Y_hat", shape=("B", "T", "q"), dtype="float", dims=dims)
-    check_array(targets, "targets", shape=("B", "T"), dtype="int", dims=dims)
-    check_ids(targets, "targets", dims["q"])
+    T = X.shape[1]
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)   # ∂L/∂s_t = ŷ_t − y_t 与输出层
@@ -166,6 +163,9 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
     return grads, dh_next                                         # 循环结束时 dh_next = W^⊤ δ_1 = ∂L/∂h_0
 
 
+@accepts(params=RNN_PARAMS, X=NDArray("B", "T", "n"), targets=NDArray("B", "T", dtype="int", below="q"),
+         h0=Optional(NDArray("B", "m")))
+@returns(Real(), RNN_PARAMS, NDArray("B", "m"))
 def rnn_loss_and_gradients(params: dict, X: np.ndarray, targets, h0: np.ndarray | None = None):
     """一次前向（式 (eq-bptt-forward)）与反向（见 (sec-bptt-impl)）：返回 ``(L, 梯度字典, h_T)``。
 

@@ -13,18 +13,19 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from wordvec_rnn.checks import check_array, check_choice, check_ids, check_int, check_rng, fail
+from wordvec_rnn.checks import fail
+from wordvec_rnn.inputs import Choice, Instance, Int, NDArray, Rng, Satisfies, Tensor, accepts, returns
 from wordvec_rnn.vocab import EOS_ID, Vocab
 
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「一对一」
+@accepts(rng=Rng(), batch_size=Int(1, dim="B"), dtype=Choice(torch.float32, torch.float64))
+@returns(Tensor("B", 2), Tensor("B", dtype="int"))
 def xor_batch(rng: np.random.Generator, batch_size: int, dtype=torch.float32) -> tuple[torch.Tensor, torch.Tensor]:
     """一对一的数据（异或）：x 在 [-1, 1]² 上均匀分布，两个坐标同号时标签为 1；模型见式 (eq-struct-one-to-one)。
 
     返回 ``(X, y)``，形状 (B, 2) 与 (B,)（int64）。
     """
-    check_rng(rng)
-    batch_size = check_int(batch_size, "batch_size", low=1)
     X = rng.uniform(-1, 1, size=(batch_size, 2))
     return torch.tensor(X, dtype=dtype), torch.from_numpy((X[:, 0] * X[:, 1] > 0).astype(np.int64))
 
@@ -36,25 +37,23 @@ DIGITS_ZH = "零一二三四五六七八九"
 NUMERAL_VOCAB = Vocab([list(DIGITS_ZH + "十")])  # <unk> 0、<eos> 1，零…九 为 2…11，十 为 12
 
 
+@accepts(k=Int(0, 99))
 def chinese_numeral(k: int) -> list[str]:
     """0…99 的中文数词，逐字：7 → 七，10 → 十，15 → 十五，20 → 二十，37 → 三十七（见 (sec-struct-one-to-many)）。"""
-    k = check_int(k, "k", low=0, high=99)
     tens, units = divmod(k, 10)
     if tens == 0:
         return [DIGITS_ZH[units]]
     return ([] if tens == 1 else [DIGITS_ZH[tens]]) + ["十"] + ([] if units == 0 else [DIGITS_ZH[units]])
 
 
+@accepts(numbers=NDArray("B", dtype="int", below=100))
+@returns(Tensor("B", 20), Tensor("B", 4, dtype="int"))
 def numeral_batch(numbers) -> tuple[torch.Tensor, torch.Tensor]:
-    """一对多（式 (eq-struct-one-to-many)）的数据：``numbers`` 是 0…99 的整数（一维）。返回 ``(e, targets)``：
+    """一对多（式 (eq-struct-one-to-many)）的数据：``numbers`` 是 0…99 的整数（一维 numpy 数组）。返回 ``(e, targets)``：
 
     ``e`` 形状 (B, 20)，前 10 维是十位的独热向量、后 10 维是个位的；``targets`` 形状 (B, 4)，是数词的编号
     （``NUMERAL_VOCAB``）加一个 EOS，较短的在末尾填 ``IGNORE_INDEX``。
     """
-    numbers = np.asarray(numbers)
-    check_array(numbers, "numbers", ndim=1, dtype="int")
-    if numbers.min() < 0 or numbers.max() > 99:
-        fail("numbers", "0…99 内的整数", numbers)
     e = np.zeros((len(numbers), 20), dtype=np.float32)
     targets = np.full((len(numbers), 4), IGNORE_INDEX, dtype=np.int64)
     for i, k in enumerate(numbers.tolist()):
@@ -64,12 +63,21 @@ def numeral_batch(numbers) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.from_numpy(e), torch.from_numpy(targets)
 
 
-def _previous_outputs(targets: torch.Tensor, vocab_size: int) -> torch.Tensor:
+class _Targets(Tensor):
+    """目标序列：形状 (B, T_y) 的编号张量，元素在 [0, V) 内，或是填充的 ``IGNORE_INDEX``。"""
+
+    def __init__(self):
+        super().__init__("B", None, dtype="int", below="V")
+
+    def check(self, value, name, dims):
+        filled = value.masked_fill(value == IGNORE_INDEX, 0) if torch.is_tensor(value) else value
+        super().check(filled, name, dims)
+        return value
+
+
+def _previous_outputs(targets: torch.Tensor) -> torch.Tensor:
     """教师强制时接回的 y_1 … y_{T_y-1}；填充的位置换成 EOS（那些步的输出不计损失，换成什么都一样）。"""
-    previous = targets[:, :-1].masked_fill(targets[:, :-1] == IGNORE_INDEX, EOS_ID)
-    if previous.shape[1] > 0:                                       # T_y = 1 时没有要接回的输出
-        check_ids(previous, "targets", vocab_size)
-    return previous
+    return targets[:, :-1].masked_fill(targets[:, :-1] == IGNORE_INDEX, EOS_ID)
 
 
 class OneToMany(nn.Module):
@@ -79,11 +87,10 @@ class OneToMany(nn.Module):
     ``forward`` 用教师强制（接回真实的 y_{t-1}），``generate`` 贪心生成（接回自己选出的词元）。
     """
 
+    @accepts(n_in=Int(1), vocab_size=Int(2), m=Int(1))
     def __init__(self, n_in: int, vocab_size: int, m: int):
         super().__init__()
-        self.n_in = check_int(n_in, "n_in", low=1)
-        self.vocab_size = check_int(vocab_size, "vocab_size", low=2)
-        m = check_int(m, "m", low=1)
+        self.n_in, self.vocab_size = n_in, vocab_size
         self.rnn = nn.RNN(self.n_in + self.vocab_size, m, batch_first=True)
         self.output = nn.Linear(m, self.vocab_size)
 
@@ -94,20 +101,20 @@ class OneToMany(nn.Module):
         fed_back = F.one_hot(previous, self.vocab_size).to(e.dtype)
         return torch.cat([e.new_zeros(*previous.shape, self.n_in), fed_back], dim=2)
 
+    @accepts(self=Instance(nn.Module, "OneToMany", sizes={"n": "n_in", "V": "vocab_size"}), e=Tensor("B", "n"), targets=_Targets())
+    @returns(Tensor("B", None, "V"))
     def forward(self, e: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """教师强制：``e`` (B, n_in)，``targets`` (B, T_y) → 每步的 logits (B, T_y, |V|)。"""
-        check_array(e, "e", shape=(None, self.n_in), dtype="float")
-        check_array(targets, "targets", shape=(len(e), None), dtype="int")
-        previous = _previous_outputs(targets, self.vocab_size)
+        previous = _previous_outputs(targets)
         inputs = torch.cat([self._inputs(e, None), self._inputs(e, previous)], dim=1)
         H, _ = self.rnn(inputs)
         return self.output(H)
 
+    @accepts(self=Instance(nn.Module, "OneToMany", sizes={"n": "n_in", "V": "vocab_size"}), e=Tensor("B", "n"), max_len=Int(1, dim="L"))
+    @returns(Tensor("B", "L", dtype="int"))
     @torch.no_grad()
     def generate(self, e: torch.Tensor, max_len: int) -> torch.Tensor:
         """贪心生成 ``max_len`` 步：每步取概率最大的词元，接回作下一步的输入。返回编号 (B, max_len)。"""
-        check_array(e, "e", shape=(None, self.n_in), dtype="float")
-        max_len = check_int(max_len, "max_len", low=1)
         inputs, h, tokens = self._inputs(e, None), None, []
         for _ in range(max_len):
             H, h = self.rnn(inputs, h)
@@ -117,44 +124,44 @@ class OneToMany(nn.Module):
         return torch.stack(tokens, dim=1)
 
 
+@accepts(generated=Tensor("B", None, dtype="int"), targets=Tensor("B", None, dtype="int"))
+@returns(NDArray("B", dtype="bool"))
 def exact_match(generated: torch.Tensor, targets: torch.Tensor) -> np.ndarray:
     """逐个序列判断生成得是否完全正确：``targets`` (B, T_y) 中不是 ``IGNORE_INDEX`` 的位置（含 EOS）都要与
     ``generated`` 相同，EOS 之后生成了什么不管。返回形状 (B,) 的布尔数组。见 (sec-struct-one-to-many)。"""
-    check_array(generated, "generated", ndim=2, dtype="int")
-    check_array(targets, "targets", shape=(generated.shape[0], None), dtype="int")
     valid = targets != IGNORE_INDEX
     width = int(valid.sum(dim=1).max())
-    if generated.shape[1] < width:
+    if generated.shape[1] < width:                                 # 关系到 generated 与 targets 两个参数
         fail("generated", f"至少 {width} 列（最长的目标序列的长度）", generated)
     same = (generated[:, :width] == targets[:, :width]) | ~valid[:, :width]
     return same.all(dim=1).numpy()
 
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对一」
+@accepts(H=Tensor("B", "T", "m"), lengths=Tensor("B", dtype="int", low=1, below="T+1"))
+@returns(Tensor("B", "m"))
 def last_state(H: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """每个序列最后一个真实时间步的隐状态（式 (eq-struct-many-to-one) 中的 h_{T_x}）：``H`` 形状 (B, T, m)，
     返回 (B, m)，第 i 行是 ``H[i, lengths[i] - 1]``。
 
     ``lengths`` 形状 (B,) 的整数，1 ≤ 长度 ≤ T：较短的序列在末尾补齐，补齐的位置不用。
     """
-    check_array(H, "H", ndim=3, dtype="float")
-    check_array(lengths, "lengths", shape=(H.shape[0],), dtype="int")
-    if int(lengths.min()) < 1 or int(lengths.max()) > H.shape[1]:
-        fail("lengths", f"[1, {H.shape[1]}] 内的序列长度", lengths)
     return H[torch.arange(H.shape[0]), lengths - 1]
 
 
+ODD_LENGTH = Satisfies(lambda k: isinstance(k, int) and not isinstance(k, bool) and k >= 1 and k % 2 == 1,
+                       "正的奇数（长度为奇数，0 与 1 才不会一样多）")
+
+
+@accepts(rng=Rng(), batch_size=Int(1, dim="B"), min_len=ODD_LENGTH, max_len=ODD_LENGTH)
+@returns(Tensor("B", None, dtype="int"), Tensor("B", dtype="int"), Tensor("B", dtype="int"))
 def majority_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 5, max_len: int = 21):
     """多对一的数据（见 (sec-struct-many-to-one)）：长度为奇数（min_len…max_len）的 0/1 序列，1 比 0 多时标签为 1。
 
     返回 ``(ids, lengths, labels)``：形状 (B, T)（T 是这一批的最大长度，较短的在末尾补 0）、(B,)、(B,)。
     """
-    check_rng(rng)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    min_len = check_int(min_len, "min_len", low=1)
-    max_len = check_int(max_len, "max_len", low=min_len)
-    if min_len % 2 == 0 or max_len % 2 == 0:
-        fail("min_len / max_len", "奇数（长度为奇数，0 与 1 才不会一样多）", (min_len, max_len))
+    if max_len < min_len:                                           # 关系到两个参数
+        fail("max_len", f"不小于 min_len = {min_len} 的长度", max_len)
     lengths = rng.choice(np.arange(min_len, max_len + 1, 2), size=batch_size)
     ids = rng.integers(0, 2, size=(batch_size, lengths.max()))
     ids[np.arange(lengths.max()) >= lengths[:, None]] = 0           # 末尾补 0
@@ -168,29 +175,30 @@ class ManyToOne(nn.Module):
     ``forward(ids, lengths)``：``ids`` (B, T)、``lengths`` (B,) → logits (B, n_classes)。
     """
 
+    @accepts(vocab_size=Int(1), d=Int(1), m=Int(1), n_classes=Int(2))
     def __init__(self, vocab_size: int, d: int, m: int, n_classes: int):
         super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", low=1)
-        d, m = check_int(d, "d", low=1), check_int(m, "m", low=1)
+        self.vocab_size = vocab_size
         self.embedding = nn.Embedding(self.vocab_size, d)
         self.rnn = nn.RNN(d, m, batch_first=True)
-        self.output = nn.Linear(m, check_int(n_classes, "n_classes", low=2))
+        self.output = nn.Linear(m, n_classes)
 
+    @accepts(self=Instance(nn.Module, "ManyToOne", sizes={"V": "vocab_size"}),
+             ids=Tensor("B", "T", dtype="int", below="V"), lengths=Tensor("B", dtype="int", low=1, below="T+1"))
+    @returns(Tensor("B", None))
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        check_array(ids, "ids", ndim=2, dtype="int")
-        check_ids(ids, "ids", self.vocab_size)
         H, _ = self.rnn(self.embedding(ids))
         return self.output(last_state(H, lengths))
 
 
 # 定义于 chapters/02_rnn/04_structures.ipynb 「结构类型」§「多对多（等长）」
+@accepts(rng=Rng(), batch_size=Int(1, dim="B"), T=Int(1, dim="T"))
+@returns(Tensor("B", "T", dtype="int"), Tensor("B", "T", dtype="int"))
 def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[torch.Tensor, torch.Tensor]:
     """多对多（等长）的数据：0/1 序列，第 t 步的标签是前缀 x_1 … x_t 中 1 的个数的奇偶（奇数为 1），式 (eq-struct-parity)。
 
     返回 ``(ids, tags)``，形状都是 (B, T)。
     """
-    check_rng(rng)
-    batch_size, T = check_int(batch_size, "batch_size", low=1), check_int(T, "T", low=1)
     ids = rng.integers(0, 2, size=(batch_size, T))
     return torch.from_numpy(ids), torch.from_numpy(np.cumsum(ids, axis=1) % 2)
 
@@ -199,6 +207,8 @@ def parity_batch(rng: np.random.Generator, batch_size: int, T: int) -> tuple[tor
 DIGIT_VOCAB = Vocab([list("0123456789")])  # <unk> 0、<eos> 1，数字 0…9 为 2…11
 
 
+@accepts(rng=Rng(), batch_size=Int(1, dim="B"), min_len=Int(1), max_len=Int(1), task=Choice("reverse", "copy"))
+@returns(Tensor("B", "T", dtype="int"), Tensor("B", dtype="int"), Tensor("B", "T+1", dtype="int"))
 def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3, max_len: int = 8,
                   task: str = "reverse"):
     """多对多（不等长，见 (sec-struct-seq2seq)）的数据：长度 min_len…max_len 的数字串（编号取自 ``DIGIT_VOCAB``），目标是把它倒过来
@@ -207,11 +217,8 @@ def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3
     返回 ``(src, lengths, targets)``：``src`` 形状 (B, T_x)（较短的在末尾填 EOS），``lengths`` (B,)，
     ``targets`` 形状 (B, T_x + 1)（EOS 之后填 ``IGNORE_INDEX``）。
     """
-    check_rng(rng)
-    batch_size = check_int(batch_size, "batch_size", low=1)
-    min_len = check_int(min_len, "min_len", low=1)
-    max_len = check_int(max_len, "max_len", low=min_len)
-    check_choice(task, "task", ("reverse", "copy"))
+    if max_len < min_len:                                           # 关系到两个参数
+        fail("max_len", f"不小于 min_len = {min_len} 的长度", max_len)
     lengths = rng.integers(min_len, max_len + 1, size=batch_size)
     T_x = lengths.max()
     src = np.full((batch_size, T_x), EOS_ID, dtype=np.int64)
@@ -224,6 +231,10 @@ def seq2seq_batch(rng: np.random.Generator, batch_size: int, *, min_len: int = 3
     return torch.from_numpy(src), torch.from_numpy(lengths), torch.from_numpy(targets)
 
 
+SOURCE = Tensor("B", "T", dtype="int", below="V")                  # 源序列 (B, T_x)
+LENGTHS = Tensor("B", dtype="int", low=1, below="T+1")             # 每个序列的真实长度，1…T_x
+
+
 class Seq2Seq(nn.Module):
     """编码器–解码器：两个 tanh RNN，共用一张词向量表，实现式 (eq-struct-seq2seq)。
 
@@ -231,36 +242,38 @@ class Seq2Seq(nn.Module):
     上一步的输出。``forward`` 用教师强制，``generate`` 贪心解码。
     """
 
+    @accepts(vocab_size=Int(2), d=Int(1), m=Int(1))
     def __init__(self, vocab_size: int, d: int, m: int):
         super().__init__()
-        self.vocab_size = check_int(vocab_size, "vocab_size", low=2)
-        d, m = check_int(d, "d", low=1), check_int(m, "m", low=1)
+        self.vocab_size = vocab_size
         self.embedding = nn.Embedding(self.vocab_size, d)
         self.encoder = nn.RNN(d, m, batch_first=True)
         self.decoder = nn.RNN(d, m, batch_first=True)
         self.output = nn.Linear(m, self.vocab_size)
 
+    @accepts(self=Instance(nn.Module, "Seq2Seq", sizes={"V": "vocab_size"}), src=SOURCE, lengths=LENGTHS)
+    @returns(Tensor(1, "B", None))
     def encode(self, src: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """``src`` (B, T_x)、``lengths`` (B,) → c，形状 (1, B, m)（``nn.RNN`` 的初始状态的形状）。"""
-        check_array(src, "src", ndim=2, dtype="int")
-        check_ids(src, "src", self.vocab_size)
         H, _ = self.encoder(self.embedding(src))
         return last_state(H, lengths).unsqueeze(0)
 
+    @accepts(self=Instance(nn.Module, "Seq2Seq", sizes={"V": "vocab_size"}), src=SOURCE, lengths=LENGTHS, targets=_Targets())
+    @returns(Tensor("B", None, "V"))
     def forward(self, src: torch.Tensor, lengths: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """教师强制：解码器的输入是 [EOS, y_1, …, y_{T_y-1}]。返回每步的 logits (B, T_y, |V|)。"""
         c = self.encode(src, lengths)
-        check_array(targets, "targets", shape=(len(src), None), dtype="int")
-        previous = _previous_outputs(targets, self.vocab_size)
+        previous = _previous_outputs(targets)
         inputs = torch.cat([torch.full_like(targets[:, :1], EOS_ID), previous], dim=1)
         H, _ = self.decoder(self.embedding(inputs), c)
         return self.output(H)
 
+    @accepts(self=Instance(nn.Module, "Seq2Seq", sizes={"V": "vocab_size"}), src=SOURCE, lengths=LENGTHS, max_len=Int(1, dim="L"))
+    @returns(Tensor("B", "L", dtype="int"))
     @torch.no_grad()
     def generate(self, src: torch.Tensor, lengths: torch.Tensor, max_len: int) -> torch.Tensor:
         """贪心解码 ``max_len`` 步（每步取概率最大的词元，接回作下一步的输入）。返回编号 (B, max_len)。"""
         h = self.encode(src, lengths)
-        max_len = check_int(max_len, "max_len", low=1)
         token = torch.full((len(src),), EOS_ID, dtype=torch.int64)
         tokens = []
         for _ in range(max_len):

@@ -17,12 +17,13 @@ class ArraySpec(Spec):
     ``shape_of="a"`` 要求与参数 ``a``（先声明）形状相同。"""
 
     def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None, below: int | str | None = None,
-                 nonempty: bool = True, ndim: int | None = None, shape_of: str = "", same_dtype: str | None = None):
+                 nonempty: bool = True, ndim: int | None = None, shape_of: str = "", same_dtype: str | None = None,
+                 simplex: bool = False, low: int = 0):
         self.exact = dtype == "float64"
         dtype = "float" if self.exact else dtype
         check_choice(dtype, "dtype", DTYPE_KINDS)
         self.dtype, self.below, self.nonempty, self.shape_of = dtype, below, nonempty, shape_of
-        self.same_dtype = same_dtype
+        self.same_dtype, self.simplex, self.low = same_dtype, simplex, low
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
@@ -43,11 +44,20 @@ class ArraySpec(Spec):
             fail(name, f"dtype 为 {dtype} 的数组（与参数 `{origin}` 相同；混用精度请先 .to({origin}.dtype)）", value)
         check_array(value, name, nonempty=False, finite=self.finite)
         if self.below is not None and math.prod(value.shape):
-            check_ids(value, name, resolve(self.below, dims))
+            self.check_range(value, name, resolve(self.below, dims))
+        if self.simplex and math.prod(value.shape):
+            check_simplex(value, name)
         return value
 
     def check_library(self, value, name):
         raise NotImplementedError
+
+    def check_range(self, value, name, bound):
+        """整数元素在 [low, bound) 内（low = 0 时是词表编号）。"""
+        if not self.low:
+            check_ids(value, name, bound)
+        elif int(value.min()) < self.low or int(value.max()) >= bound:
+            fail(name, f"[{self.low}, {bound}) 内的整数", got=f"元素 {int(value.min())} … {int(value.max())}")
 
     def check_shape(self, value, name, dims):
         expected = ("...",) * self.leading + self.shape
@@ -138,3 +148,13 @@ class Shape(Spec):
                                 for n in sizes):
             fail(name, "正整数或由正整数组成的元组，如 (B, k)", value)
         return tuple(int(n) for n in sizes) if isinstance(value, tuple) else int(value)
+
+
+def check_simplex(value, name: str) -> None:
+    """沿最后一维的每个向量都是概率分布：元素在 [0, 1] 内，和为 1（误差不超过 1e-6）。"""
+    probs = np.asarray(value.detach().cpu() if is_tensor(value) else value, dtype=np.float64)
+    if probs.min() < 0 or probs.max() > 1:
+        fail(name, "概率（元素在 [0, 1] 内）", got=f"元素 {probs.min() if probs.min() < 0 else probs.max():.3g}")
+    worst = np.abs(probs.sum(axis=-1) - 1).max()
+    if worst > 1e-6:
+        fail(name, "沿最后一维和为 1 的概率分布", got=f"和与 1 相差 {worst:.3g} 的向量")

@@ -8,7 +8,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-DERIVED_DIM = re.compile(r"^(\d+)([A-Za-z_]\w*)$")
+DERIVED_DIM = re.compile(r"^(\d*)([A-Za-z_]\w*?)(?:\+(\d+))?$")  # "m"、"4m"、"T+1"
+
+
+def derived(letter: str) -> tuple[int, str, int]:
+    """维度写法 → (倍数, 字母, 加数)：``"4m"`` → (4, "m", 0)，``"T+1"`` → (1, "T", 1)。"""
+    match = DERIVED_DIM.match(letter)
+    if not match:
+        return 1, letter, 0
+    return int(match.group(1) or 1), match.group(2), int(match.group(3) or 0)
 
 
 class Spec:
@@ -81,26 +89,28 @@ class Dims(dict):
 
 
 def bind(letter: str, size: int, dims: Dims, name: str) -> bool:
-    match = DERIVED_DIM.match(letter)
-    factor, base = (int(match.group(1)), match.group(2)) if match else (1, letter)  # "4m"：m = size / 4
-    if size % factor:
+    """把维度 ``letter`` 定为 ``size``（已定下时比较）；``"4m"``：m = size / 4，``"T+1"``：T = size - 1。"""
+    factor, base, offset = derived(letter)
+    if size < offset or (size - offset) % factor:
         return False
     dims.origin.setdefault(base, name)
-    return dims.setdefault(base, size // factor) == size // factor
+    return dims.setdefault(base, (size - offset) // factor) == (size - offset) // factor
 
 
 def resolve(bound: int | str, dims: Dims) -> int:
+    """界限的值：整数原样，维度写法（``"V"``、``"T+1"``）取已定下的大小。"""
     if isinstance(bound, int):
         return bound
-    if bound not in dims:
+    factor, base, offset = derived(bound)
+    if base not in dims:
         raise TypeError(f"上界 {bound!r} 不是已声明数组的维度字母")
-    return dims[bound]
+    return factor * dims[base] + offset
 
 
 def shape_text(shape: tuple, dims: Dims, name: str) -> str:
     parts = ["任意" if d is None else str(d) for d in shape]  # "..." 原样写出
     text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-    letters = {DERIVED_DIM.sub(r"\2", d) for d in shape if isinstance(d, str) and d != "..."}
+    letters = {derived(d)[1] for d in shape if isinstance(d, str) and d != "..."}
     known = [f"{k}={v}" + (f"（由参数 `{dims.origin[k]}` 定下）" if dims.origin.get(k, name) != name else "")
              for k, v in dims.items() if k in letters]
     return text + (f"，其中 {', '.join(known)}" if known else "")

@@ -15,16 +15,21 @@ from .core import Spec, bind, resolve
 
 class Int(Spec):
     """整数（不收 ``bool``），``low <= value <= high``；``below`` 给出开上界。三者都可以是维度字母，
-    如 ``Int("m", "m")`` 要求恰好等于数组定下的 m。"""
+    如 ``Int("m", "m")`` 要求恰好等于数组定下的 m。``dim`` 把这个整数定为维度字母（如 ``one_hot`` 的 ``size``），
+    这时它先于数组检查，数组的形状与 ``below`` 可以引用它。"""
 
     def __init__(self, low: int | str | None = None, high: int | str | None = None, *,
-                 below: int | str | None = None):
-        self.low, self.high, self.below = low, high, below
+                 below: int | str | None = None, dim: str | None = None):
+        self.low, self.high, self.below, self.dim = low, high, below, dim
+        self.order = 0 if dim else 2
 
     def check(self, value, name, dims):
         high = (None if self.high is None else resolve(self.high, dims)) if self.below is None \
             else resolve(self.below, dims) - 1
-        return check_int(value, name, low=None if self.low is None else resolve(self.low, dims), high=high)
+        value = check_int(value, name, low=None if self.low is None else resolve(self.low, dims), high=high)
+        if self.dim is not None and not bind(self.dim, value, dims, name):
+            fail(name, f"{self.dim}={dims[self.dim]}（由参数 `{dims.origin[self.dim]}` 定下）", value)
+        return value
 
 
 class Real(Spec):
@@ -72,11 +77,12 @@ class Bool(Spec):
 
 
 class Instance(Spec):
-    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性定为维度字母
-    （如 ``{"V": "num_words"}``；属性是方法时取它的返回值，如 ``"__len__"``），这时它先于数组检查，
-    数组的形状可以引用这些字母。"""
+    """``kind`` 类（或类的元组）的实例；``what`` 是写进消息的中文说明。``sizes`` 把它的属性（或函数，如 ``len``）
+    定为维度字母（如 ``{"V": "num_words"}``；属性是方法时取它的返回值），这时它先于数组检查，数组的形状可以引用
+    这些字母。"""
 
-    def __init__(self, kind: type | tuple[type, ...], what: str, *, sizes: dict[str, str] | None = None):
+    def __init__(self, kind: type | tuple[type, ...], what: str, *,
+                 sizes: dict[str, str | Callable[[Any], int]] | None = None):
         self.kind, self.what, self.sizes = kind, what, sizes or {}
         self.order = 0 if sizes else 2
 
@@ -84,8 +90,13 @@ class Instance(Spec):
         if not isinstance(value, self.kind):
             fail(name, self.what, value)
         for letter, attribute in self.sizes.items():
-            size = getattr(value, attribute)
-            bind(letter, int(size() if callable(size) else size), dims, name)
+            size = attribute(value) if callable(attribute) else getattr(value, attribute, None)
+            size = size() if callable(size) else size
+            if not isinstance(size, (int, np.integer)):
+                fail(name, f"{self.what}（带整数属性 {attribute}）", value)
+            if not bind(letter, int(size), dims, name):
+                fail(name, f"{letter}={dims[letter]}（由参数 `{dims.origin[letter]}` 定下）的{self.what}",
+                     got=f"{letter}={size}")
         return value
 
 
