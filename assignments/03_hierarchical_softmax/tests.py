@@ -243,7 +243,9 @@ def test_hs_probabilities_small_tree(hs_probabilities):
     assert abs(np.sum(P) - 1) < 1e-12, (
         f"概率之和应为 1，得到 {float(np.sum(P))!r}：向左走的概率是 σ(x)，向右走的是 σ(-x)；补位处不算"
     )
-    sigmoid = lambda x: 1 / (1 + np.exp(-x))
+    def sigmoid(x):
+        return 1 / (1 + np.exp(-x))
+
     by_hand = sigmoid(-node_vectors[3] @ center_vec) * sigmoid(node_vectors[2] @ center_vec)  # 词 4：编码 10
     assert np.isclose(P[4], by_hand, rtol=1e-12), f"P(4|c) 应是 σ(-u_3ᵀv_c) σ(u_2ᵀv_c) = {by_hand:.10f}，得到 {P[4]}"
     assert np.isclose(P[1], 0.0039043102, atol=1e-9), f"P(1|c) 应是 0.0039043102，得到 {P[1]}"
@@ -315,7 +317,9 @@ def test_hs_loss_value_and_gradcheck(hs_path_loss_and_gradient, hs_loss_and_grad
         assert np.isclose(loss, expected_loss, atol=1e-8), (
             f"o = {o}：hs_loss_and_gradient 的损失应是 -log P(o|c) = {expected_loss}，得到 {loss}"
         )
-        f = lambda o=o: hs_loss_and_gradient(center_vec, o, tree, node_vectors)[0]
+        def f(o=o):
+            return hs_loss_and_gradient(center_vec, o, tree, node_vectors)[0]
+
         numeric_center, numeric_nodes = numerical_gradient(f, center_vec), numerical_gradient(f, node_vectors)
         error_center = relative_error(grad_center_vec, numeric_center)
         error_nodes = relative_error(grad_node_vectors, numeric_nodes)
@@ -447,7 +451,9 @@ def test_hs_batch_gradcheck(hs_batch_loss_and_gradient):
         f"梯度的形状应是 (B, d) = (6, 3) 与 (|V|-1, d) = (4, 3)，得到 {np.shape(grad_center_vecs)} 与 {np.shape(grad_node_vectors)}"
     )
     assert np.isclose(loss, 1.8273920717, atol=1e-8), f"平均损失应是 1.8273920717，得到 {loss}"
-    f = lambda: hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors)[0]
+    def f():
+        return hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors)[0]
+
     error_centers = relative_error(grad_center_vecs, numerical_gradient(f, center_vecs))
     error_nodes = relative_error(grad_node_vectors, numerical_gradient(f, node_vectors))
     assert error_centers < 1e-6, (

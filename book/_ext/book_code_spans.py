@@ -36,7 +36,8 @@ def unwrap_plain_spans(app, pagename, templatename, context, doctree):
     styles = (context.get("theme_pygments_light_style"), context.get("theme_pygments_dark_style"))
     plain = plain_token_classes(styles) if '<div class="highlight">' in body and all(styles) else set()
     if plain:
-        span = re.compile(r'<span class="(?:%s)">([^<]*)</span>' % "|".join(map(re.escape, sorted(plain))))
+        classes = "|".join(map(re.escape, sorted(plain)))
+        span = re.compile(rf'<span class="(?:{classes})">([^<]*)</span>')
         context["body"] = CODE_BLOCK.sub(lambda block: span.sub(r"\1", block.group(0)), body)
 
 
