@@ -33,8 +33,8 @@ def is_unit_test_file(path: Path) -> bool:
 
 
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if is_unit_test_file(item.path):
+    for item in items:  # 用到构建好的书（built_html）的测试不算单元测试，make check 不跑它们
+        if is_unit_test_file(item.path) and "built_html" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.unit)
 
 
