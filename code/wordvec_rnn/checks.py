@@ -65,13 +65,6 @@ def check_positive(value: Any, name: str) -> float:
     return value
 
 
-def check_rng(value: Any, name: str = "rng") -> np.random.Generator:
-    """``value`` 必须是 ``numpy.random.Generator``（如 ``set_seed`` 或 ``np.random.default_rng`` 的返回值）。"""
-    if not isinstance(value, np.random.Generator):
-        fail(name, "numpy.random.Generator（如 np.random.default_rng(0)）", value)
-    return value
-
-
 def check_choice(value: Any, name: str, choices: Iterable[Any]) -> Any:
     """``value`` 必须是 ``choices`` 之一。"""
     choices = list(choices)
