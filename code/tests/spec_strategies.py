@@ -204,9 +204,10 @@ def array_corruptions(spec, value, leads_dtype):
         yield "换成另一个库的数组", other
     if not spec.leading and spec.ndim is not None:
         yield "多一维", value[None]
-    if spec.dtype == "float" and spec.finite and math.prod(value.shape):
+    if spec.dtype == "float" and (spec.finite or spec.deferred) and math.prod(value.shape):
         bad = value.copy() if isinstance(value, np.ndarray) else value.clone()
-        bad.reshape(-1)[0] = float("nan")
+        index = slice(None) if spec.deferred else 0  # 只查用到的行的大表：整张表都是 NaN，哪一行都算用到
+        bad.reshape(-1)[index] = float("nan")
         yield "含 NaN", bad
     if not getattr(spec, "converts_integers", False):  # 把整数转成浮点数的规格本来就收整数
         yield "换了 dtype 种类", other_kind(spec, value)

@@ -248,3 +248,15 @@ def test_integer_arrays_can_have_a_lower_bound_and_an_offset_upper_bound():
     for bad in ([0, 1], [4, 1]):
         with pytest.raises(ValueError, match=r"参数 `lengths`：期望\[1, 4\) 内的整数"):
             last_rows(H, np.array(bad))
+
+
+def test_tables_checked_only_where_used_name_the_table_when_the_result_is_not_finite():
+    @accepts(U=NDArray("V", "d", finite="used"), rows=NDArray("k", dtype="int", below="V"))
+    def pick(U, rows):
+        return U[rows].sum()
+
+    U = np.ones((5, 2))
+    U[4] = np.nan
+    assert pick(U, np.array([0, 1])) == 4.0           # 用不到的那一行不影响结果
+    with pytest.raises(ValueError, match="参数 `U`：期望不含 NaN 或无穷大的数组（这次用到的元素里有）"):
+        pick(U, np.array([0, 4]))

@@ -113,7 +113,7 @@ def check_array(
             fail(name, f"{DTYPE_KINDS[dtype]}类型的数组", value)
     if nonempty and math.prod(actual) == 0:
         fail(name, "非空数组", value)
-    if finite and not bool(_all_finite(value)):
+    if finite and not bool(all_finite(value)):
         fail(name, "不含 NaN 或无穷大的数组", value)
     return value
 
@@ -141,7 +141,7 @@ def _dtype_kind(value: Any) -> str:
     return {"f": "float", "i": "int", "u": "int", "b": "bool"}.get(value.dtype.kind, value.dtype.kind)
 
 
-def _all_finite(value: Any) -> bool:
+def all_finite(value: Any) -> bool:
     """先看总和（比逐元素判断快）：总和有限则没有 NaN 与 ±inf；总和溢出时再逐元素判断。"""
     if is_tensor(value):
         torch = sys.modules["torch"]

@@ -173,7 +173,7 @@ def hs_probabilities(center_vec, tree, node_vectors):
 
 
 # 定义于 chapters/01_word2vec/04_hierarchical_softmax.ipynb 「层序 softmax」§「损失与梯度」
-PAIR = {"tree": TREE, "node_vectors": NDArray("N", "d"), "center_vec": NDArray("d"), "outside_idx": Int(0, below="V")}
+PAIR = {"tree": TREE, "node_vectors": NDArray("N", "d", finite="used"), "center_vec": NDArray("d"), "outside_idx": Int(0, below="V")}
 
 
 @accepts(**PAIR)
@@ -215,7 +215,7 @@ def hs_loss_and_gradient(center_vec, outside_idx, tree, node_vectors):
     return loss, grad_center_vec, grad_node_vectors
 
 
-@accepts(tree=TREE, node_vectors=NDArray("N", "d"), center_vecs=NDArray("B", "d"),
+@accepts(tree=TREE, node_vectors=NDArray("N", "d", finite="used"), center_vecs=NDArray("B", "d"),
          outside_idx=NDArray("B", dtype="int", below="V"))
 @returns(Real(), NDArray("B", "d"), NDArray("N", "d"))
 def hs_batch_loss_and_gradient(center_vecs, outside_idx, tree, node_vectors):

@@ -33,7 +33,7 @@ def log_sigmoid(x):
     return -np.logaddexp(0.0, -x)
 
 
-@accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
+@accepts(outside_vectors=NDArray("V", "d", finite="used"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"),
          negative_idx=NDArray("k", dtype="int", below="V"))
 @returns(Real(), NDArray("d"), NDArray("V", "d"))
 def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outside_vectors):
@@ -63,7 +63,7 @@ def neg_sampling_loss_and_gradient(center_vec, outside_idx, negative_idx, outsid
 
 
 # 定义于 chapters/01_word2vec/03_negative_sampling.ipynb 「负采样」§「一个批量」
-@accepts(outside_vectors=NDArray("V", "d"), center_vecs=NDArray("B", "d"),
+@accepts(outside_vectors=NDArray("V", "d", finite="used"), center_vecs=NDArray("B", "d"),
          outside_idx=NDArray("B", dtype="int", below="V"), negative_idx=NDArray("B", "k", dtype="int", below="V"))
 @returns(Real(), NDArray("B", "d"), NDArray("V", "d"))
 def neg_sampling_batch_loss_and_gradient(center_vecs, outside_idx, negative_idx,

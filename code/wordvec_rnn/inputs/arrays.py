@@ -16,7 +16,7 @@ class ArraySpec(Spec):
     """数组规格的共同部分。``dtype`` 是种类（``"float"``、``"int"``、``"bool"``），``"float64"`` 要求恰好是 float64；
     ``shape_of="a"`` 要求与参数 ``a``（先声明）形状相同。"""
 
-    def __init__(self, *shape: Any, dtype: str = "float", finite: bool | None = None, below: int | str | None = None,
+    def __init__(self, *shape: Any, dtype: str = "float", finite: bool | str | None = None, below: int | str | None = None,
                  nonempty: bool = True, ndim: int | None = None, shape_of: str = "", same_dtype: str | None = None,
                  simplex: bool = False, low: int = 0):
         self.exact = dtype == "float64"
@@ -27,7 +27,10 @@ class ArraySpec(Spec):
         self.leading = shape[:1] == (...,)  # (..., "q")：前面任意多维，只约束最后几维
         self.shape = shape[1:] if self.leading else shape
         self.ndim = None if self.leading else (len(shape) if shape else ndim)
-        self.finite = dtype == "float" if finite is None else finite
+        # finite="used"：大表（如 U、Huffman 树的节点向量）每次只用到几行，逐元素扫一遍会让 O(log|V|) 的算法变成
+        # O(|V|)；这时不扫，改由 accepts 检查结果：结果有 NaN 或无穷大时点名这个参数（用不到的行不影响结果）
+        self.deferred = finite == "used"
+        self.finite = (dtype == "float" if finite is None else finite) and not self.deferred
         self.order = 0 if below is None else 1
 
     def check(self, value, name, dims):

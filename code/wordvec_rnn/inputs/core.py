@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import re
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
+
+from wordvec_rnn.checks import all_finite as check_finite
+from wordvec_rnn.checks import fail, is_tensor
 
 DERIVED_DIM = re.compile(r"^(\d*)([A-Za-z_]\w*?)(?:\+(\d+))?$")  # "m"、"4m"、"T+1"
 
@@ -40,6 +46,7 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
         if set(declared) != set(specs):
             raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
         order = sorted(specs, key=lambda p: specs[p].order)
+        deferred = [p for p in order if getattr(specs[p], "deferred", False)]
 
         @functools.wraps(function)
         def checked(*args, **kwargs):
@@ -49,12 +56,42 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
             for parameter in order:
                 value = specs[parameter].check(bound.arguments[parameter], parameter, dims)
                 bound.arguments[parameter] = dims.values[parameter] = value
-            return function(*bound.args, **bound.kwargs)
+            if not deferred:
+                return function(*bound.args, **bound.kwargs)
+            try:
+                result = function(*bound.args, **bound.kwargs)
+            except ValueError:  # 公式里的函数先发现了 NaN：多半来自只查用到的行的大表
+                blame_non_finite(deferred, bound.arguments)
+                raise
+            if not all_finite(result):
+                blame_non_finite(deferred, bound.arguments)
+            return result
 
         checked.__accepts__ = specs
         return checked
 
     return decorate
+
+
+def blame_non_finite(deferred: list[str], arguments: dict) -> None:
+    """结果里出现了 NaN 或无穷大：点名含有它们的那张大表（这时才逐元素扫一遍）。"""
+    for name in deferred:
+        if not check_finite(arguments[name]):
+            fail(name, "不含 NaN 或无穷大的数组（这次用到的元素里有）", arguments[name])
+
+
+def all_finite(result: Any) -> bool:
+    """结果（数、数组、张量，或它们的元组、列表、字典）里没有 NaN 与 ±inf；整数与其他对象不算。"""
+    if isinstance(result, (tuple, list)):
+        return all(map(all_finite, result))
+    if isinstance(result, dict):
+        return all(map(all_finite, result.values()))
+    if isinstance(result, float):
+        return math.isfinite(result)
+    is_array = isinstance(result, np.ndarray) and result.dtype.kind == "f"
+    if is_array or (is_tensor(result) and result.is_floating_point()):
+        return check_finite(result)
+    return True
 
 
 def returns(*specs: Spec) -> Callable[[Callable], Callable]:
