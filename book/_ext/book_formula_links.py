@@ -24,7 +24,7 @@ def _links(app, docname: str, labels: list[str]) -> nodes.paragraph:
     for i, label in enumerate(labels):
         target_doc, number = equations[label]
         page = "" if target_doc == docname else f"「{app.env.titles[target_doc].astext()}」"
-        uri = app.builder.get_relative_uri(docname, target_doc) + "#equation-" + label
+        uri = app.builder.get_relative_uri(docname, target_doc) + "#" + nodes.make_id(f"equation-{label}")  # 与公式的 id 相同（小写）
         paragraph += nodes.Text("、" if i else "")
         paragraph += nodes.reference("", f"{page}式 ({number})", refuri=uri, internal=True)
     return paragraph

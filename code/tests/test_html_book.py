@@ -8,6 +8,8 @@ Colab、Binder 启动链接与 .ipynb 下载链接；全文检索在 test_html_s
 
 from __future__ import annotations
 
+import posixpath
+import re
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -17,6 +19,25 @@ from wordvec_rnn.setup_cell import repository
 
 from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 from conftest import HTML, REPO
+
+EQUATION_LINK = re.compile(r'<a class="reference internal" href="(?P<page>[^"#]*)#equation-(?P<label>[\w-]+)"[^>]*>'
+                           r'(?:<span[^>]*>)?式 \((?P<number>\d+)\)')
+EQUATION_NUMBER = re.compile(r'id="equation-(?P<label>[\w-]+)"[^>]*>\s*<span class="eqno">\((?P<number>\d+)\)')
+
+
+def test_equation_references_show_the_number_the_equation_shows(built_html):
+    """正文与「本单元实现」里的「式 (n)」都跳到标着 (n) 的那个公式。"""
+    pages = {p.relative_to(built_html).as_posix(): p.read_text(encoding="utf-8") for p in built_html.rglob("*.html")}
+    numbers = {(name, m["label"]): m["number"] for name, html in pages.items() for m in EQUATION_NUMBER.finditer(html)}
+    wrong, checked = [], 0
+    for name, html in pages.items():
+        for m in EQUATION_LINK.finditer(html):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), m["page"])) if m["page"] else name
+            checked += 1
+            if numbers.get((target, m["label"])) != m["number"]:
+                wrong.append(f"{name}：式 ({m['number']}) → {target} 的 {m['label']} 标着 ({numbers.get((target, m['label']))})")
+    assert checked > 100 and not wrong, "\n".join(wrong[:10])   # (None)：链接的锚点不是任何公式的 id
+
 
 def test_built_pages_found():
     assert "index.html" in PAGES and "search.html" in PAGES, "_build/html 里没有页面：先 make book"
