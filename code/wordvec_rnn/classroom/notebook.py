@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from wordvec_rnn.setup_cell import render_setup_cell
+from wordvec_rnn.classroom.syntax import parse
 
 SIZE_LIMIT = 20 * 2**20  # 一份提交的文件大小上限（字节）
 TIMING_MAGICS = ("time", "timeit", "capture", "prun")
@@ -99,7 +100,7 @@ def python_source(source: str, k: int, notes: list[str]) -> str:
 def without_self_checks(source: str, test_names: set[str]) -> str:
     """去掉顶层的测试定义（名字在 ``test_names`` 里）、对它们的调用和紧跟着的「✓ … 通过」打印，保留行号。"""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return source
     lines = source.splitlines()
@@ -131,7 +132,7 @@ def book_copies(cells: Cells, book: dict[str, str]) -> list[str]:
     found = set()
     for _, source in cells.cells:
         try:
-            tree = ast.parse(source)
+            tree = parse(source)
         except SyntaxError:
             continue
         found |= {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))

@@ -24,6 +24,7 @@ from wordvec_rnn.classroom.source import (
     definition_span,
     without_decorators,
 )
+from wordvec_rnn.classroom.syntax import parse
 
 
 def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]) -> nbformat.NotebookNode:
@@ -33,7 +34,7 @@ def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
-        tree = ast.parse(cell.source)
+        tree = parse(cell.source)
         lines = cell.source.splitlines()
         for node in reversed(tree.body):
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in sources:
@@ -72,7 +73,7 @@ def load_mistake(path: Path, solutions: dict[str, str]) -> Mistake:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = path.read_text(encoding="utf-8")
-    sources = {node.name: ast.get_source_segment(text, node) for node in ast.parse(text).body
+    sources = {node.name: ast.get_source_segment(text, node) for node in parse(text).body
                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     for name, edits in getattr(module, "EDITS", {}).items():
         if name not in solutions:
