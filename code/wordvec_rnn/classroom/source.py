@@ -26,6 +26,7 @@ from wordvec_rnn.checks import fail
 from wordvec_rnn.export import SOLUTION_BEGIN as BEGIN
 from wordvec_rnn.export import SOLUTION_END as END
 from wordvec_rnn.export import saved_cells
+from wordvec_rnn.classroom.syntax import parse
 
 
 def strip_solutions(source: str, label: str) -> str:
@@ -80,7 +81,7 @@ def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:
         if not path.is_file():
             fail("chapters", "仓库里存在的笔记本路径", chapter)
         for cell in saved_cells(path):
-            for node in ast.parse(cell.body).body:
+            for node in parse(cell.body).body:
                 if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                     found[node.name] = Definition(node.name, f"wordvec_rnn.{cell.module}", _segment(cell.body, node))
     return found
@@ -88,7 +89,7 @@ def definitions(root: Path, chapters: tuple[str, ...]) -> dict[str, Definition]:
 
 def definition_node(source: str) -> ast.FunctionDef | ast.ClassDef:
     """``source`` 中唯一的顶层函数或类定义。"""
-    nodes = [n for n in ast.parse(textwrap.dedent(source)).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    nodes = [n for n in parse(textwrap.dedent(source)).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
     if len(nodes) != 1:
         fail("source", "恰好一个顶层函数或类的定义", f"{len(nodes)} 个")
     return nodes[0]
@@ -116,7 +117,7 @@ def same_definition(a: str, b: str) -> bool:
 
 def free_names(source: str) -> set[str]:
     """一段定义读到、却没有在自身内部绑定的名字（不含内置名）：它需要从外面得到的名字。"""
-    tree = ast.parse(textwrap.dedent(source))
+    tree = parse(textwrap.dedent(source))
     loaded, bound = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -153,7 +154,7 @@ def given_imports(needed: dict[str, set[str]], extra: list[str] = ()) -> list[st
                 fail("章节源码", f"模块 {module_name} 中存在的名字", name)
             extra = [*extra, import_line(module, name)]
     for line in extra:
-        for node in ast.parse(line).body:
+        for node in parse(line).body:
             if isinstance(node, ast.Import):
                 plain.update(f"import {a.name}" + (f" as {a.asname}" if a.asname else "") for a in node.names)
             else:
@@ -166,7 +167,7 @@ def module_imports(path: Path, skip: str = "wordvec_rnn.classroom") -> list[str]
     """一个 Python 文件顶层的导入语句（原文），跳过 ``from __future__`` 与来自 ``skip`` 的导入。"""
     text = Path(path).read_text(encoding="utf-8")
     lines = []
-    for node in ast.parse(text).body:
+    for node in parse(text).body:
         if isinstance(node, ast.ImportFrom) and node.module in ("__future__", skip):
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -175,5 +176,5 @@ def module_imports(path: Path, skip: str = "wordvec_rnn.classroom") -> list[str]
 
 
 def imported_names(lines: list[str]) -> set[str]:
-    return {alias.asname or alias.name.split(".")[0] for line in lines for node in ast.parse(line).body
+    return {alias.asname or alias.name.split(".")[0] for line in lines for node in parse(line).body
             for alias in node.names}
