@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 import numpy as np
@@ -78,35 +78,20 @@ def check_array(
     name: str,
     *,
     ndim: int | None = None,
-    shape: tuple[int | str | None, ...] | None = None,
     dtype: str | None = None,
-    dims: dict[str, int] | None = None,
     nonempty: bool = True,
     finite: bool = False,
 ):
-    """检查一个 numpy 数组或 torch 张量，原样返回它。
+    """检查一个 numpy 数组或 torch 张量，原样返回它（形状与跨参数的维度字母由 :mod:`wordvec_rnn.inputs` 检查）。
 
-    - ``shape``：各维的要求。整数要求该维恰好等于它；``None`` 不限；字符串是符号维度（如 ``"T"``、``"n"``），
-      同名符号必须相等。把同一个 ``dims`` 字典传给多次调用，就能跨参数检查，例如 ``V`` 的列数等于 ``x`` 的
-      特征数：``check_array(V, "V", shape=("m", "n"), dims=d)``，``check_array(x, "x", shape=("T", "n"), dims=d)``。
-    - ``dtype``：``"float"``、``"int"`` 或 ``"bool"``，只查种类不查位宽。
+    - ``ndim``：维数；``dtype``：``"float"``、``"int"`` 或 ``"bool"``，只查种类不查位宽。
     - ``nonempty``：不接受元素个数为 0 的数组；``finite``：不接受 NaN 与 ±inf。
     """
     if not (is_tensor(value) or isinstance(value, np.ndarray)):
         fail(name, "numpy 数组或 torch 张量", value)
     actual = tuple(value.shape)
-    if shape is not None:
-        ndim = len(shape)
     if ndim is not None and len(actual) != ndim:
-        fail(name, f"{ndim} 维数组" + (f"，形状 {_shape_text(shape, dims)}" if shape else ""), value)
-    if shape is not None:
-        bound = {} if dims is None else dims
-        for want, got in zip(shape, actual):
-            if isinstance(want, str):
-                if bound.setdefault(want, got) != got:
-                    fail(name, f"形状 {_shape_text(shape, bound)}", value)
-            elif want is not None and want != got:
-                fail(name, f"形状 {_shape_text(shape, bound)}", value)
+        fail(name, f"{ndim} 维数组", value)
     if dtype is not None:
         check_choice(dtype, "dtype", DTYPE_KINDS)
         if _dtype_kind(value) != dtype:
@@ -152,10 +137,3 @@ def all_finite(value: Any) -> bool:
 
 def _interval(low: float | None, high: float | None) -> str:
     return f"[{'-∞' if low is None else low}, {'+∞' if high is None else high}]"
-
-
-def _shape_text(shape: tuple, dims: Mapping[str, int] | None) -> str:
-    parts = ["任意" if d is None else str(d) for d in shape]
-    known = {k: v for k, v in (dims or {}).items() if k in shape}
-    text = "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
-    return text + (f"，其中 {', '.join(f'{k}={v}' for k, v in known.items())}" if known else "")
