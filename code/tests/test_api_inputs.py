@@ -333,10 +333,7 @@ def check_returns(function, kwargs, result):
     declared = getattr(function, "__returns__", None)
     if declared is None:
         return
-    dims = inputs.Dims(kwargs)
-    specs = inputs.declared_inputs(function)
-    for name in sorted(specs, key=lambda n: specs[n].order):  # 与 accepts 相同的顺序，定下维度字母
-        dims.values[name] = specs[name].check(kwargs[name], name, dims)
+    dims = inputs.check_arguments(inputs.declared_inputs(function), dict(kwargs))  # 与 accepts 一样定下维度字母
     values = result if len(declared) > 1 else (result,)
     assert len(values) == len(declared)
     for i, (spec, value) in enumerate(zip(declared, values)):

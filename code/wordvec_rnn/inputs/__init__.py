@@ -23,9 +23,9 @@
 
 from .arrays import ArrayLike, ArraySpec, Counts, Elementwise, NDArray, Shape, Tensor
 from .containers import DictOf, ListOf, Optional, Params, TupleOf
-from .core import DERIVED_DIM, Dims, Spec, accepts, declared_inputs, derived, returns
+from .core import DERIVED_DIM, Dims, Spec, accepts, check_arguments, declared_inputs, derived, returns
 from .values import Axes, Bool, Choice, Instance, Int, Real, Rng, Satisfies, Scalar, Str
 
 __all__ = ["DERIVED_DIM", "ArrayLike", "ArraySpec", "Axes", "Bool", "Choice", "Counts", "DictOf", "Dims", "Elementwise",
            "Instance", "Int", "ListOf", "NDArray", "Optional", "Params", "Real", "Rng", "Satisfies", "Scalar", "Shape",
-           "Spec", "Str", "Tensor", "TupleOf", "accepts", "declared_inputs", "derived", "returns"]
+           "Spec", "Str", "Tensor", "TupleOf", "accepts", "check_arguments", "declared_inputs", "derived", "returns"]

@@ -45,17 +45,13 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
                     if p in specs or (p not in ("self", "cls") and q.kind not in passed_on)]
         if set(declared) != set(specs):
             raise TypeError(f"{function.__qualname__}：声明的参数 {sorted(specs)} 与签名 {declared} 不一致")
-        order = sorted(specs, key=lambda p: specs[p].order)
-        deferred = [p for p in order if getattr(specs[p], "deferred", False)]
+        deferred = [p for p in specs if getattr(specs[p], "deferred", False)]
 
         @functools.wraps(function)
         def checked(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            dims = Dims(bound.arguments)
-            for parameter in order:
-                value = specs[parameter].check(bound.arguments[parameter], parameter, dims)
-                bound.arguments[parameter] = dims.values[parameter] = value
+            check_arguments(specs, bound.arguments)
             if not deferred:
                 return function(*bound.args, **bound.kwargs)
             try:
@@ -71,6 +67,14 @@ def accepts(**specs: Spec) -> Callable[[Callable], Callable]:
         return checked
 
     return decorate
+
+
+def check_arguments(specs: dict[str, Spec], arguments: dict) -> Dims:
+    """按声明检查 ``arguments``（就地换成规范化后的值），返回定下的维度字母。先查数组（定下字母），再查其余参数。"""
+    dims = Dims(arguments)
+    for parameter in sorted(specs, key=lambda p: specs[p].order):
+        arguments[parameter] = dims.values[parameter] = specs[parameter].check(arguments[parameter], parameter, dims)
+    return dims
 
 
 def blame_non_finite(deferred: list[str], arguments: dict) -> None:
