@@ -25,41 +25,41 @@ test: book
 # 作者的快速检查（约 2 分钟）：静态检查、导出的模块与首单元跟笔记本一致、单元测试（不建书、不执行笔记本）
 check: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python -m wordvec_rnn.export --check
-	$(BIN)/python -m wordvec_rnn.setup_cell --check
+	$(BIN)/python -m wordvec_book.export --check
+	$(BIN)/python -m wordvec_book.setup_cell --check
 	$(BIN)/python -m pytest -q -m unit code/tests
 
 # 把笔记本中标记 #@save 的单元导出到 code/wordvec_rnn/
 export: $(VENV)/.installed
-	$(BIN)/python -m wordvec_rnn.export
+	$(BIN)/python -m wordvec_book.export
 
 # 按 _config.yml 里的仓库地址重写 _toc.yml 中每个笔记本的第一个代码单元（新环境里先装上本书的包）与插图网址；
-# 只检查：python -m wordvec_rnn.setup_cell --check
+# 只检查：python -m wordvec_book.setup_cell --check
 setup-cells: $(VENV)/.installed
-	$(BIN)/python -m wordvec_rnn.setup_cell
+	$(BIN)/python -m wordvec_book.setup_cell
 
 # 完整运行：把每个笔记本的 FULL_RUN 开关改成 True 从头执行（合计约 20 分钟），结果连同日期与机器写进
 # code/wordvec_rnn/full_runs.json，正文里完整设置下的数都从这个文件 glue 出来。只跑一个：
 # make full-runs ONLY=02_rnn/05_char_lm
 full-runs: $(VENV)/.installed
-	$(BIN)/python -m wordvec_rnn.full_runs $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m wordvec_book.full_runs $(if $(ONLY),--only $(ONLY))
 
 # 课堂作业（见 book/teachers_guide.md）：生成学生版、教师版与评分包到 _build/assignments/
 assignments: $(VENV)/.installed
-	$(BIN)/python -m wordvec_rnn.classroom.generate
+	$(BIN)/python -m wordvec_classroom.generate
 
 # 给一个班评分：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/（成绩表与反馈写到 _build/grades/<作业>/）
 # 用已经发下去的评分包，从不重新生成；每份提交在 bwrap 沙箱里运行（Debian 包 bubblewrap）
 grade: $(VENV)/.installed
 	@test -n "$(A)" -a -n "$(SUBMISSIONS)" || { echo "用法：make grade A=01_skipgram SUBMISSIONS=交上来的/01_skipgram/"; exit 2; }
 	@test -f _build/assignments/autograder/$(A).zip || { echo "没有 _build/assignments/autograder/$(A).zip：先 make assignments 生成并发放"; exit 2; }
-	$(BIN)/python -m wordvec_rnn.classroom.grade _build/assignments/autograder/$(A).zip $(SUBMISSIONS) $(ARGS)
+	$(BIN)/python -m wordvec_classroom.grade _build/assignments/autograder/$(A).zip $(SUBMISSIONS) $(ARGS)
 
 # 重新画 images/ 下由代码绘制的图
 images: $(VENV)/.installed
-	$(BIN)/python -m wordvec_rnn.diagrams
+	$(BIN)/python -m wordvec_book.diagrams
 
-$(VENV)/.installed: requirements.txt code/pyproject.toml
+$(VENV)/.installed: requirements.txt code/pyproject.toml tools/pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -r requirements.txt

@@ -6,7 +6,7 @@
 """
 
 import numpy as np
-from wordvec_rnn.classroom import Assignment, Question, check, hidden_rng
+from wordvec_classroom import Assignment, Question, check, hidden_rng
 from wordvec_rnn.gradcheck import numerical_gradient, relative_error
 
 ASSIGNMENT = Assignment(

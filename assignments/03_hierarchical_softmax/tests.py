@@ -9,7 +9,7 @@
 import heapq
 
 import numpy as np
-from wordvec_rnn.classroom import Assignment, Question, check, hidden_rng
+from wordvec_classroom import Assignment, Question, check, hidden_rng
 from wordvec_rnn.gradcheck import numerical_gradient, relative_error
 from wordvec_rnn.hierarchical_softmax import HuffmanTree
 

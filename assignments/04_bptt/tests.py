@@ -8,7 +8,7 @@
 
 import numpy as np
 import torch
-from wordvec_rnn.classroom import (
+from wordvec_classroom import (
     Assignment,
     Question,
     check,

@@ -7,7 +7,7 @@
 
 import numpy as np
 import torch
-from wordvec_rnn.classroom import Assignment, Question, check, hidden_rng, mismatch
+from wordvec_classroom import Assignment, Question, check, hidden_rng, mismatch
 from wordvec_rnn.gradcheck import numerical_gradient, relative_error
 from wordvec_rnn.rnn import init_rnn_params, one_hot, rnn_backward, rnn_forward
 

@@ -7,7 +7,7 @@
 """
 
 import torch
-from wordvec_rnn.classroom import (
+from wordvec_classroom import (
     Assignment,
     Question,
     check,

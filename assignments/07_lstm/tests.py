@@ -6,7 +6,7 @@
 """
 
 import torch
-from wordvec_rnn.classroom import Assignment, Question, check, hidden_torch_generator
+from wordvec_classroom import Assignment, Question, check, hidden_torch_generator
 from wordvec_rnn.gates import LSTM_GATES
 from wordvec_rnn.lstm import init_lstm_params, lstm_to_torch
 

@@ -1,6 +1,6 @@
 """网页书里的插图从本地读。
 
-笔记本里的插图写成仓库中 ``images/`` 文件的网址（见 ``wordvec_rnn.setup_cell.figure_url``），这样在 Colab 里、
+笔记本里的插图写成仓库中 ``images/`` 文件的网址（见 ``wordvec_book.setup_cell.figure_url``），这样在 Colab 里、
 或单独下载的笔记本里也能显示。构建时这里把这些网址换回仓库里的 ``images/`` 文件：Sphinx 照常把图复制进
 ``_build/html``，网页书不联网也能看到每一幅图。网址的前缀由 ``_config.yml`` 的 ``repository:`` 一节给出。
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 
-from wordvec_rnn.setup_cell import figure_url, repository
+from wordvec_book.setup_cell import figure_url, repository
 
 
 class LocalFigures(SphinxTransform):

@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from wordvec_rnn.classroom.generate import AssignmentSource
-from wordvec_rnn.classroom.grade import Grader
-from wordvec_rnn.classroom.submissions import write_class
+from wordvec_classroom.generate import AssignmentSource
+from wordvec_classroom.grade import Grader
+from wordvec_classroom.submissions import write_class
 
 TARGETS = {30: 60.0, 300: 300.0}  # 班级人数 → 秒
 

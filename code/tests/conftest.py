@@ -160,7 +160,7 @@ def _look_table(terminalreporter) -> None:
 
 def require_sandbox() -> None:
     """评分沙箱（bwrap）用不了时跳过这个测试并说明原因；CI 里（CI=true）不跳过：那里 .ci/run 装了 bubblewrap。"""
-    from wordvec_rnn.classroom.isolation import sandbox_problem
+    from wordvec_classroom.isolation import sandbox_problem
 
     if sandbox_problem() and os.environ.get("CI") != "true":
         pytest.skip(f"这台机器不能用评分沙箱：{sandbox_problem()}")

@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import require_sandbox
-from wordvec_rnn.classroom import grade
-from wordvec_rnn.classroom.generate import AssignmentSource
-from wordvec_rnn.classroom.isolation import Limits
-from wordvec_rnn.classroom.submissions import mistakes, reference, with_mistake
+from wordvec_classroom import grade
+from wordvec_classroom.generate import AssignmentSource
+from wordvec_classroom.isolation import Limits
+from wordvec_classroom.submissions import mistakes, reference, with_mistake
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "01_skipgram"
@@ -284,7 +284,7 @@ def test_nothing_survives_and_nothing_outside_the_output_changed(attacked):
 
 
 def test_without_bwrap_grading_refuses_unless_asked(attacked, monkeypatch):
-    from wordvec_rnn.classroom import isolation
+    from wordvec_classroom import isolation
 
     monkeypatch.setattr(grade, "sandbox_problem", lambda: "找不到 bwrap。" + isolation.INSTALL_HINT)
     source, *_ , base, _ = attacked

@@ -11,11 +11,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from wordvec_rnn.classroom import generate, grade, overview
-from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs, colab_links
-from wordvec_rnn.classroom.grade import Grader
-from wordvec_rnn.classroom.source import BEGIN, END, free_names, strip_solutions
-from wordvec_rnn.classroom.submissions import mistakes, write_class
+from wordvec_classroom import generate, grade, overview
+from wordvec_classroom.generate import AssignmentSource, assignment_dirs, colab_links
+from wordvec_classroom.grade import Grader
+from wordvec_classroom.source import BEGIN, END, free_names, strip_solutions
+from wordvec_classroom.submissions import mistakes, write_class
 
 from conftest import require_sandbox
 
@@ -159,7 +159,7 @@ def test_command_line_generates_and_grades(tmp_path, capsys):
 
 
 def test_overview_page_is_current():
-    assert overview.main(["--root", str(ROOT), "--check"]) == 0, "运行 python -m wordvec_rnn.classroom.overview"
+    assert overview.main(["--root", str(ROOT), "--check"]) == 0, "运行 python -m wordvec_classroom.overview"
 
 
 def test_colab_links_follow_where_the_teacher_puts_the_notebooks():

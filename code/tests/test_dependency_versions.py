@@ -1,6 +1,6 @@
 """本书的包对 numpy 与 matplotlib 声明的下限是真的：在最低与最新两个版本组合下各建一个新环境跑单元测试。
 
-每个组合：全新的虚拟环境，装 torch 2.13.0（CPU 轮子）、构建好的本书轮子（连同语料包与课堂作业用的 nbformat）、pytest，再把
+每个组合：全新的虚拟环境，装 torch 2.13.0（CPU 轮子）、构建好的本书轮子（连同语料包）与工具包的轮子（单元测试里也有工具的测试）、pytest，再把
 numpy、matplotlib 钉在 ``code/pyproject.toml`` 声明的下限（最低）或不加限制（软件源上的最新版）。
 然后在这个环境里运行包的单元测试（code/tests 中除了检查仓库本身、构建好的书与笔记本的那些）。
 """
@@ -34,12 +34,12 @@ def test_no_upper_pins():
 
 @pytest.mark.parametrize("combination", ["lowest", "newest"])
 def test_unit_tests_pass(combination, tmp_path, record_property):
-    wheel = build_wheel(tmp_path / "wheel")
+    wheel, tools_wheel = build_wheel(tmp_path / "wheel"), build_wheel(tmp_path / "wheel", "tools")
     if combination == "lowest":
         pins = [f"{name}=={version}.*" for name, version in declared_lower_bounds().items()]
     else:
         pins = list(PINNED)
-    python, seconds = make_venv(tmp_path / "venv", ["torch==2.13.0", f"{wheel}[corpora,classroom]", "pytest", "hypothesis", *pins])
+    python, seconds = make_venv(tmp_path / "venv", ["torch==2.13.0", f"{wheel}[corpora]", str(tools_wheel), "pytest", "hypothesis", *pins])
     versions = {name: installed_version(python, name) for name in ("torch", *PINNED)}
     described = f"{combination}: " + ", ".join(f"{name} {version}" for name, version in versions.items())
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""wordvec_rnn.full_runs：结果的交出与读回、开关的替换、结果文件的合并。"""
+"""wordvec_rnn.full_runs 与 wordvec_book.full_runs（make full-runs）：结果的交出与读回、开关的替换、结果文件的合并。"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from wordvec_book import full_runs as runner
 from wordvec_rnn import full_runs
 
 
@@ -61,13 +62,13 @@ def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
         "if FULL_RUN:\n    record_full_run('x/01_demo', {'steps': 1000 if FULL_RUN else 10})\n"
         "assert full_run_results('x/01_demo')['steps'] == 1000",
     ])
-    assert list(full_runs.switchable_notebooks(tmp_path)) == ["x/01_demo"]
+    assert list(runner.switchable_notebooks(tmp_path)) == ["x/01_demo"]
     from jupyter_cache import get_cache
 
     cache = get_cache(tmp_path / "_build" / ".jupyter_cache")
     cache.cache_notebook_file(str(notebook), check_validity=False)  # 构建时留下的（将会过时的）输出
     built = notebook.stat().st_mtime_ns
-    assert full_runs.main(["--root", str(tmp_path), "--only", "x/01_demo"]) == 0
+    assert runner.main(["--root", str(tmp_path), "--only", "x/01_demo"]) == 0
     entry = json.loads(results_file.read_text(encoding="utf-8"))["x/01_demo"]
     assert entry["results"] == {"steps": 1000} and entry["meta"]["seconds"] > 0
     assert {"date", "cpu", "cores", "python", "numpy", "torch"} <= set(entry["meta"])
@@ -76,4 +77,4 @@ def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
         cache.match_cache_file(str(notebook))
     assert notebook.stat().st_mtime_ns > built  # Sphinx 见到修改时间变了才重读它
     with pytest.raises(SystemExit):
-        full_runs.main(["--root", str(tmp_path), "--only", "x/02_missing"])
+        runner.main(["--root", str(tmp_path), "--only", "x/02_missing"])

@@ -12,20 +12,20 @@ import nbformat
 import numpy as np
 import pytest
 import torch
-from wordvec_rnn.classroom import wire
-from wordvec_rnn.classroom.bundle import read_bundle
-from wordvec_rnn.classroom.generate import AssignmentSource
-from wordvec_rnn.classroom.isolation import seccomp_program
-from wordvec_rnn.classroom.notebook import (
+from wordvec_classroom import wire
+from wordvec_classroom.bundle import read_bundle
+from wordvec_classroom.generate import AssignmentSource
+from wordvec_classroom.isolation import seccomp_program
+from wordvec_classroom.notebook import (
     is_setup_cell,
     prepare,
     python_source,
     without_self_checks,
 )
-from wordvec_rnn.classroom.roster import identify, path_ids
-from wordvec_rnn.classroom.sheet import escape
+from wordvec_classroom.roster import identify, path_ids
+from wordvec_classroom.sheet import escape
 from wordvec_rnn.hierarchical_softmax import build_huffman_tree
-from wordvec_rnn.setup_cell import render_setup_cell
+from wordvec_book.setup_cell import render_setup_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,7 +164,7 @@ def test_release_is_fixed(tmp_path):
 
 
 def test_a_student_error_keeps_where_it_happened():
-    from wordvec_rnn.classroom.remote import StudentError, outcome
+    from wordvec_classroom.remote import StudentError, outcome
 
     reply = {"kind": "error", "error": "MyError", "message": "坏了", "where": "第 3 个代码单元第 2 行"}
     with pytest.raises(StudentError) as caught:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs
-from wordvec_rnn.classroom.spec import secret, secret_words
+from wordvec_classroom.generate import AssignmentSource, assignment_dirs
+from wordvec_classroom.spec import secret, secret_words
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = [p.name for p in assignment_dirs(ROOT)]
@@ -71,7 +71,7 @@ def _with_mistake(source: AssignmentSource, solutions: dict, sources: dict[str, 
 
 
 def test_each_mistake_fails_its_tests_for_any_secret(source):
-    from wordvec_rnn.classroom.submissions import mistakes
+    from wordvec_classroom.submissions import mistakes
 
     solutions = _solutions(source)
     for mistake in mistakes(source):

@@ -14,8 +14,8 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from wordvec_rnn.export import notebooks_in_reading_order
-from wordvec_rnn.setup_cell import repository
+from wordvec_book.export import notebooks_in_reading_order
+from wordvec_book.setup_cell import repository
 
 from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 from conftest import HTML, REPO

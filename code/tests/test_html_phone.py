@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from wordvec_rnn.export import toc_files
+from wordvec_book.export import toc_files
 
 from conftest import REPO
 from browser_pages import PAGES, WAIT_FOR_MATH

@@ -1,10 +1,10 @@
-"""images/ 里的图都由 wordvec_rnn.diagrams 画出，而且与代码一致（改了绘图代码要 make images）。"""
+"""images/ 里的图都由 wordvec_book.diagrams 画出，而且与代码一致（改了绘图代码要 make images）。"""
 
 import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from wordvec_rnn.diagrams import FIGURES, render
+from wordvec_book.diagrams import FIGURES, render
 
 from conftest import REPO
 

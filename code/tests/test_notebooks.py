@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from wordvec_rnn.export import (
+from wordvec_book.export import (
     SOLUTION_BEGIN,
     SOLUTION_END,
     SavedCell,
@@ -16,7 +16,7 @@ from wordvec_rnn.export import (
     render_module,
     render_modules,
 )
-from wordvec_rnn.setup_cell import render_setup_cell, repository
+from wordvec_book.setup_cell import render_setup_cell, repository
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
 
@@ -53,7 +53,7 @@ def test_cells_have_ids_and_notebook_checks_claims(path):
 
 
 def test_package_matches_saved_cells():
-    assert differences(REPO) == [], "运行 make export（python -m wordvec_rnn.export）再提交"
+    assert differences(REPO) == [], "运行 make export（python -m wordvec_book.export）再提交"
 
 
 def test_exported_modules_have_a_docstring_one_import_block_and_no_solution_markers():

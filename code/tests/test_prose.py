@@ -254,7 +254,7 @@ def executed_glue(path) -> dict[str, str]:
 
 
 def full_run_notebooks():
-    from wordvec_rnn.full_runs import switchable_notebooks
+    from wordvec_book.full_runs import switchable_notebooks
 
     return switchable_notebooks(REPO)
 

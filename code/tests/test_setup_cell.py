@@ -1,4 +1,4 @@
-"""wordvec_rnn.setup_cell：由 _config.yml 生成每个笔记本的第一个代码单元与插图网址，并改写或检查笔记本。"""
+"""wordvec_book.setup_cell：由 _config.yml 生成每个笔记本的第一个代码单元与插图网址，并改写或检查笔记本。"""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from wordvec_rnn.setup_cell import BOOK_SETUP, figure_url, main, render_setup_cell, repository, rewrite
+from wordvec_book.setup_cell import BOOK_SETUP, figure_url, main, render_setup_cell, repository, rewrite
 
 from conftest import REPO
 

@@ -9,8 +9,9 @@
 
 测试记下每个笔记本的执行时间（结尾打印一览表）；笔记本用到它所在目录以外的文件时失败并指明。
 
-课堂作业的笔记本（由 ``wordvec_rnn.classroom.generate`` 生成）也这样单独运行：教师版每个单元都无错运行；
-学生版除了等学生填写的题（``NotImplementedError``）之外没有别的错误。
+课堂作业的笔记本（由 ``wordvec_classroom.generate`` 生成）也这样单独运行：学生版只装读者的包，除了等学生
+填写的题（``NotImplementedError``）之外没有别的错误；教师版的第一个单元再装上工具包（``WORDVEC_RNN_TOOLS_PACKAGE``
+指向本地构建的轮子），每个单元都无错运行。
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs
-from wordvec_rnn.export import notebooks_in_reading_order
+from wordvec_classroom.generate import AssignmentSource, assignment_dirs
+from wordvec_book.export import notebooks_in_reading_order
 
 from conftest import REPO
 from venvs import COLAB_LIKE, build_wheel, clean_env, make_venv, run
@@ -44,7 +45,7 @@ KERNEL = "wordvec-rnn-standalone"
 def colab_like(tmp_path_factory):
     """(内核的 KernelSpecManager, 内核环境变量, 环境目录, 建环境用的秒数)。"""
     root = tmp_path_factory.mktemp("standalone")
-    wheel = build_wheel(root / "wheel")
+    wheel, tools_wheel = build_wheel(root / "wheel"), build_wheel(root / "wheel", "tools")
     venv = root / "venv"
     python, seconds = make_venv(venv, COLAB_LIKE)
     found = run([str(python), "-c", "import importlib.util as u; print(u.find_spec('wordvec_rnn'))"], cwd=root)
@@ -57,7 +58,8 @@ def colab_like(tmp_path_factory):
         "language": "python",
     }
     (kernels / KERNEL / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    env = clean_env(venv, WORDVEC_RNN_PACKAGE=f"{wheel}[corpora]", MPLCONFIGDIR=str(root / "matplotlib"))
+    env = clean_env(venv, WORDVEC_RNN_PACKAGE=f"{wheel}[corpora]", WORDVEC_RNN_TOOLS_PACKAGE=str(tools_wheel),
+                    MPLCONFIGDIR=str(root / "matplotlib"))
     yield KernelSpecManager(kernel_dirs=[str(kernels)]), env, venv, seconds
     shutil.rmtree(root, ignore_errors=True)  # 环境约 1 GB，用完即删
 
@@ -109,11 +111,13 @@ def assignments(tmp_path_factory):
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_assignment_notebooks_run_alone(name, assignments, colab_like, tmp_path):
-    run_alone(assignments / "instructor" / f"{name}.ipynb", colab_like, tmp_path / "instructor")
-    student = run_alone(assignments / "student" / f"{name}.ipynb", colab_like, tmp_path / "student", allow_errors=True)
+    student_path = assignments / "student" / f"{name}.ipynb"
+    assert "wordvec_classroom" not in student_path.read_text(encoding="utf-8"), "学生版不该用到评分框架（工具包）"
+    student = run_alone(student_path, colab_like, tmp_path / "student", allow_errors=True)
     errors = [o for c in student.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors, "学生版的自测应在学生填写之前报 NotImplementedError"
     assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
+    run_alone(assignments / "instructor" / f"{name}.ipynb", colab_like, tmp_path / "instructor")  # 它装上工具包
 
 
 def test_missing_file_is_reported_as_such():

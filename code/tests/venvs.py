@@ -46,15 +46,16 @@ def run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     return result.stdout
 
 
-def build_wheel(out_dir: Path) -> Path:
-    """把 code/ 构建成轮子（不带依赖），返回轮子的路径。
+def build_wheel(out_dir: Path, project: str = "code") -> Path:
+    """把 ``project``（读者的包 ``code/``，或作者与教师的工具 ``tools/``）构建成轮子（不带依赖），返回轮子的路径。
 
-    在 code/ 的副本里构建：setuptools 在源码目录里留下 build/，两个测试进程同时构建也互不干扰。
+    在副本里构建：setuptools 在源码目录里留下 build/，两个测试进程同时构建也互不干扰。
     """
-    source = out_dir / "source"
-    shutil.copytree(REPO / "code", source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests", "bench"))
+    source = out_dir / f"source-{project}"
+    shutil.copytree(REPO / project, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests", "bench"))
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out_dir), str(source)])
-    (wheel,) = out_dir.glob("wordvec_rnn-*.whl")
+    name = {"code": "wordvec_rnn", "tools": "wordvec_rnn_tools"}[project]
+    (wheel,) = out_dir.glob(f"{name}-*.whl")
     return wheel
 
 

@@ -1,4 +1,4 @@
-# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save cbow` 的代码单元生成，
+# 本模块由 `python -m wordvec_book.export` 从章节笔记本中标记 `#@save cbow` 的代码单元生成，
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/01_word2vec/02_cbow.ipynb
 

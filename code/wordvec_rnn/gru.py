@@ -1,4 +1,4 @@
-# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save gru` 的代码单元生成，
+# 本模块由 `python -m wordvec_book.export` 从章节笔记本中标记 `#@save gru` 的代码单元生成，
 # 请勿直接修改：改笔记本，再重新导出。来源：
 #   chapters/04_gru/01_gru.ipynb
 #   chapters/04_gru/02_gru_gradients.ipynb

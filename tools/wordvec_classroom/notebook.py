@@ -17,8 +17,8 @@ from pathlib import Path
 
 import nbformat
 
-from wordvec_rnn.setup_cell import render_setup_cell
-from wordvec_rnn.classroom.syntax import parse
+from wordvec_book.setup_cell import render_setup_cell
+from wordvec_classroom.syntax import parse
 
 SIZE_LIMIT = 20 * 2**20  # 一份提交的文件大小上限（字节）
 TIMING_MAGICS = ("time", "timeit", "capture", "prun")
@@ -69,9 +69,10 @@ SETUP_URL = re.compile(r'PACKAGE = "wordvec-rnn\[corpora\] @ git\+(\S+?)@(\S+?)#
 
 
 def is_setup_cell(source: str) -> bool:
-    """是不是生成的第一个单元原样（安装本书的包、设定绘图风格与种子）。"""
+    """是不是生成的第一个单元原样（安装本书的包、设定绘图风格与种子；教师版还装评分框架）。"""
     match = SETUP_URL.search(source)
-    return match is not None and source.strip() == render_setup_cell(*match.groups()).strip()
+    return match is not None and any(source.strip() == render_setup_cell(*match.groups(), tools=tools).strip()
+                                     for tools in (False, True))
 
 
 def python_source(source: str, k: int, notes: list[str]) -> str:
@@ -127,7 +128,7 @@ def _is_self_check(node: ast.stmt, test_names: set[str]) -> bool:
 def book_copies(cells: Cells, book: dict[str, str]) -> list[str]:
     """提交里与书中解答 ``book``（``{名字: 源码}``）逐字相同（比较语法树，不管空白与注释）的函数名：
     供教师参考，不影响分数。"""
-    from wordvec_rnn.classroom.source import same_definition
+    from wordvec_classroom.source import same_definition
 
     found = set()
     for _, source in cells.cells:

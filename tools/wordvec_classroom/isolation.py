@@ -81,8 +81,9 @@ def seccomp_program(machine: str | None = None) -> bytes | None:
 # ---------------------------------------------------------------- bwrap 的命令行
 
 def readable_paths() -> list[Path]:
-    """沙箱里只读可见的目录：Python、虚拟环境与本书的包（系统目录之外）。"""
-    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), Path(wordvec_rnn.__file__).parent.resolve()}
+    """沙箱里只读可见的目录：Python、虚拟环境、本书的包与沙箱里运行的本包（系统目录之外）。"""
+    packages = (Path(wordvec_rnn.__file__).parent, Path(__file__).parent)
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), *(p.resolve() for p in packages)}
     return sorted(p for p in paths if not _is_system(p))
 
 
@@ -106,7 +107,7 @@ def _system_binds() -> list[str]:
 
 def server_command(label: str = "") -> list[str]:
     """沙箱里运行的进程（``label`` 只为在进程表里认出本次评分的沙箱）。"""
-    return [sys.executable, "-I", "-m", "wordvec_rnn.classroom.sandbox", *([label] if label else [])]
+    return [sys.executable, "-I", "-m", "wordvec_classroom.sandbox", *([label] if label else [])]
 
 
 def bwrap_command(limits: Limits, seccomp_fd: int | None, program: list[str]) -> list[str]:

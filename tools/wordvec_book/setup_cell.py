@@ -8,9 +8,9 @@
 单元与插图网址都由 ``_config.yml`` 里唯一的一处仓库地址（``repository: url``、``branch``）生成，网页上的
 Colab、Binder 按钮用的也是它，所以笔记本里安装的包与按钮打开的仓库一定是同一个。在仓库根目录运行::
 
-    python -m wordvec_rnn.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元与插图链接
-    python -m wordvec_rnn.setup_cell --check    # 只检查，不一致时列出并以状态 1 退出
-    python -m wordvec_rnn.setup_cell chapters/04_gru/01_gru.ipynb   # 只处理列出的笔记本
+    python -m wordvec_book.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元与插图链接
+    python -m wordvec_book.setup_cell --check    # 只检查，不一致时列出并以状态 1 退出
+    python -m wordvec_book.setup_cell chapters/04_gru/01_gru.ipynb   # 只处理列出的笔记本
 
 只改写第一个代码单元以 :data:`BOOK_SETUP` 结尾的笔记本（原来的五行单元，或已生成过的单元），保留单元 id
 与文件的 JSON 格式；第一个代码单元是别的内容时报错，不动它。Markdown 单元里指向本地 ``images/`` 的链接
@@ -50,6 +50,14 @@ if importlib.util.find_spec("wordvec_rnn") is None:
     importlib.invalidate_caches()
 """
 
+# 教师版作业笔记本的隐藏测试用到课堂作业的评分框架 wordvec_classroom，它在作者与教师的工具包里（读者不装）；
+# 测试用环境变量 WORDVEC_RNN_TOOLS_PACKAGE 把安装指向本地构建的轮子。
+INSTALL_TOOLS = """if importlib.util.find_spec("wordvec_classroom") is None:  # 教师版：隐藏测试要用评分框架
+    TOOLS = "wordvec-rnn-tools @ git+{url}@{branch}#subdirectory=tools"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", os.environ.get("WORDVEC_RNN_TOOLS_PACKAGE", TOOLS)], check=True)
+    importlib.invalidate_caches()
+"""
+
 
 def repository(root: Path) -> tuple[str, str]:
     """``_config.yml`` 中 ``repository:`` 一节的 ``(url, branch)``。"""
@@ -75,9 +83,10 @@ def figure_url(url: str, branch: str, name: str = "") -> str:
     return f"https://raw.githubusercontent.com/{owner_repo}/{branch}/images/{name}"
 
 
-def render_setup_cell(url: str, branch: str) -> str:
-    """第一个代码单元的完整源码。"""
-    return INSTALL.format(url=url, branch=branch) + "\n" + BOOK_SETUP
+def render_setup_cell(url: str, branch: str, *, tools: bool = False) -> str:
+    """第一个代码单元的完整源码；``tools=True``（教师版作业）时还装上工具包里的评分框架。"""
+    install = INSTALL + (INSTALL_TOOLS if tools else "")
+    return install.format(url=url, branch=branch) + "\n" + BOOK_SETUP
 
 
 def _source(cell: dict) -> str:
@@ -107,7 +116,7 @@ def rewrite(notebook: Path, cell: str, figures: str = "", *, write: bool) -> str
     if not changed:
         return None
     if not write:
-        return f"{name} 的第一个代码单元或插图链接与 _config.yml 生成的不一致：运行 python -m wordvec_rnn.setup_cell"
+        return f"{name} 的第一个代码单元或插图链接与 _config.yml 生成的不一致：运行 python -m wordvec_book.setup_cell"
     notebook.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"已更新 {name}")
     return None

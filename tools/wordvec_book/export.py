@@ -7,8 +7,8 @@
 isort 规则排序），最后是各单元的代码；课堂作业的解答标记（``# 解答开始``、``# 解答结束``）只留在笔记本里。
 在仓库根目录运行::
 
-    python -m wordvec_rnn.export          # 重新生成导出的模块
-    python -m wordvec_rnn.export --check  # 只比较，不一致时列出并以状态 1 退出（测试用它）
+    python -m wordvec_book.export          # 重新生成导出的模块
+    python -m wordvec_book.export --check  # 只比较，不一致时列出并以状态 1 退出（测试用它）
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from typing import NamedTuple
 import yaml
 
 MARKER = re.compile(r"^#@save\s+([a-z_][a-z0-9_]*)\s*$")
-HEADER = "# 本模块由 `python -m wordvec_rnn.export` 从章节笔记本中标记 `#@save {module}` 的代码单元生成，\n# 请勿直接修改：改笔记本，再重新导出。来源：\n"
+HEADER = "# 本模块由 `python -m wordvec_book.export` 从章节笔记本中标记 `#@save {module}` 的代码单元生成，\n# 请勿直接修改：改笔记本，再重新导出。来源：\n"
 PACKAGE = "wordvec_rnn"
 PACKAGE_DIR = Path("code") / PACKAGE
 LINE_LENGTH = 120  # 与 code/pyproject.toml 里 ruff 的 line-length 一致：更长的 from-import 用括号分行
-# 课堂作业的解答标记（wordvec_rnn.classroom 从笔记本读它们）：整行注释，导出到包时删掉
+# 课堂作业的解答标记（wordvec_classroom 从笔记本读它们）：整行注释，导出到包时删掉
 SOLUTION_BEGIN = re.compile(r"^(?P<indent>[ \t]*)# 解答开始(?:[：:]\s*(?P<hint>.*?))?\s*$")
 SOLUTION_END = re.compile(r"^[ \t]*# 解答结束\s*$")
 HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.M)

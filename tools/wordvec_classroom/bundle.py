@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wordvec_rnn.checks import fail
-from wordvec_rnn.classroom.spec import (
+from wordvec_classroom.spec import (
     Assignment,
     Test,
     points_of,

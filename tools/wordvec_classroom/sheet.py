@@ -16,7 +16,7 @@ import re
 import time
 from pathlib import Path
 
-from wordvec_rnn.classroom.roster import Student
+from wordvec_classroom.roster import Student
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

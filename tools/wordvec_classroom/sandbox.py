@@ -1,7 +1,7 @@
 """沙箱里运行的进程：执行一份提交的代码单元，按评分程序的要求调用学生的函数，只把数据传回去。
 
-由 :mod:`wordvec_rnn.classroom.isolation` 在 bwrap 沙箱里启动（``python -I -m wordvec_rnn.classroom.sandbox``），
-标准输入与标准输出是和评分程序之间的通道（:mod:`wordvec_rnn.classroom.wire` 的消息），标准错误进评分日志。
+由 :mod:`wordvec_classroom.isolation` 在 bwrap 沙箱里启动（``python -I -m wordvec_classroom.sandbox``），
+标准输入与标准输出是和评分程序之间的通道（:mod:`wordvec_classroom.wire` 的消息），标准错误进评分日志。
 这里没有测试，也不判分：测试与分数都在评分程序那一边。这个进程里的任何东西（包括本模块）都可能被学生的代码改掉，
 改掉的后果只落在它自己传回去的数据上。
 
@@ -25,7 +25,7 @@ import traceback
 
 import numpy as np
 
-from wordvec_rnn.classroom import wire
+from wordvec_classroom import wire
 
 OUTPUT_LIMIT = 4000  # 每条回复带回的打印输出（字符）
 

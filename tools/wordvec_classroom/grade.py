@@ -1,8 +1,8 @@
 """给一个班的提交评分：每份提交在自己的沙箱里运行，测试与判分都在沙箱外。
 
-在仓库根目录运行（评分包由 ``python -m wordvec_rnn.classroom.generate`` 生成，发下去之后不要重新生成）::
+在仓库根目录运行（评分包由 ``python -m wordvec_classroom.generate`` 生成，发下去之后不要重新生成）::
 
-    python -m wordvec_rnn.classroom.grade _build/assignments/autograder/01_skipgram.zip 提交目录/ --out 成绩/
+    python -m wordvec_classroom.grade _build/assignments/autograder/01_skipgram.zip 提交目录/ --out 成绩/
 
 沙箱（bwrap）里只运行学生的代码：评分程序把测试选定的输入传进去，拿回数据，自己算参照值、自己判分。
 学生的代码改不了测试、分数和别人的文件，也看不到隐藏测试。写出 ``成绩表.csv``、``成绩表.md``、可导入
@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wordvec_rnn.checks import check_int, check_positive, fail
-from wordvec_rnn.classroom.bundle import Bundle
-from wordvec_rnn.classroom.isolation import Limits, SandboxClosed, sandbox_problem
-from wordvec_rnn.classroom.notebook import Cells, book_copies, prepare, recorded_release
-from wordvec_rnn.classroom.remote import (
+from wordvec_classroom.bundle import Bundle
+from wordvec_classroom.isolation import Limits, SandboxClosed, sandbox_problem
+from wordvec_classroom.notebook import Cells, book_copies, prepare, recorded_release
+from wordvec_classroom.remote import (
     MissingName,
     Session,
     StudentError,
     StudentFunction,
     StudentTimeout,
 )
-from wordvec_rnn.classroom.spec import Test, secret
+from wordvec_classroom.spec import Test, secret
 
 MESSAGE_LIMIT = 500  # 反馈里每条说明的长度上限（字符）
 LOG_LIMIT = 20_000  # 每个学生的日志里保留的打印输出（字符）
@@ -257,8 +257,8 @@ def cell_note(k: int, reply: dict, seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from wordvec_rnn.classroom.roster import find_submissions, identify
-    from wordvec_rnn.classroom.sheet import write_all
+    from wordvec_classroom.roster import find_submissions, identify
+    from wordvec_classroom.sheet import write_all
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path, help="评分包：_build/assignments/autograder/<作业>.zip")

@@ -1,7 +1,7 @@
 """评分程序这一边：一个沙箱会话，以及交给测试函数的「学生的函数」——调用它们就是请沙箱算，拿回数据。
 
 测试函数在评分程序里运行，收到的学生函数是 :class:`StudentFunction`。参数按值传进沙箱（数组、张量、数字……，
-见 :mod:`wordvec_rnn.classroom.wire`），结果按值传回；学生写的类的对象传回一个 :class:`RemoteObject`，
+见 :mod:`wordvec_classroom.wire`），结果按值传回；学生写的类的对象传回一个 :class:`RemoteObject`，
 读属性、调方法、求长度都再问沙箱。参数里的数组若被学生的函数就地改了，改动照样写回测试的数组。
 学生代码抛出的异常在这边重新抛出（内置的异常类型保持不变，其余的是 :class:`StudentError`）；
 超时抛出 :class:`StudentTimeout`，它继承 BaseException，测试里的 ``except Exception`` 拦不住。
@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from wordvec_rnn.classroom import wire
-from wordvec_rnn.classroom.isolation import Limits, Process, SandboxClosed
+from wordvec_classroom import wire
+from wordvec_classroom.isolation import Limits, Process, SandboxClosed
 
 GRACE = 2.0  # 沙箱自己的时限之外，评分程序再等几秒才杀掉它
 RESULT_LIMIT = 64 * 2**20  # 沙箱传回的一条消息的上限（字节）

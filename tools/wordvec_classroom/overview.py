@@ -2,8 +2,8 @@
 
 这一页由 ``assignments/*/tests.py`` 与 ``mistakes/`` 生成并提交进仓库；改了作业就重新生成，测试检查它没有过时::
 
-    python -m wordvec_rnn.classroom.overview            # 重写 book/assignments.md
-    python -m wordvec_rnn.classroom.overview --check    # 只检查
+    python -m wordvec_classroom.overview            # 重写 book/assignments.md
+    python -m wordvec_classroom.overview --check    # 只检查
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from wordvec_rnn.classroom.generate import AssignmentSource, assignment_dirs
-from wordvec_rnn.classroom.submissions import mistakes
+from wordvec_classroom.generate import AssignmentSource, assignment_dirs
+from wordvec_classroom.submissions import mistakes
 
 PAGE = Path("book") / "assignments.md"
 
@@ -23,7 +23,7 @@ HEAD = """# 作业一览
 本书附带 {count} 次课堂作业，每次对应一章（或一节）正文。解答就是正文中实现的函数：学生版把它们的函数体换成
 `raise NotImplementedError(提示)`，保留签名、说明与输入检查。怎样生成、发放、收取和评分，见{guide}。
 
-<!-- 本页由 python -m wordvec_rnn.classroom.overview 从 assignments/ 生成，请勿直接修改。 -->
+<!-- 本页由 python -m wordvec_classroom.overview 从 assignments/ 生成，请勿直接修改。 -->
 """
 
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = page.read_text(encoding="utf-8") if page.exists() else ""
         if current != text:
-            print(f"{PAGE} 已过时：运行 python -m wordvec_rnn.classroom.overview")
+            print(f"{PAGE} 已过时：运行 python -m wordvec_classroom.overview")
             return 1
         return 0
     page.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""示意图的绘图零件：节点、格子、箭头、门、运算圆、连线与梯度高亮带（:mod:`wordvec_rnn.diagrams` 用它们拼出每一张图）。"""
+"""示意图的绘图零件：节点、格子、箭头、门、运算圆、连线与梯度高亮带（:mod:`wordvec_book.diagrams` 用它们拼出每一张图）。"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Rectangle  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
-from .plotting import GATE_COLORS  # noqa: E402
+from wordvec_rnn.plotting import GATE_COLORS  # noqa: E402
 
 MATRIX_COLORS = {"V": "#4C72B0", "x": "#DD8452", "h": "#55A868"}
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import nbformat
 
 from wordvec_rnn.checks import fail
-from wordvec_rnn.classroom.generate import AssignmentSource, test_source
-from wordvec_rnn.classroom.source import (
+from wordvec_classroom.generate import AssignmentSource, test_source
+from wordvec_classroom.source import (
     definition_node,
     definition_span,
     without_decorators,
 )
-from wordvec_rnn.classroom.syntax import parse
+from wordvec_classroom.syntax import parse
 
 
 def replace_definitions(notebook: nbformat.NotebookNode, sources: dict[str, str]) -> nbformat.NotebookNode:

@@ -2,8 +2,8 @@
 
 在仓库根目录运行（输出只写进 ``_build/``，不提交）::
 
-    python -m wordvec_rnn.classroom.generate                 # 全部作业
-    python -m wordvec_rnn.classroom.generate 01_skipgram     # 只生成一次作业
+    python -m wordvec_classroom.generate                 # 全部作业
+    python -m wordvec_classroom.generate 01_skipgram     # 只生成一次作业
 
 写出::
 
@@ -30,8 +30,8 @@ from pathlib import Path
 import nbformat
 
 from wordvec_rnn.checks import fail
-from wordvec_rnn.classroom.bundle import MANIFEST, manifest, sha256, write_bundle
-from wordvec_rnn.classroom.source import (
+from wordvec_classroom.bundle import MANIFEST, manifest, sha256, write_bundle
+from wordvec_classroom.source import (
     definitions,
     free_names,
     given_imports,
@@ -41,8 +41,8 @@ from wordvec_rnn.classroom.source import (
     strip_solutions,
     without_decorators,
 )
-from wordvec_rnn.classroom.spec import Assignment, Test, load_tests, points_of, tests_of
-from wordvec_rnn.setup_cell import render_setup_cell, repository
+from wordvec_classroom.spec import Assignment, Test, load_tests, points_of, tests_of
+from wordvec_book.setup_cell import render_setup_cell, repository
 
 ASSIGNMENTS_DIR = Path("assignments")
 OUTPUT_DIR = Path("_build") / "assignments"
@@ -107,7 +107,7 @@ class AssignmentSource:
                 if not has_solution(found[name].source):
                     fail(f"第 {question.number} 题的 {name}", "章节源码里有「# 解答开始」「# 解答结束」标记", "没有标记")
                 self.definitions[name] = found[name]
-        self.test_imports = module_imports(self.tests_path)  # 学生版：不含 wordvec_rnn.classroom（评分框架）
+        self.test_imports = module_imports(self.tests_path)  # 学生版：不含 wordvec_classroom（评分框架）
         for test in self.tests:
             if test.public:
                 _check_public(test, imported_names(self.test_imports))
@@ -139,7 +139,7 @@ class AssignmentSource:
         a = self.assignment
         url, branch = repository(self.root)
         cells = [nbformat.v4.new_markdown_cell(self._header(role, url, branch)),
-                 nbformat.v4.new_code_cell(render_setup_cell(url, branch)),
+                 nbformat.v4.new_code_cell(render_setup_cell(url, branch, tools=role == "instructor")),
                  nbformat.v4.new_code_cell(self.given_code(role))]
         if role == "instructor" and self.test_helpers():
             cells.append(nbformat.v4.new_code_cell("# 隐藏测试用的辅助函数\n" + self.test_helpers()))

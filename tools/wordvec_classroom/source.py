@@ -23,10 +23,10 @@ from pathlib import Path
 from types import ModuleType
 
 from wordvec_rnn.checks import fail
-from wordvec_rnn.export import SOLUTION_BEGIN as BEGIN
-from wordvec_rnn.export import SOLUTION_END as END
-from wordvec_rnn.export import saved_cells
-from wordvec_rnn.classroom.syntax import parse
+from wordvec_book.export import SOLUTION_BEGIN as BEGIN
+from wordvec_book.export import SOLUTION_END as END
+from wordvec_book.export import saved_cells
+from wordvec_classroom.syntax import parse
 
 
 def strip_solutions(source: str, label: str) -> str:
@@ -163,7 +163,7 @@ def given_imports(needed: dict[str, set[str]], extra: list[str] = ()) -> list[st
     return sorted(plain) + [f"from {home} import {', '.join(sorted(names))}" for home, names in sorted(grouped.items())]
 
 
-def module_imports(path: Path, skip: str = "wordvec_rnn.classroom") -> list[str]:
+def module_imports(path: Path, skip: str = "wordvec_classroom") -> list[str]:
     """一个 Python 文件顶层的导入语句（原文），跳过 ``from __future__`` 与来自 ``skip`` 的导入。"""
     text = Path(path).read_text(encoding="utf-8")
     lines = []

@@ -1,6 +1,6 @@
 """书中的示意图，全部由代码绘制（原讲义的插图已丢失，本书重画）。
 
-在仓库根目录运行 ``python -m wordvec_rnn.diagrams``（即 ``make images``）重新生成 ``images/`` 下的每一张图；
+在仓库根目录运行 ``python -m wordvec_book.diagrams``（即 ``make images``）重新生成 ``images/`` 下的每一张图；
 测试检查 ``images/`` 里的图与这里的代码画出的一致。
 """
 
@@ -17,7 +17,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from .diagram_parts import (EDGE_COLOR, EDGE_SIZE, LABEL_SIZE, MATRIX_COLORS, ROWS, Node, arrow, box, canvas, cell,
                             colored, dashed_highlight, equation, fork, frame, gate, gate_legend, highlight, loop,
                             memory, node, note, op, port, tag, time_step, wire)
-from .plotting import GATE_COLORS, use_book_style
+from wordvec_rnn.plotting import GATE_COLORS, use_book_style
 
 
 def draw_notation_shapes() -> plt.Figure:
