@@ -22,7 +22,8 @@ book: $(VENV)/.installed
 test: book
 	$(BIN)/python -m pytest
 
-# 作者的快速检查（约 2 分钟）：静态检查、导出的模块与首单元跟笔记本一致、单元测试（不建书、不执行笔记本）
+# 作者的快速检查（两核上不到 2 分钟）：静态检查、导出的模块与首单元跟笔记本一致、单元测试（不建书、不执行笔记本、
+# 不在沙箱里给整班评分；这些都在 make test 里）
 check: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m wordvec_book.export --check

@@ -16,9 +16,12 @@ HTML = REPO / "_build" / "html"
 CHAPTER_NOTEBOOKS = sorted((REPO / "chapters").glob("**/*.ipynb"))
 # 每个笔记本在 2 核 CPU 上的时间预算（秒）：README.md「两个命令」与 book/how_to_use.md 都写明每个笔记本不超过 60 秒
 NOTEBOOK_BUDGET_SECONDS = 60
-# 检查仓库本身（笔记本、构建好的书 test_html_* 与书的扩展、images/ 里的图）或自己建环境的测试；其余是包的单元测试
+# 检查仓库本身（笔记本、构建好的书 test_html_* 与书的扩展、images/ 里的图）、自己建环境、或在沙箱里给整班提交
+# 评分的测试（评分程序的集成与攻击测试，约 3 分钟）；其余是包与工具的单元测试
 NOT_UNIT_TESTS = {
+    "test_attacks.py",
     "test_book_typography.py",
+    "test_classroom.py",
     "test_dependency_versions.py",
     "test_images.py",
     "test_notebooks.py",
