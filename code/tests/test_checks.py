@@ -18,7 +18,7 @@ def test_empty_string_names_argument():
 @pytest.mark.parametrize("make", [np.zeros, torch.zeros])
 def test_wrong_ndim_array(make):
     """形状与维度字母由 wordvec_rnn.inputs 检查（见 test_inputs.py），这里只剩维数。"""
-    with pytest.raises(ValueError, match="期望2 维数组"):
+    with pytest.raises(ValueError, match="期望 2 维数组"):
         check_array(make(3), "x", ndim=2)
 
 
@@ -39,7 +39,7 @@ def test_right_dtypes_pass_through():
 
 
 def test_not_an_array_empty_and_nonfinite():
-    with pytest.raises(ValueError, match="期望numpy 数组或 torch 张量，实际得到 list"):
+    with pytest.raises(ValueError, match="期望 numpy 数组或 torch 张量，实际得到 list"):
         check_array([1, 2], "x")
     with pytest.raises(ValueError, match="期望非空数组"):
         check_array(np.zeros((0, 3)), "x")

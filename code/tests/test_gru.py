@@ -139,9 +139,9 @@ def test_bad_inputs():
     X = torch.zeros(1, 2, 3, dtype=F64)
     with pytest.raises(ValueError, match=r'params\["V"\]'):
         gru_layer(X, {**params, "V": torch.zeros(11, 3, dtype=F64)})
-    with pytest.raises(ValueError, match=r'params\["b"\]`：期望dtype 为 torch.float64'):
+    with pytest.raises(ValueError, match=r'params\["b"\]`：期望 dtype 为 torch.float64'):
         gru_layer(X, {**params, "b": params["b"].float()})
-    with pytest.raises(ValueError, match=r'参数 `X`：期望dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
+    with pytest.raises(ValueError, match=r'参数 `X`：期望 dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
         gru_layer(X.float(), params)
     with pytest.raises(ValueError, match="`X`"):
         gru_layer(torch.zeros(1, 2, 5, dtype=F64), params)

@@ -159,3 +159,22 @@ def test_char_lm_helpers_take_any_module_with_the_same_interface():
     assert sample(model, vocab, "北", 5, generator=torch.Generator().manual_seed(0)).startswith("北")
     with pytest.raises(ValueError, match="参数 `model`"):
         perplexity(nn.Linear(2, 2), data)                                        # 没有 vocab_size
+
+
+def test_half_precision_parameters_are_rejected_by_name():
+    from wordvec_rnn.rnn import init_rnn_params, rnn_to_torch
+
+    params = {k: v.astype(np.float16) for k, v in init_rnn_params(3, 4, 5, np.random.default_rng(0)).items()}
+    with pytest.raises(ValueError, match=r"参数 `params\[\"V\"\]`：期望浮点（float32 或 float64）类型的数组"):
+        rnn_to_torch(params)
+
+
+def test_char_lm_state_must_have_the_models_precision():
+    import torch
+
+    from wordvec_rnn.char_lm import CharLM
+
+    model = CharLM(5, 3, 4, "lstm")
+    state = tuple(torch.zeros(1, 2, 4, dtype=torch.float64) for _ in range(2))
+    with pytest.raises(ValueError, match=r"参数 `state\[0\]`：期望 dtype 为 torch.float32 的张量"):
+        model(torch.zeros(2, 3, dtype=torch.int64), state)

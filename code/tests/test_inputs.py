@@ -38,8 +38,8 @@ def test_every_parameter_must_be_declared():
 
 @pytest.mark.parametrize("position, bad, message", [
     (2, np.ones((5, 4)), r"参数 `U`：期望形状 \(V, d\)，其中 .*d=3（由参数 `x` 定下）.*实际得到 形状为 \(5, 4\)"),
-    (0, torch.ones(2, 3), r"参数 `x`：期望numpy 数组（这是 numpy 实现；torch 张量请先 .detach\(\).numpy\(\)）"),
-    (0, np.ones((2, 3), dtype=np.int64), r"参数 `x`：期望浮点类型的数组"),
+    (0, torch.ones(2, 3), r"参数 `x`：期望 numpy 数组（这是 numpy 实现；torch 张量请先 .detach\(\).numpy\(\)）"),
+    (0, np.ones((2, 3), dtype=np.int64), r"参数 `x`：期望浮点（float32 或 float64）类型的数组"),
     (0, np.array([[1.0, np.nan, 0], [0, 0, 0]]), r"参数 `x`：期望不含 NaN 或无穷大的数组"),
     (1, np.array([0, 5]), r"参数 `ids`：期望词表编号，在 \[0, 5\) 内，实际得到 越界的编号 5"),
     (1, np.array([0, -1]), r"越界的编号 -1"),
@@ -65,7 +65,7 @@ def test_keyword_arguments_and_defaults_are_checked():
         train(0.0)
     with pytest.raises(ValueError, match="参数 `mode`：期望'sg'、'cbow' 之一"):
         train(1.0, mode="CBOW")
-    with pytest.raises(ValueError, match=r"参数 `rng`：期望numpy.random.Generator"):
+    with pytest.raises(ValueError, match=r"参数 `rng`：期望 numpy.random.Generator"):
         train(1.0, rng=np.random.RandomState(0))
 
 
@@ -75,7 +75,7 @@ def test_derived_dims_and_torch_side():
         lstm_like(torch.zeros(7), torch.ones(2))
     with pytest.raises(ValueError, match=r"参数 `h`：期望形状 \(m,\)，其中 m=2"):
         lstm_like(torch.zeros(8), torch.ones(3))
-    with pytest.raises(ValueError, match=r"参数 `z`：期望torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy"):
+    with pytest.raises(ValueError, match=r"参数 `z`：期望 torch 张量（这是 torch 实现；numpy 数组请先 torch.from_numpy"):
         lstm_like(np.zeros(8), torch.ones(2))
 
 
@@ -147,16 +147,16 @@ def test_params_entries_are_named_and_share_dims():
 
 def test_same_dtype_letter_names_the_argument_that_fixed_it():
     x, params = gated_args(torch.float64)
-    with pytest.raises(ValueError, match=r'参数 `x`：期望dtype 为 torch.float32 的数组（与参数 `params\["W"\]` 相同'):
+    with pytest.raises(ValueError, match=r'参数 `x`：期望 dtype 为 torch.float32 的数组（与参数 `params\["W"\]` 相同'):
         gated(x, params)
-    with pytest.raises(ValueError, match=r'参数 `params\["V"\]`：期望dtype 为 torch.float32'):
+    with pytest.raises(ValueError, match=r'参数 `params\["V"\]`：期望 dtype 为 torch.float32'):
         gated(x.float(), {**params, "V": params["V"].double()})
 
 
 def test_tuple_items_are_named_by_index():
     x, params = gated_args(torch.float32)
     assert gated(x, params, state=(torch.zeros(2, 2), torch.zeros(2, 2))).shape == (2, 8)
-    with pytest.raises(ValueError, match=r"参数 `state`：期望2 个元素的元组"):
+    with pytest.raises(ValueError, match=r"参数 `state`：期望 2 个元素的元组"):
         gated(x, params, state=(torch.zeros(2, 2),))
     with pytest.raises(ValueError, match=r"参数 `state\[1\]`：期望形状 \(B, m\)"):
         gated(x, params, state=(torch.zeros(2, 2), torch.zeros(3, 2)))
@@ -180,7 +180,7 @@ def test_optional_only_if_another_argument_has_a_value():
         return forget_bias
 
     assert model("lstm", 1.0) == 1.0 and model("rnn") is None
-    with pytest.raises(ValueError, match=r"参数 `forget_bias`：期望None（只在 cell='lstm' 时可以给出）"):
+    with pytest.raises(ValueError, match=r"参数 `forget_bias`：期望 None（只在 cell='lstm' 时可以给出）"):
         model("rnn", 1.0)
 
 

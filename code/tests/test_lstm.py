@@ -57,12 +57,12 @@ def test_params_are_declared(params):
         lstm_to_torch({**params, "W": params["W"][:, :3]})
     with pytest.raises(ValueError, match=r'params\["b"\]'):
         lstm_to_torch({**params, "b": params["b"][:8]})
-    with pytest.raises(ValueError, match=r'params\["V"\]`：期望torch 张量'):
+    with pytest.raises(ValueError, match=r'params\["V"\]`：期望 torch 张量'):
         lstm_to_torch({**params, "V": params["V"].numpy()})
-    with pytest.raises(ValueError, match=r'params\["b"\]`：期望dtype 为 torch.float64'):
+    with pytest.raises(ValueError, match=r'params\["b"\]`：期望 dtype 为 torch.float64'):
         lstm_to_torch({**params, "b": params["b"].float()})
     x, h = torch.zeros(2, 3, dtype=F64), torch.zeros(2, 4, dtype=F64)
-    with pytest.raises(ValueError, match=r'参数 `c`：期望dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
+    with pytest.raises(ValueError, match=r'参数 `c`：期望 dtype 为 torch.float64 的数组（与参数 `params\["W"\]` 相同'):
         lstm_cell(x, h, h.float(), params)
 
 

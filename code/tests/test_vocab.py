@@ -160,8 +160,8 @@ def test_bad_getitem_argument():
         ([1, 99], r"参数 `ids`.*越界的编号 99"),
         (np.array([1.0, 2.0]), r"参数 `ids`：期望整数类型的数组"),
         ([0.5], r"参数 `ids`：期望整数类型的数组"),
-        (np.array([[1, 2]]), r"参数 `ids`：期望1 维数组"),
-        ("ab", r"参数 `ids`：期望numpy 数组或 torch 张量"),
+        (np.array([[1, 2]]), r"参数 `ids`：期望 1 维数组"),
+        ("ab", r"参数 `ids`：期望 numpy 数组或 torch 张量"),
     ],
 )
 def test_bad_decode_ids(ids, pattern):

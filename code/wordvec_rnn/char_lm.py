@@ -149,8 +149,13 @@ class _State(Spec):
         parts = value if isinstance(value, tuple) else (value,)
         if len(parts) != dims.get("S", len(parts)) or not 1 <= len(parts) <= 2:
             fail(name, "LSTM 的状态 (h, c)" if dims.get("S") == 2 else "状态张量（或 LSTM 的 (h, c)）", value)
+        model = dims.values.get("self", dims.values.get("model"))
+        expected = next(model.parameters()).dtype if isinstance(model, nn.Module) else None
         for i, part in enumerate(parts):
-            Tensor(*self.shape).check(part, name if len(parts) == 1 else f"{name}[{i}]", dims)
+            label = name if len(parts) == 1 else f"{name}[{i}]"
+            Tensor(*self.shape).check(part, label, dims)
+            if expected is not None and part.dtype != expected:  # 与模型的参数同一精度
+                fail(label, f"dtype 为 {expected} 的张量（与模型的参数相同；先 .to({expected})）", part)
         return value
 
 

@@ -14,12 +14,14 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-DTYPE_KINDS = {"float": "浮点", "int": "整数", "bool": "布尔"}
+# "float" 只收 float32 与 float64：本书的公式在这两种精度下计算，float16、bfloat16 在 numpy 里丢精度，torch 的 CPU 循环层也不支持
+DTYPE_KINDS = {"float": "浮点（float32 或 float64）", "int": "整数", "bool": "布尔"}
 
 
 def fail(name: str, expected: str, value: Any = None, *, got: str | None = None) -> NoReturn:
     """抛出统一格式的 ``ValueError``：参数 ``name`` 期望 ``expected``，实际得到 ``value``（或文字 ``got``）。"""
-    raise ValueError(f"参数 `{name}`：期望{expected}，实际得到 {describe(value) if got is None else got}。")
+    space = " " if expected[:1].isascii() and expected[:1].isalnum() else ""  # 期望 dtype …、期望 0 或 1，中文紧接
+    raise ValueError(f"参数 `{name}`：期望{space}{expected}，实际得到 {describe(value) if got is None else got}。")
 
 
 def describe(value: Any) -> str:
@@ -84,7 +86,7 @@ def check_array(
 ):
     """检查一个 numpy 数组或 torch 张量，原样返回它（形状与跨参数的维度字母由 :mod:`wordvec_rnn.inputs` 检查）。
 
-    - ``ndim``：维数；``dtype``：``"float"``、``"int"`` 或 ``"bool"``，只查种类不查位宽。
+    - ``ndim``：维数；``dtype``：``"float"``（float32 或 float64）、``"int"`` 或 ``"bool"``，整数不查位宽。
     - ``nonempty``：不接受元素个数为 0 的数组；``finite``：不接受 NaN 与 ±inf。
     """
     if not (is_tensor(value) or isinstance(value, np.ndarray)):
@@ -119,10 +121,13 @@ def is_tensor(value: Any) -> bool:
 
 
 def _dtype_kind(value: Any) -> str:
+    name = str(value.dtype).removeprefix("torch.")
+    if name in ("float16", "bfloat16"):
+        return "half"
     if is_tensor(value):
         if value.dtype.is_floating_point:
             return "float"
-        return "bool" if str(value.dtype) == "torch.bool" else ("complex" if value.dtype.is_complex else "int")
+        return "bool" if name == "bool" else ("complex" if value.dtype.is_complex else "int")
     return {"f": "float", "i": "int", "u": "int", "b": "bool"}.get(value.dtype.kind, value.dtype.kind)
 
 

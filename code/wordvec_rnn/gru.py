@@ -27,7 +27,7 @@ def _gru_params(b_hg_rule):
 # "torch" 变体还有候选值在重置门之内的偏置 b_hg (m,)，"cho" 变体没有它
 GRU_PARAMS = _gru_params(("variant", "torch"))     # b_hg 当且仅当参数 variant 是 "torch"
 ANY_GRU_PARAMS = _gru_params(None)                 # 两个变体都收：有 b_hg 就是 "torch" 变体
-TORCH_DTYPE = Satisfies(lambda d: isinstance(d, torch.dtype) and d.is_floating_point, "torch 的浮点类型，如 torch.float64")
+TORCH_DTYPE = Choice(torch.float32, torch.float64)
 GENERATOR = Optional(Instance(torch.Generator, "torch.Generator 或 None"))
 
 
