@@ -115,10 +115,10 @@ def birnn_to_torch(params: dict) -> tuple[nn.RNN, nn.Linear]:
     ``weight_ih_l0`` = →V，``weight_hh_l0`` = →W，``weight_ih_l0_reverse`` = ←V，``weight_hh_l0_reverse`` = ←W；
     两个偏置之和起 b_h 的作用：``bias_ih_l0*`` 取 b_h，``bias_hh_l0*`` 取 0。``linear.weight`` = U，``linear.bias`` = b_y。
     """
-    dims = check_birnn_params(params)
+    (m, n), q = params["V_fwd"].shape, params["U"].shape[0]
     dtype = torch.from_numpy(params["U"]).dtype
-    rnn = nn.RNN(dims["n"], dims["m"], batch_first=True, bidirectional=True, dtype=dtype)
-    linear = nn.Linear(2 * dims["m"], dims["q"], dtype=dtype)
+    rnn = nn.RNN(n, m, batch_first=True, bidirectional=True, dtype=dtype)
+    linear = nn.Linear(2 * m, q, dtype=dtype)
     with torch.no_grad():
         for direction, suffix in (("fwd", ""), ("bwd", "_reverse")):
             getattr(rnn, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(params[f"V_{direction}"]))

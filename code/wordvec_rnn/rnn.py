@@ -83,10 +83,10 @@ def rnn_to_torch(params: dict):
     import torch
     from torch import nn
 
-    dims = check_rnn_params(params)
+    (m, n), q = params["V"].shape, params["U"].shape[0]
     dtype = torch.from_numpy(params["V"]).dtype
-    rnn = nn.RNN(dims["n"], dims["m"], batch_first=True, dtype=dtype)
-    linear = nn.Linear(dims["m"], dims["q"], dtype=dtype)
+    rnn = nn.RNN(n, m, batch_first=True, dtype=dtype)
+    linear = nn.Linear(m, q, dtype=dtype)
     with torch.no_grad():
         for weight, name in [(rnn.weight_ih_l0, "V"), (rnn.weight_hh_l0, "W"), (rnn.bias_ih_l0, "b_h"),
                              (linear.weight, "U"), (linear.bias, "b_y")]:
