@@ -12,9 +12,9 @@ LSTM 对照普通 RNN。
     同样的输入：``wordvec_rnn.lstm.lstm_layer`` 的前向，对照用 ``lstm_to_torch`` 放进同样参数的 ``nn.LSTM``
     （``batch_first=True``）的前向；两边都对输出之和 ``H.sum()`` 调用 ``backward()``。先在 float64 下核对两边的输出
     与参数梯度一致。然后对 torch 的 1 个与 2 个线程（``torch.set_num_threads``）分别计时：每种实现在自己的
-    子进程里运行（``benchutil.in_child``），两种实现交替 ``--rounds`` 轮，每轮预热一次再计 ``--repeats`` 次，打印
-    全部次数的中位数（毫秒/步）与比值 本书 / nn.LSTM；另外打印进程 CPU 时间（``time.process_time``，含全部
-    线程）的中位数与比值：机器上有别的负载时，墙钟时间抖动很大，1 个线程的 CPU 时间比值更稳定。CPU 上 float32
+    子进程里运行（``benchutil.in_child``），两种实现交替 ``--rounds`` 轮（至少 3），每轮预热一次再计 ``--repeats`` 次，
+    打印全部次数的中位数（毫秒/步）与比值 本书 / nn.LSTM；另外打印进程 CPU 时间（``time.process_time``，含全部
+    线程）的中位数与比值。开始前与结束后打印 1 分钟平均负载；开始前高于 1 时不下结论，只说「不可信」（``benchutil.Comparison``）。CPU 上 float32
     的 ``nn.LSTM`` 由 oneDNN 的融合内核执行，本书的实现是逐步的 Python 循环（每步一次 ``addmm`` 与几个逐元素
     运算），比值就是这个循环的代价；2 个线程时每个小运算都要同步一次线程池，代价更明显。
 (b) 字符级语言模型：直接调用 ``bench_rnn.bench_char_lm``（第 02 章的设置：n=64，m=256，B=32，T=35，Adam 学习率
@@ -34,13 +34,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from argparse import Namespace
 
 import numpy as np
 
 from bench_rnn import bench_char_lm
-from benchutil import in_child, peak_mb
+from benchutil import Comparison, in_child, load_average, measured_in_child, peak_mb, timed
 
 
 def make_problem(args, dtype_name: str):
@@ -106,45 +105,31 @@ def check_same(args, queue):
     queue.put(dict(out=(H - H_ref).abs().max().item(), grad=worst_grad))
 
 
-def time_step(args, which, threads, queue):
-    """在本子进程里给一种实现计时：预热一次，再运行 ``repeats`` 次，返回每次的秒数与峰值内存。"""
+def time_step(args, threads, which, queue):
+    """在本子进程里给一种实现计时（``benchutil.timed``），连同峰值内存放进队列。"""
     import torch
 
     torch.set_num_threads(threads)
     step, _ = step_fn(which, *make_problem(args, "float32"))
-    step()
-    times, cpu = [], []
-    for _ in range(args.repeats):
-        tic, cpu_tic = time.perf_counter(), time.process_time()
-        step()
-        times.append(time.perf_counter() - tic)
-        cpu.append(time.process_time() - cpu_tic)
-    queue.put(dict(times=times, cpu=cpu, peak=peak_mb()))
+    queue.put(dict(samples=timed(step, args.repeats), peak=peak_mb()))
 
 
-def bench_step(args):
-    """(a) lstm_layer 对照 nn.LSTM 的前向 + 反向，1 个与 2 个线程。"""
+def bench_step(args, load_before: float):
+    """(a) lstm_layer 对照 nn.LSTM 的前向 + 反向，1 个与 2 个线程；返回峰值内存与每个线程数的比较。"""
     check = in_child(check_same, args)
     assert check["out"] < 1e-10 and check["grad"] < 1e-10, check
     print(f"  float64 核对：输出的最大差 {check['out']:.1e}，参数梯度的最大差 {check['grad']:.1e}")
     peaks = {"ours": 0.0, "torch": 0.0}
-    ratios = {}
+    comparisons = {}
     for threads in (1, 2):
-        times = {"ours": [], "torch": []}
-        cpu = {"ours": [], "torch": []}
-        for _ in range(args.rounds):  # 交替运行，减少机器负载随时间变化带来的偏差
-            for which in ("ours", "torch"):
-                out = in_child(time_step, args, which, threads)
-                times[which] += out["times"]
-                cpu[which] += out["cpu"]
-                peaks[which] = max(peaks[which], out["peak"])
-        ours, ref = np.median(times["ours"]), np.median(times["torch"])
-        cpu_ours, cpu_ref = np.median(cpu["ours"]), np.median(cpu["torch"])
-        ratios[threads] = ours / ref
-        print(f"  {threads} 个线程：lstm_layer {1e3 * ours:7.1f} ms/步，nn.LSTM {1e3 * ref:7.1f} ms/步，"
-              f"比值 本书 / nn.LSTM = {ours / ref:.2f}；进程 CPU 时间 {1e3 * cpu_ours:.1f} 与 {1e3 * cpu_ref:.1f} ms/步，"
-              f"比值 {cpu_ours / cpu_ref:.2f}")
-    return peaks, ratios
+        comparison = Comparison("ours", "torch", load_before)
+        comparison.alternate(measured_in_child(time_step, peaks, args, threads), args.rounds)
+        ms = {side: {key: 1e3 * comparison.median(side, key) for key in ("seconds", "cpu")} for side in ("ours", "torch")}
+        print(f"  {threads} 个线程：lstm_layer {ms['ours']['seconds']:7.1f} ms/步，nn.LSTM {ms['torch']['seconds']:7.1f} ms/步，"
+              f"比值 本书 / nn.LSTM = {comparison.ratio():.2f}；进程 CPU 时间 {ms['ours']['cpu']:.1f} 与 "
+              f"{ms['torch']['cpu']:.1f} ms/步，比值 {comparison.ratio('cpu'):.2f}")
+        comparisons[threads] = comparison
+    return peaks, comparisons
 
 
 def tuned_char_lm(args, queue):
@@ -178,7 +163,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=60.0, help="(b) 每个模型的训练时间（秒，不含验证）")
     parser.add_argument("--lm-threads", type=int, default=2, help="(b) torch 的线程数")
     parser.add_argument("--repeats", type=int, default=5, help="(a) 每个子进程里重复的次数")
-    parser.add_argument("--rounds", type=int, default=2, help="(a) 两种实现交替计时的轮数（取全部次数的中位数）")
+    parser.add_argument("--rounds", type=int, default=3, help="(a) 两种实现交替计时的轮数（至少 3；取全部次数的中位数）")
     parser.add_argument("--B", type=int, default=32)
     parser.add_argument("--T", type=int, default=64)
     parser.add_argument("--n", type=int, default=64)
@@ -189,21 +174,23 @@ def main(argv=None):
     parser.add_argument("--skip-lm", action="store_true", help="只运行 (a)")
     parser.add_argument("--only-tuned", action="store_true", help="(b) 只训练调过的 LSTM（调参用）")
     args = parser.parse_args(argv)
+    load_before = load_average()
 
     from importlib.metadata import version
 
     print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {version('torch')}；"
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', '未设置')}，CPU 核数 {os.cpu_count()}，"
-          f"负载 {os.getloadavg()[0]:.2f}")
+          f"负载 {load_before:.2f}")
     if args.only_tuned:
         print(f"\n(b) 调过的 LSTM，训练 {args.seconds:.0f} s，{args.lm_threads} 个线程")
         in_child(tuned_char_lm, args)
         return
     print(f"\n(a) 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，float32，"
           f"{args.rounds} 轮 × {args.repeats} 次的中位数）")
-    peaks, ratios = bench_step(args)
-    verdict = "达到" if ratios[1] <= 1.5 else "未达到"
-    print(f"  要求 1 个线程时比值 ≤ 1.5：{verdict}（{ratios[1]:.2f}）")
+    peaks, comparisons = bench_step(args, load_before)
+    first = comparisons[1]
+    print(f"  {first.verdict(first.ratio() <= 1.5, '要求 1 个线程时比值 ≤ 1.5')}（{first.ratio():.2f}）")
+    print(f"  {first.load_line()}")
     if args.skip_lm:
         return
     results = {}

@@ -13,7 +13,8 @@
     ``F.cross_entropy(reduction="sum")`` 的前向与 ``backward()``，float64 与 float32 各一次；float64 下先核对两边的
     损失与梯度一致。每种实现、每种精度在自己的子进程里计时（两种线程池——numpy 的 BLAS 与 torch 的 OpenMP——在
     同一个进程里交替使用时，一方空转等待的线程会抢走另一方的 CPU，两核机器上能慢好几倍），numpy 与 torch 交替
-    ``--rounds`` 轮，每轮 ``--repeats`` 次，打印全部次数的中位数（毫秒/步）与比值 numpy / torch。numpy 的矩阵乘法
+    ``--rounds`` 轮（至少 3），每轮 ``--repeats`` 次，打印全部次数的中位数（毫秒/步）与比值 numpy / torch（墙钟与进程
+    CPU 时间各一个）；开始前机器有负载（1 分钟平均高于 1）时不下结论，只说「不可信」（``benchutil.Comparison``）。numpy 的矩阵乘法
     由它的 BLAS 执行，线程数由环境变量（如 ``OPENBLAS_NUM_THREADS``）决定，本脚本不改它，只把它打印出来；torch 用
     ``--threads`` 个线程（默认 2）。
 (b) 字符级语言模型（``wordvec_rnn.char_lm``，第 02 章「字符级语言模型」的小设置：n=64，m=256，B=32，T=35，
@@ -35,7 +36,7 @@ import time
 
 import numpy as np
 
-from benchutil import in_child, peak_mb
+from benchutil import Comparison, in_child, load_average, measured_in_child, peak_mb, timed
 
 
 
@@ -91,7 +92,7 @@ def check_same_gradients(args, queue):
 
 
 def time_step(args, dtype, which, queue):
-    """在本子进程里给一种实现计时：预热一次，再运行 ``repeats`` 次，返回每次的秒数与峰值内存。"""
+    """在本子进程里给一种实现计时（``benchutil.timed``），连同峰值内存放进队列。"""
     if which == "numpy":
         from wordvec_rnn.rnn import rnn_loss_and_gradients
 
@@ -107,31 +108,23 @@ def time_step(args, dtype, which, queue):
         torch.set_num_threads(args.threads)
         params, X, targets = make_problem(args, dtype)
         step = torch_step_fn(*rnn_to_torch(params), X, targets)
-    step()
-    times = []
-    for _ in range(args.repeats):
-        tic = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - tic)
-    queue.put(dict(times=times, peak=peak_mb()))
+    queue.put(dict(samples=timed(step, args.repeats), peak=peak_mb()))
 
 
-def bench_step(args):
+def bench_step(args, load_before: float):
     """(a) numpy 的一步 BPTT 对照 torch.nn.RNN 的前向 + 反向；每种实现、每种精度各在自己的子进程里计时。"""
     check = in_child(check_same_gradients, args)
     assert abs(check["loss_np"] - check["loss_t"]) < 1e-9 * abs(check["loss_np"]) and check["worst"] < 1e-8, check
     print(f"  float64 核对：损失 {check['loss_np']:.6f}（torch {check['loss_t']:.6f}），梯度的最大相对误差 {check['worst']:.1e}")
-    peaks = {"numpy": 0.0, "torch": 0.0}
+    peaks = {}
     for dtype in (np.float64, np.float32):
-        times = {"numpy": [], "torch": []}
-        for _ in range(args.rounds):  # 交替运行，减少机器负载随时间变化带来的偏差
-            for which in ("numpy", "torch"):
-                out = in_child(time_step, args, dtype, which)
-                times[which] += out["times"]
-                peaks[which] = max(peaks[which], out["peak"])
-        t_np, t_torch = np.median(times["numpy"]), np.median(times["torch"])
-        print(f"  {np.dtype(dtype).name}：numpy {1e3 * t_np:7.1f} ms/步，torch.nn.RNN {1e3 * t_torch:7.1f} ms/步，"
-              f"比值 numpy / torch = {t_np / t_torch:.2f}")
+        comparison = Comparison("numpy", "torch", load_before)
+        comparison.alternate(measured_in_child(time_step, peaks, args, dtype), args.rounds)
+        t_np, t_torch = (1e3 * comparison.median(side, "seconds") for side in ("numpy", "torch"))
+        print(f"  {np.dtype(dtype).name}：numpy {t_np:7.1f} ms/步，torch.nn.RNN {t_torch:7.1f} ms/步，"
+              f"比值 numpy / torch = {comparison.ratio():.2f}（按进程 CPU 时间 {comparison.ratio('cpu'):.2f}）；"
+              f"{comparison.verdict(comparison.ratio() <= 1.0, '要求比值 ≤ 1')}")
+    print(f"  {comparison.load_line()}")
     return peaks
 
 
@@ -174,21 +167,22 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=60.0, help="(b) 的训练时间（秒，不含验证）")
     parser.add_argument("--threads", type=int, default=2, help="torch 的线程数")
     parser.add_argument("--repeats", type=int, default=5, help="(a) 每个子进程里每种实现重复的次数")
-    parser.add_argument("--rounds", type=int, default=2, help="(a) numpy 与 torch 交替计时的轮数（取全部次数的中位数）")
+    parser.add_argument("--rounds", type=int, default=3, help="(a) numpy 与 torch 交替计时的轮数（至少 3；取全部次数的中位数）")
     parser.add_argument("--B", type=int, default=32)
     parser.add_argument("--T", type=int, default=35)
     parser.add_argument("--n", type=int, default=256)
     parser.add_argument("--m", type=int, default=256)
     parser.add_argument("--q", type=int, default=2000)
     args = parser.parse_args(argv)
+    load_before = load_average()
 
     from importlib.metadata import version
 
     print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {version('torch')}；torch 线程数 {args.threads}，"
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '未设置')}，CPU 核数 {os.cpu_count()}，"
-          f"负载 {os.getloadavg()[0]:.2f}")
+          f"负载 {load_before:.2f}")
     print(f"\n(a) 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，q={args.q}，{args.rounds} 轮 × {args.repeats} 次的中位数）")
-    peaks = bench_step(args)
+    peaks = bench_step(args, load_before)
     print(f"\n(b) 字符级语言模型，cell={args.cell}，训练 {args.seconds:.0f} s")
     lm = in_child(bench_char_lm, args)
     print(f"\n(c) 峰值内存（各子进程的 ru_maxrss）：(a) numpy {peaks['numpy']:.0f} MB，torch {peaks['torch']:.0f} MB；"

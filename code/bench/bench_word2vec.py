@@ -12,7 +12,8 @@ Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一�
 
 公平起见：
 
-- gensim 用 ``workers=1``（一个训练线程；另有一个线程把句子分批喂给它）；本书的实现用 ``torch.set_num_threads(1)``，
+- 默认先比 1 个线程、再比 2 个（``--threads``）：gensim 用 ``workers=线程数``（另有一个线程把句子分批喂给它），
+  本书的实现用 ``torch.set_num_threads(线程数)``，
   numpy 的批量矩阵乘法由 OpenBLAS 执行（本脚本不改环境变量，OPENBLAS_CORETYPE 等保持原样）。打印的
   「CPU/墙钟」之比说明各自实际用了多少个核。
 - 超参数相同：d=100，窗口 a=5（两者都随机缩小窗口），k=5，min_count=5，二次采样阈值 1e-3，学习率 0.025 → 0.0001，
@@ -31,7 +32,8 @@ Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一�
   5 轮的对照。
 
 两个 ρ 都由 ``wordsim_spearman`` 用同一种方式算出（中心词向量的余弦相似度）。这个语料只有 45 万词，ρ 随种子的
-波动约 ±0.01–0.02，``--seeds 0 1 2`` 对几个种子各跑一遍并打印平均。
+波动约 ±0.01–0.02，所以默认用 3 个种子（``--seeds 0 1 2``）：每个种子一轮，两边交替训练，速度取中位数、ρ 取平均。
+开始前与结束后打印 1 分钟平均负载；开始前高于 1 时速度不下结论，只说「不可信（机器有其他负载）」（``benchutil.Comparison``）。
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import time
 
 import numpy as np
 
-from benchutil import in_child, peak_mb
+from benchutil import Comparison, in_child, load_average, peak_mb
 
 MAX_PIECE = 1000
 
@@ -57,7 +59,7 @@ def load_corpus(name: str) -> list[list[str]]:
 
 
 
-def run_ours(sentences, args, seed, queue):
+def run_ours(sentences, args, threads, seed, queue):
     import torch
 
     from wordvec_rnn.corpora import wordsim353
@@ -65,7 +67,7 @@ def run_ours(sentences, args, seed, queue):
     from wordvec_rnn.word2vec_eval import wordsim_spearman
     from wordvec_rnn.word2vec_train import train_word2vec
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(threads)
     t = time.perf_counter()
     vocab = Vocab(sentences, min_count=5)
     vocab_seconds = time.perf_counter() - t
@@ -81,7 +83,7 @@ def run_ours(sentences, args, seed, queue):
                    rho=rho, found=found, peak=peak_mb(), threads=torch.get_num_threads()))
 
 
-def run_gensim(sentences, args, seed, queue):
+def run_gensim(sentences, args, threads, seed, queue):
     from gensim.models import Word2Vec
 
     from wordvec_rnn.corpora import wordsim353
@@ -90,7 +92,7 @@ def run_gensim(sentences, args, seed, queue):
     from wordvec_rnn.word2vec_train import Word2VecResult
 
     hs = args.objective == "hierarchical_softmax"
-    model = Word2Vec(vector_size=100, window=5, min_count=5, workers=1, sg=int(args.model == "skipgram"),
+    model = Word2Vec(vector_size=100, window=5, min_count=5, workers=threads, sg=int(args.model == "skipgram"),
                      hs=int(hs), negative=0 if hs else 5, sample=1e-3, alpha=0.025, min_alpha=1e-4, seed=seed)
     t = time.perf_counter()
     model.build_vocab(sentences)
@@ -104,9 +106,57 @@ def run_gensim(sentences, args, seed, queue):
         wrapped = Word2VecResult.from_vectors(Vocab(sentences, min_count=5), model.wv, model=args.model)
         rho, found = wordsim_spearman(wrapped, wordsim353())
     queue.put(dict(name="gensim", seconds=seconds, cpu=cpu, vocab_seconds=vocab_seconds, vocab=len(model.wv),
-                   rho=rho, found=found, peak=peak_mb(), threads=1))
+                   rho=rho, found=found, peak=peak_mb(), threads=threads))
 
 
+
+
+# 每种模式的要求：本书 / gensim 的词元/秒（1 个线程）至少是这么多
+REQUIRED_SPEED = {("skipgram", "negative_sampling"): 1.2, ("cbow", "negative_sampling"): 0.8,
+                  ("skipgram", "hierarchical_softmax"): 1.0, ("cbow", "hierarchical_softmax"): 0.8}
+RHO_TOLERANCE = 0.02  # WordSim-353 的 ρ 与 gensim 之差（几个种子的平均）不超过它
+
+
+def run_round(sentences, args, threads, peaks, rows):
+    """给 ``Comparison.alternate`` 的 ``measure``：第 k 轮用第 k 个种子，在子进程里训练一方，打印一行。"""
+    n_tokens = sum(map(len, sentences))
+
+    def measure(side: str, k: int) -> list[dict]:
+        seed = args.seeds[k]
+        out = in_child(run_ours if side == "本书" else run_gensim, sentences, args, threads, seed)
+        out["seed"], out["wps"] = seed, n_tokens * args.epochs / out["seconds"]
+        peaks[side] = max(peaks.get(side, 0.0), out["peak"])
+        rows.append(out)
+        print(f"  种子 {seed}  {out['name']:6s}  训练 {out['seconds']:6.2f} s（CPU {out['cpu']:6.2f} s，"
+              f"CPU/墙钟 {out['cpu'] / out['seconds']:.2f}，线程数 {out['threads']}） "
+              f"{out['wps']:9.0f} 词元/s  建词表 {out['vocab_seconds']:.2f} s  词表 {out['vocab']}  "
+              + (f"ρ = {out['rho']:.3f}（{out['found']} 对）  " if out["found"] else "")
+              + f"峰值内存 {out['peak']:.0f} MB", flush=True)
+        return [dict(seconds=out["seconds"], cpu=out["cpu"])]
+
+    return measure
+
+
+def compare(sentences, args, threads, load_before) -> None:
+    """``threads`` 个线程下交替训练两边（每个种子一轮），打印速度比、CPU 时间比、ρ 与各自的结论。"""
+    print(f"\n{threads} 个线程（本书 torch.set_num_threads({threads})，gensim workers={threads}）")
+    peaks, rows = {}, []
+    comparison = Comparison("本书", "gensim", load_before)
+    comparison.alternate(run_round(sentences, args, threads, peaks, rows), len(args.seeds))
+    speed, cpu_speed = 1 / comparison.ratio("seconds"), 1 / comparison.ratio("cpu")
+    wps = {side: np.median([r["wps"] for r in rows if r["name"] == side]) for side in ("本书", "gensim")}
+    required = REQUIRED_SPEED[(args.model, args.objective)]
+    print(f"  速度（中位数）：本书 {wps['本书']:.0f} 词元/s，gensim {wps['gensim']:.0f} 词元/s，比值（本书/gensim）"
+          f"{speed:.2f}，按进程 CPU 时间 {cpu_speed:.2f}"
+          + (f"；{comparison.verdict(speed >= required, f'要求 ≥ {required}')}" if threads == 1 else ""))
+    if args.corpus == "enwiki":
+        rho = {side: np.mean([r["rho"] for r in rows if r["name"] == side]) for side in ("本书", "gensim")}
+        gap = rho["本书"] - rho["gensim"]
+        verdict = "达到" if abs(gap) <= RHO_TOLERANCE else "未达到"
+        print(f"  WordSim-353：本书 ρ = {rho['本书']:.3f}，gensim ρ = {rho['gensim']:.3f}，差 {gap:+.3f}"
+              f"（{len(args.seeds)} 个种子的平均）；要求 |差| ≤ {RHO_TOLERANCE}：{verdict}")
+    print(f"  峰值内存：本书 {peaks['本书']:.0f} MB，gensim {peaks['gensim']:.0f} MB")
+    print(f"  {comparison.load_line()}")
 
 
 def main(argv=None):
@@ -115,45 +165,26 @@ def main(argv=None):
     parser.add_argument("--model", choices=["skipgram", "cbow"], default="skipgram")
     parser.add_argument("--objective", choices=["negative_sampling", "hierarchical_softmax"], default="negative_sampling")
     parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
+                        help="每个种子一轮、两边交替训练（至少 3 个）；速度取中位数，ρ 取平均")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="依次比较的线程数")
     parser.add_argument("--subsample-rule", choices=["word2vec", "sqrt"], default="word2vec",
                         help="本书一方的二次采样公式：word2vec（与 gensim 相同，默认）或 sqrt（论文的 min(1, sqrt(t/f))）")
     args = parser.parse_args(argv)
+    load_before = load_average()
 
     import gensim
     import torch
 
     sentences = load_corpus(args.corpus)
-    n_tokens = sum(map(len, sentences))
-    base = peak_mb()
     k_text = "k=5，" if args.objective == "negative_sampling" else ""
-    print(f"语料 {args.corpus}：{len(sentences)} 段，{n_tokens} 个词元；{args.model}，{args.objective}，"
+    print(f"语料 {args.corpus}：{len(sentences)} 段，{sum(map(len, sentences))} 个词元；{args.model}，{args.objective}，"
           f"d=100，a=5，{k_text}min_count=5，sample=1e-3（本书用 {args.subsample_rule} 公式），{args.epochs} 轮")
-    print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {torch.__version__}，gensim {gensim.__version__}")
-    print(f"读完语料时父进程的峰值内存 {base:.0f} MB（两个子进程的共同起点）\n")
-    rows = []
-    for seed in args.seeds:
-        # 交替运行，减少机器负载随时间变化带来的偏差
-        for target in (run_gensim, run_ours):
-            out = in_child(target, sentences, args, seed)
-            out["seed"], out["wps"] = seed, n_tokens * args.epochs / out["seconds"]
-            rows.append(out)
-            print(f"  种子 {seed}  {out['name']:6s}  训练 {out['seconds']:6.2f} s（CPU {out['cpu']:6.2f} s，"
-                  f"CPU/墙钟 {out['cpu'] / out['seconds']:.2f}，线程数 {out['threads']}） "
-                  f"{out['wps']:9.0f} 词元/s  建词表 {out['vocab_seconds']:.2f} s  词表 {out['vocab']}  "
-                  + (f"ρ = {out['rho']:.3f}（{out['found']} 对）  " if out["found"] else "")
-                  + f"峰值内存 {out['peak']:.0f} MB")
-    ours = [r for r in rows if r["name"] == "本书"]
-    ref = [r for r in rows if r["name"] == "gensim"]
-    wps_ours, wps_ref = np.mean([r["wps"] for r in ours]), np.mean([r["wps"] for r in ref])
-    cpu_ratio = np.mean([r["cpu"] for r in ref]) / np.mean([r["cpu"] for r in ours])
-    print(f"\n速度：本书 {wps_ours:.0f} 词元/s，gensim {wps_ref:.0f} 词元/s，比值（本书/gensim）{wps_ours / wps_ref:.2f}"
-          f"（按 CPU 时间 {cpu_ratio:.2f}）")
-    if args.corpus == "enwiki":
-        rho_ours, rho_ref = np.mean([r["rho"] for r in ours]), np.mean([r["rho"] for r in ref])
-        print(f"WordSim-353：本书 ρ = {rho_ours:.3f}，gensim ρ = {rho_ref:.3f}，差 {rho_ours - rho_ref:+.3f}"
-              f"（{len(args.seeds)} 个种子的平均；词对 {ours[0]['found']} / {ref[0]['found']}）")
-    print(f"峰值内存：本书 {max(r['peak'] for r in ours):.0f} MB，gensim {max(r['peak'] for r in ref):.0f} MB")
+    print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {torch.__version__}，gensim {gensim.__version__}；"
+          f"开始前负载 {load_before:.2f}")
+    print(f"读完语料时父进程的峰值内存 {peak_mb():.0f} MB（各子进程的共同起点）")
+    for threads in args.threads:
+        compare(sentences, args, threads, load_before)
 
 
 if __name__ == "__main__":
