@@ -44,7 +44,7 @@ import time
 
 import numpy as np
 
-from benchutil import Comparison, in_child, load_average, peak_mb
+from benchutil import Comparison, in_child, load_average, peak_mb, wait_for_idle
 
 MAX_PIECE = 1000
 
@@ -183,8 +183,8 @@ def main(argv=None):
     print(f"python {sys.version.split()[0]}，numpy {np.__version__}，torch {torch.__version__}，gensim {gensim.__version__}；"
           f"开始前负载 {load_before:.2f}")
     print(f"读完语料时父进程的峰值内存 {peak_mb():.0f} MB（各子进程的共同起点）")
-    for threads in args.threads:
-        compare(sentences, args, threads, load_before)
+    for k, threads in enumerate(args.threads):  # 第二段比较之前先等上一段的负载退去
+        compare(sentences, args, threads, load_before if k == 0 else wait_for_idle())
 
 
 if __name__ == "__main__":

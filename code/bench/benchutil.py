@@ -67,6 +67,15 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+def wait_for_idle(max_seconds: float = 180.0, below: float = 0.9) -> float:
+    """等到 1 分钟平均负载低于 ``below``（上一段测量留下的负载要一两分钟才退去），至多 ``max_seconds`` 秒；
+    返回此刻的负载，作为下一段比较的「开始前」。"""
+    deadline = time.monotonic() + max_seconds
+    while load_average() >= below and time.monotonic() < deadline:
+        time.sleep(5)
+    return load_average()
+
+
 @dataclass
 class Comparison:
     """一次「本书 / 参照」的比较：``samples[一方]`` 是每次测量的 ``{"seconds": 墙钟, "cpu": 进程 CPU 时间}``。"""

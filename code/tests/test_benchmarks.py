@@ -58,3 +58,9 @@ def test_lstm_benchmark_runs_and_reports_load_and_verdict():
                          capture_output=True, text=True, timeout=300, check=True, cwd=REPO).stdout
     assert "1 个线程" in out and "2 个线程" in out and "比值 本书 / nn.LSTM" in out
     assert "负载（1 分钟平均）：开始前" in out and ("达到" in out or UNTRUSTED in out)
+
+
+def test_waiting_for_an_idle_machine_gives_up_after_the_deadline():
+    from benchutil import wait_for_idle
+
+    assert wait_for_idle(max_seconds=0, below=-1.0) >= 0.0   # 负载永远不低于 -1：到期即返回此刻的负载
