@@ -29,8 +29,9 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
 @accepts(x=NDArray(..., "q"))
 @returns(NDArray(..., "q"))
 def softmax(x: np.ndarray) -> np.ndarray:
-    """沿最后一维的 softmax：实现式 (eq-sg-softmax) 的 exp(x_i) / Σ_j exp(x_j)，数值稳定（经 (eq-sg-log-softmax)）。"""
-    return np.exp(log_softmax(x))
+    """沿最后一维的 softmax：实现式 (eq-sg-softmax) 的 exp(x_i) / Σ_j exp(x_j)；先减去最大值 m，exp 不会上溢，分母至少是 1。"""
+    E = np.exp(x - x.max(axis=-1, keepdims=True))  # softmax(x) = softmax(x - m)，最大的指数是 e^0 = 1
+    return E / E.sum(axis=-1, keepdims=True)
 
 
 @accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"))
