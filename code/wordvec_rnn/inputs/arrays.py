@@ -155,9 +155,10 @@ class Shape(Spec):
 
 def check_simplex(value, name: str) -> None:
     """沿最后一维的每个向量都是概率分布：元素在 [0, 1] 内，和为 1（误差不超过 1e-6）。"""
-    probs = np.asarray(value.detach().cpu() if is_tensor(value) else value, dtype=np.float64)
-    if probs.min() < 0 or probs.max() > 1:
-        fail(name, "概率（元素在 [0, 1] 内）", got=f"元素 {probs.min() if probs.min() < 0 else probs.max():.3g}")
-    worst = np.abs(probs.sum(axis=-1) - 1).max()
+    probs = value.detach().cpu().numpy() if is_tensor(value) else value   # 不复制：大的 ŷ 每步都要查
+    low, high = probs.min(), probs.max()
+    if low < 0 or high > 1:
+        fail(name, "概率（元素在 [0, 1] 内）", got=f"元素 {low if low < 0 else high:.3g}")
+    worst = np.abs(probs.sum(axis=-1, dtype=np.float64) - 1).max()
     if worst > 1e-6:
         fail(name, "沿最后一维和为 1 的概率分布", got=f"和与 1 相差 {worst:.3g} 的向量")
