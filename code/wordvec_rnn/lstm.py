@@ -14,26 +14,13 @@ import torch
 from torch import nn
 
 from wordvec_rnn.gates import LSTM_GATES, TORCH_LSTM_GATES
-from wordvec_rnn.inputs import (
-    Choice,
-    Instance,
-    Int,
-    Optional,
-    Params,
-    Real,
-    Satisfies,
-    Tensor,
-    TupleOf,
-    accepts,
-    returns,
-)
+from wordvec_rnn.gru import GENERATOR, TORCH_DTYPE
+from wordvec_rnn.inputs import Int, Optional, Params, Real, Satisfies, Tensor, TupleOf, accepts, returns
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「从零实现」
 # 参数字典（式 (eq-lstm-stack)）：V (4m, n)、W (4m, m)、b (4m,)，四个门按 (g, i, o, f) 堆叠，dtype 相同
 LSTM_PARAMS = Params({"W": Tensor("4m", "m", same_dtype="θ"), "V": Tensor("4m", "n", same_dtype="θ"),
                       "b": Tensor("4m", same_dtype="θ")})
-TORCH_DTYPE = Choice(torch.float32, torch.float64)
-GENERATOR = Optional(Instance(torch.Generator, "torch.Generator 或 None"))
 
 
 @accepts(m=Int(1))
