@@ -16,7 +16,7 @@ v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节
   窗口内的每个 v 都加上整个 ∂J/∂v̄（准确的梯度是 ∂J/∂v̄ 除以窗口内的词数）。
 
 损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 C 与 Ũ 的
-梯度（批量矩阵乘法 ``torch.bmm``），最后用 ``torch.Tensor.index_put_(..., accumulate=True)`` 把一批的梯度加回
+梯度（批量矩阵乘法 ``torch.bmm``），最后用 ``torch.Tensor.index_add_`` 把一批的梯度加回
 ``center_vectors`` 与 ``outside_vectors`` 的对应行（同一行出现多次时累加）。一批的全部运算都是 torch 的张量运算，
 参数矩阵是与 numpy 数组共用内存的张量；各批的 |∂J/∂s| 先写进一块缓冲区，每组窗口算完后才一次求出损失。
 """
@@ -117,7 +117,7 @@ class _BucketedNoise:
         return draws
 
 
-# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_put_），每批只有十来次运算，
+# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_add_），每批只有十来次运算，
 # 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
 # context (B, 2a_i) 与 target (B, T) 是 int64 编号；mask (B, 2a_i, 1) 是 0/1；labels、target_mask 的形状是 (1 或 B, T)，
 # target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
@@ -136,8 +136,8 @@ def _skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_ou
         G.mul_(target_mask.unsqueeze(1))                            # 路径的补位为 0
     torch.abs(G, out=abs_out[:G.numel()].view(G.shape))
     G.mul_(-eta)                                                    # −η G
-    V.index_put_((context.reshape(-1),), torch.bmm(G, U_tilde).view(-1, d), accumulate=True)           # −η G Ũ
-    U.index_put_((target.reshape(-1),), torch.bmm(G.transpose(1, 2), C).view(-1, d), accumulate=True)  # −η G^T C
+    V.index_add_(0, context.reshape(-1), torch.bmm(G, U_tilde).view(-1, d))           # −η G Ũ
+    U.index_add_(0, target.reshape(-1), torch.bmm(G.transpose(1, 2), C).view(-1, d))  # −η G^T C
     return G.numel()
 
 
@@ -146,17 +146,17 @@ def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs
     B, width = context.shape
     T, d = target.shape[1], V.shape[1]
     C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)
-    v_bar = (C * mask).sum(1).div_(sizes)                           # (B, d)：v̄ = 窗口内 v 的平均（sizes 是窗口内的词数）
+    v_bar = (C * mask).sum(1).div_(sizes).unsqueeze(1)              # (B, 1, d)：v̄ = 窗口内 v 的平均
     U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)
-    g = (U_tilde * v_bar.unsqueeze(1)).sum(2)                       # (B, T)：得分 x = Ũ v̄
-    g.sigmoid_().sub_(labels)                                       # g = ∂J/∂x = σ(x) − 标签
+    g = torch.bmm(v_bar, U_tilde.transpose(1, 2))                   # (B, 1, T)：得分 x^T = v̄^T Ũ^T
+    g.sigmoid_().sub_(labels.unsqueeze(1))                          # g = ∂J/∂x = σ(x) − 标签
     if target_mask is not None:
-        g.mul_(target_mask)
+        g.mul_(target_mask.unsqueeze(1))
     torch.abs(g, out=abs_out[:g.numel()].view(g.shape))
-    g = g.mul_(-eta).unsqueeze(2)                                   # (B, T, 1)：−η g
-    grad_v_bar = (g * U_tilde).sum(1, keepdim=True)                 # (B, 1, d)：−η ∂J/∂v̄ = −η Ũ^T g
-    V.index_put_((context.reshape(-1),), (mask * grad_v_bar).reshape(-1, d), accumulate=True)  # 每个上下文词都加上整个 −η ∂J/∂v̄
-    U.index_put_((target.reshape(-1),), (g * v_bar.unsqueeze(1)).reshape(-1, d), accumulate=True)  # −η ∂J/∂Ũ = −η g v̄^T
+    g.mul_(-eta)                                                    # −η g
+    grad_v_bar = torch.bmm(g, U_tilde)                              # (B, 1, d)：−η ∂J/∂v̄ = −η Ũ^T g
+    V.index_add_(0, context.reshape(-1), (mask * grad_v_bar).reshape(-1, d))     # 每个上下文词都加上整个 −η ∂J/∂v̄
+    U.index_add_(0, target.reshape(-1), torch.bmm(g.transpose(1, 2), v_bar).view(-1, d))  # −η ∂J/∂Ũ = −η g v̄^T
     return g.numel()
 
 
