@@ -156,7 +156,7 @@ def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs
     g.mul_(-eta)                                                    # −η g
     grad_v_bar = torch.bmm(g, U_tilde)                              # (B, 1, d)：−η ∂J/∂v̄ = −η Ũ^T g
     V.index_add_(0, context.reshape(-1), (mask * grad_v_bar).reshape(-1, d))     # 每个上下文词都加上整个 −η ∂J/∂v̄
-    U.index_add_(0, target.reshape(-1), torch.bmm(g.transpose(1, 2), v_bar).view(-1, d))  # −η ∂J/∂Ũ = −η g v̄^T
+    U.index_add_(0, target.reshape(-1), (g.transpose(1, 2) * v_bar).view(-1, d))  # −η ∂J/∂Ũ = −η g v̄^T（外积）
     return g.numel()
 
 
