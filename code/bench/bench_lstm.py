@@ -1,10 +1,11 @@
-"""基准：本书的 ``lstm_layer``（torch 张量运算，反向交给 autograd）对照 ``torch.nn.LSTM``，以及字符级语言模型里
-LSTM 对照普通 RNN。
+"""基准：本书的 ``lstm_layer``（torch 张量运算，反向交给 autograd）对照 ``torch.nn.LSTM``（``--cell gru``：``gru_layer``
+对照 ``torch.nn.GRU``），以及字符级语言模型里 LSTM 对照普通 RNN。
 
 运行（在仓库根目录）::
 
     .venv/bin/python code/bench/bench_lstm.py                  # 默认：(a) 1 与 2 个线程，(b) 每个模型训练 60 s
     .venv/bin/python code/bench/bench_lstm.py --seconds 120 --rounds 3 --repeats 10
+    .venv/bin/python code/bench/bench_lstm.py --cell gru --skip-lm   # (a) 换成 GRU（"torch" 变体，与 nn.GRU 算的相同）
 
 一次运行打印三部分：
 
@@ -42,34 +43,43 @@ from bench_rnn import bench_char_lm
 from benchutil import Comparison, in_child, load_average, measured_in_child, peak_mb, timed
 
 
+def cell_api(cell: str):
+    """(a) 比较的层：``(init_params, layer, to_torch, from_torch, torch 模块的名字)``。GRU 用 ``"torch"`` 变体，与 nn.GRU 算的相同。"""
+    from functools import partial
+
+    from wordvec_rnn import gru, lstm
+
+    if cell == "lstm":
+        return lstm.init_lstm_params, lstm.lstm_layer, lstm.lstm_to_torch, lstm.lstm_from_torch, "nn.LSTM"
+    return (partial(gru.init_gru_params, variant="torch"), partial(gru.gru_layer, variant="torch"), gru.gru_to_torch,
+            gru.gru_from_torch, "nn.GRU")
+
+
 def make_problem(args, dtype_name: str):
     """(a) 的参数与输入：固定种子，每个子进程生成的完全相同。"""
     import torch
 
-    from wordvec_rnn.lstm import init_lstm_params
-
     dtype = getattr(torch, dtype_name)
     gen = torch.Generator().manual_seed(0)
-    params = init_lstm_params(args.n, args.m, generator=gen, dtype=dtype)
+    params = cell_api(args.cell)[0](args.n, args.m, generator=gen, dtype=dtype)
     X = torch.randn(args.B, args.T, args.n, generator=gen, dtype=dtype)
     return params, X
 
 
-def step_fn(which: str, params, X):
+def step_fn(cell: str, which: str, params, X):
     """一步：前向，再对 H.sum() 反向；返回无参数的函数与（参与求导的）参数列表。"""
-    from wordvec_rnn.lstm import lstm_layer, lstm_to_torch
-
+    _, layer, to_torch, _, _ = cell_api(cell)
     if which == "ours":
         leaves = [p.requires_grad_(True) for p in params.values()]
 
         def forward():
-            return lstm_layer(X, params)[0]
+            return layer(X, params)[0]
     else:
-        lstm = lstm_to_torch(params)
-        leaves = list(lstm.parameters())
+        module = to_torch(params)
+        leaves = list(module.parameters())
 
         def forward():
-            return lstm(X)[0]
+            return module(X)[0]
 
     def step():
         for p in leaves:
@@ -82,25 +92,30 @@ def step_fn(which: str, params, X):
 
 
 def check_same(args, queue):
-    """float64 下核对：两边的输出与梯度一致（nn.LSTM 的梯度按 lstm_from_torch 的顺序换回，b 取 b_ih 的梯度）。"""
+    """float64 下核对：两边的输出与梯度一致。torch 模块的梯度装进同样布局的一个模块，再用 ``*_from_torch`` 换回本书的
+    顺序：b 取 b_ih 的梯度；b_hh 只有 GRU 候选值那一块（本书的 b_hg）单独成为参数，其余各块与 b_ih 相加，取 0。"""
     import torch
 
-    from wordvec_rnn.lstm import lstm_from_torch, lstm_to_torch
+    from wordvec_rnn.gates import TORCH_GRU_GATES
 
     torch.set_num_threads(1)
+    _, _, to_torch, from_torch, _ = cell_api(args.cell)
     params, X = make_problem(args, "float64")
-    step, leaves = step_fn("ours", params, X)
+    step, leaves = step_fn(args.cell, "ours", params, X)
     H = step()
-    lstm = lstm_to_torch({k: v.detach() for k, v in params.items()})
-    H_ref, _ = lstm(X)
+    module = to_torch({k: v.detach() for k, v in params.items()})
+    H_ref, _ = module(X)
     H_ref.sum().backward()
-    holder = lstm_to_torch({k: v.detach() for k, v in params.items()})
-    with torch.no_grad():                       # 借一个 nn.LSTM 装 torch 的梯度，用同一个函数换回 (g, i, o, f) 顺序
-        holder.weight_ih_l0.copy_(lstm.weight_ih_l0.grad)
-        holder.weight_hh_l0.copy_(lstm.weight_hh_l0.grad)
-        holder.bias_ih_l0.copy_(lstm.bias_ih_l0.grad)
-        holder.bias_hh_l0.zero_()
-    torch_grads = lstm_from_torch(holder)
+    holder = to_torch({k: v.detach() for k, v in params.items()})
+    with torch.no_grad():
+        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
+            getattr(holder, name).copy_(getattr(module, name).grad)
+        b_hh = holder.bias_hh_l0
+        kept = TORCH_GRU_GATES.block(b_hh, "n", args.m).clone() if args.cell == "gru" else None
+        b_hh.zero_()
+        if kept is not None:
+            TORCH_GRU_GATES.block(b_hh, "n", args.m).copy_(kept)
+    torch_grads = from_torch(holder)
     worst_grad = max((params[k].grad - torch_grads[k]).abs().max().item() for k in params)
     queue.put(dict(out=(H - H_ref).abs().max().item(), grad=worst_grad))
 
@@ -110,12 +125,12 @@ def time_step(args, threads, which, queue):
     import torch
 
     torch.set_num_threads(threads)
-    step, _ = step_fn(which, *make_problem(args, "float32"))
+    step, _ = step_fn(args.cell, which, *make_problem(args, "float32"))
     queue.put(dict(samples=timed(step, args.repeats), peak=peak_mb()))
 
 
 def bench_step(args, load_before: float):
-    """(a) lstm_layer 对照 nn.LSTM 的前向 + 反向，1 个与 2 个线程；返回峰值内存与每个线程数的比较。"""
+    """(a) 本书的层对照 torch 的模块的前向 + 反向，1 个与 2 个线程；返回峰值内存与每个线程数的比较。"""
     check = in_child(check_same, args)
     assert check["out"] < 1e-10 and check["grad"] < 1e-10, check
     print(f"  float64 核对：输出的最大差 {check['out']:.1e}，参数梯度的最大差 {check['grad']:.1e}")
@@ -125,8 +140,9 @@ def bench_step(args, load_before: float):
         comparison = Comparison("ours", "torch", load_before)
         comparison.alternate(measured_in_child(time_step, peaks, args, threads), args.rounds)
         ms = {side: {key: 1e3 * comparison.median(side, key) for key in ("seconds", "cpu")} for side in ("ours", "torch")}
-        print(f"  {threads} 个线程：lstm_layer {ms['ours']['seconds']:7.1f} ms/步，nn.LSTM {ms['torch']['seconds']:7.1f} ms/步，"
-              f"比值 本书 / nn.LSTM = {comparison.ratio():.2f}；进程 CPU 时间 {ms['ours']['cpu']:.1f} 与 "
+        name = cell_api(args.cell)[4]
+        print(f"  {threads} 个线程：{args.cell}_layer {ms['ours']['seconds']:7.1f} ms/步，{name} {ms['torch']['seconds']:7.1f} "
+              f"ms/步，比值 本书 / {name} = {comparison.ratio():.2f}；进程 CPU 时间 {ms['ours']['cpu']:.1f} 与 "
               f"{ms['torch']['cpu']:.1f} ms/步，比值 {comparison.ratio('cpu'):.2f}")
         comparisons[threads] = comparison
     return peaks, comparisons
@@ -171,6 +187,7 @@ def main(argv=None):
     parser.add_argument("--lm-m", type=int, default=128, help="(b) 调过的 LSTM 的隐状态维数")
     parser.add_argument("--lm-lr", type=float, default=2e-2, help="(b) 调过的 LSTM 的学习率")
     parser.add_argument("--lm-T", type=int, default=35, help="(b) 调过的 LSTM 的 BPTT 长度")
+    parser.add_argument("--cell", choices=["lstm", "gru"], default="lstm", help="(a) 比较的层：lstm_layer 或 gru_layer")
     parser.add_argument("--skip-lm", action="store_true", help="只运行 (a)")
     parser.add_argument("--only-tuned", action="store_true", help="(b) 只训练调过的 LSTM（调参用）")
     args = parser.parse_args(argv)
@@ -185,7 +202,7 @@ def main(argv=None):
         print(f"\n(b) 调过的 LSTM，训练 {args.seconds:.0f} s，{args.lm_threads} 个线程")
         in_child(tuned_char_lm, args)
         return
-    print(f"\n(a) 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，float32，"
+    print(f"\n(a) {args.cell}_layer 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，float32，"
           f"{args.rounds} 轮 × {args.repeats} 次的中位数）")
     peaks, comparisons = bench_step(args, load_before)
     first = comparisons[1]
@@ -204,7 +221,7 @@ def main(argv=None):
     print(f"\n  小结：验证困惑度 RNN {rnn['ppl']:.1f}（{rnn['steps']} 步），LSTM {lstm['ppl']:.1f}（{lstm['steps']} 步），"
           f"调过的 LSTM {tuned['ppl']:.1f}（{tuned['steps']} 步），一元模型 {lstm['unigram']:.1f}；"
           f"目标 LSTM ≤ 150：{'达到' if best <= 150 else '未达到'}")
-    print(f"\n(c) 峰值内存（各子进程的 ru_maxrss）：(a) 本书 {peaks['ours']:.0f} MB，nn.LSTM {peaks['torch']:.0f} MB；"
+    print(f"\n(c) 峰值内存（各子进程的 ru_maxrss）：(a) 本书 {peaks['ours']:.0f} MB，{cell_api(args.cell)[4]} {peaks['torch']:.0f} MB；"
           f"(b) RNN {rnn['peak']:.0f} MB，LSTM {lstm['peak']:.0f} MB，调过的 LSTM {tuned['peak']:.0f} MB（含读入的语料）")
 
 

@@ -52,11 +52,12 @@ def test_timed_warms_up_once_then_measures_each_repeat():
     assert all(s["seconds"] >= 0 and s["cpu"] >= 0 for s in samples)
 
 
-def test_lstm_benchmark_runs_and_reports_load_and_verdict():
-    out = subprocess.run([sys.executable, str(BENCH / "bench_lstm.py"), "--skip-lm", "--B", "2", "--T", "3", "--n", "4",
-                          "--m", "5", "--repeats", "1", "--rounds", "3"],
+@pytest.mark.parametrize("cell, module", [("lstm", "nn.LSTM"), ("gru", "nn.GRU")])
+def test_layer_benchmark_runs_and_reports_load_and_verdict(cell, module):
+    out = subprocess.run([sys.executable, str(BENCH / "bench_lstm.py"), "--skip-lm", "--cell", cell, "--B", "2", "--T", "3",
+                          "--n", "4", "--m", "5", "--repeats", "1", "--rounds", "3"],
                          capture_output=True, text=True, timeout=300, check=True, cwd=REPO).stdout
-    assert "1 个线程" in out and "2 个线程" in out and "比值 本书 / nn.LSTM" in out
+    assert "1 个线程" in out and "2 个线程" in out and f"比值 本书 / {module}" in out and "float64 核对" in out
     assert "负载（1 分钟平均）：开始前" in out and ("达到" in out or UNTRUSTED in out)
 
 
