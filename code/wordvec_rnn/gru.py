@@ -74,14 +74,17 @@ def _gates(xv, h, params, variant: str):
     """一步的 (r_t, u_t, g_t)。``xv`` = V x_t + b（已算好，形状 (B, 3m)），``h`` = h_{t-1} (B, m)。"""
     m = h.shape[-1]
     W = params["W"]
-    hW = h @ W[:2 * m].T                                   # (W_r h, W_u h)：r、u 两块一次算出
+    if variant == "cho":                                   # (W_r h, W_u h)：r、u 两块一次算出，W_g 要等 r_t
+        hW = h @ W[:2 * m].T
+    else:                                                  # (W_r h, W_u h) 与 W_g h：三块一次算出，不必等 r_t
+        hW, hW_g = (h @ W.T).split(2 * m, dim=-1)
     r = torch.sigmoid(block(xv, "r", m, dim=-1) + hW[:, :m])   # r_t = σ(V_r x_t + W_r h_{t-1} + b_r)
     u = torch.sigmoid(block(xv, "u", m, dim=-1) + hW[:, m:])   # u_t = σ(V_u x_t + W_u h_{t-1} + b_u)
-    W_g = block(W, "g", m)
     if variant == "cho":                                   # g_t = tanh(V_g x_t + W_g (h_{t-1} ⊙ r_t) + b_g)
+        W_g = block(W, "g", m)
         g = torch.tanh(block(xv, "g", m, dim=-1) + (h * r) @ W_g.T)
     else:                                                  # g_t = tanh(V_g x_t + b_g + r_t ⊙ (W_g h_{t-1} + b_hg))
-        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))
+        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (hW_g + params["b_hg"]))
     return r, u, g
 
 
@@ -120,8 +123,8 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
     h = X.new_zeros(X.shape[0], params["W"].shape[1]) if h0 is None else h0
     XV = X @ params["V"].T + params["b"]                   # (B, T, 3m)，移出时间循环
     H, gates = [], []
-    for t in range(1, X.shape[1] + 1):
-        r, u, g = _gates(XV[:, t - 1], h, params, variant)
+    for xv in XV.unbind(1):          # t = 1, …, T；unbind 的反向是一次 stack（逐步取 XV[:, t - 1] 的反向每步都要清零整块）
+        r, u, g = _gates(xv, h, params, variant)
         h = (1 - u) * g + u * h
         H.append(h)
         gates.append((r, u, g))

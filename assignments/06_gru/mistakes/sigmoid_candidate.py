@@ -4,7 +4,7 @@ EXPECT = {"test_gate_nonlinearities": "不是 sigmoid", "test_torch_candidate": 
 
 EDITS = {
     '_gates': [
-        ('        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))',
-         '        g = torch.sigmoid(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))'),
+        ('        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (hW_g + params["b_hg"]))',
+         '        g = torch.sigmoid(block(xv, "g", m, dim=-1) + r * (hW_g + params["b_hg"]))'),
     ],
 }

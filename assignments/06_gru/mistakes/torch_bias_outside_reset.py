@@ -4,7 +4,7 @@ EXPECT = {"test_torch_candidate": "b_hg 在重置门之内"}
 
 EDITS = {
     '_gates': [
-        ('        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T + params["b_hg"]))',
-         '        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (h @ W_g.T) + params["b_hg"])'),
+        ('        g = torch.tanh(block(xv, "g", m, dim=-1) + r * (hW_g + params["b_hg"]))',
+         '        g = torch.tanh(block(xv, "g", m, dim=-1) + r * hW_g + params["b_hg"])'),
     ],
 }
