@@ -260,3 +260,16 @@ def test_tables_checked_only_where_used_name_the_table_when_the_result_is_not_fi
     assert pick(U, np.array([0, 1])) == 4.0           # 用不到的那一行不影响结果
     with pytest.raises(ValueError, match="参数 `U`：期望不含 NaN 或无穷大的数组（这次用到的元素里有）"):
         pick(U, np.array([0, 4]))
+
+
+def test_only_calls_from_outside_the_package_are_checked():
+    """读者的代码调用时检查；本包的函数互相调用时不再检查（调用者已经查过它自己的输入）。"""
+    bad = list(good())
+    bad[3] = 5                                           # k 越界：U[5] 取不到
+    with pytest.raises(ValueError, match="参数 `k`"):
+        score(*bad)
+    inside = {"__name__": "wordvec_rnn.probe", "score": score}
+    exec("def call(*args):\n    return score(*args)", inside)
+    with pytest.raises(IndexError):                      # 没有经过检查，直接在公式里出错
+        inside["call"](*bad)
+    assert inside["call"](*good()).shape == (2,)
