@@ -6,6 +6,7 @@
     .venv/bin/python code/bench/bench_lstm.py                  # 默认：(a) 1 与 2 个线程，(b) 每个模型训练 60 s
     .venv/bin/python code/bench/bench_lstm.py --seconds 120 --rounds 3 --repeats 10
     .venv/bin/python code/bench/bench_lstm.py --cell gru --skip-lm   # (a) 换成 GRU（"torch" 变体，与 nn.GRU 算的相同）
+    .venv/bin/python code/bench/bench_lstm.py --cell lstm_manual --skip-lm   # (a) 换成手写反向的 lstm_layer_manual
 
 一次运行打印三部分：
 
@@ -43,14 +44,18 @@ from bench_rnn import bench_char_lm
 from benchutil import Comparison, in_child, load_average, measured_in_child, peak_mb, timed
 
 
+LAYER_NAMES = {"lstm": "lstm_layer", "lstm_manual": "lstm_layer_manual", "gru": "gru_layer"}
+
+
 def cell_api(cell: str):
     """(a) 比较的层：``(init_params, layer, to_torch, from_torch, torch 模块的名字)``。GRU 用 ``"torch"`` 变体，与 nn.GRU 算的相同。"""
     from functools import partial
 
     from wordvec_rnn import gru, lstm
 
-    if cell == "lstm":
-        return lstm.init_lstm_params, lstm.lstm_layer, lstm.lstm_to_torch, lstm.lstm_from_torch, "nn.LSTM"
+    if cell in ("lstm", "lstm_manual"):
+        layer = lstm.lstm_layer if cell == "lstm" else lstm.lstm_layer_manual
+        return lstm.init_lstm_params, layer, lstm.lstm_to_torch, lstm.lstm_from_torch, "nn.LSTM"
     return (partial(gru.init_gru_params, variant="torch"), partial(gru.gru_layer, variant="torch"), gru.gru_to_torch,
             gru.gru_from_torch, "nn.GRU")
 
@@ -141,7 +146,7 @@ def bench_step(args, load_before: float):
         comparison.alternate(measured_in_child(time_step, peaks, args, threads), args.rounds)
         ms = {side: {key: 1e3 * comparison.median(side, key) for key in ("seconds", "cpu")} for side in ("ours", "torch")}
         name = cell_api(args.cell)[4]
-        print(f"  {threads} 个线程：{args.cell}_layer {ms['ours']['seconds']:7.1f} ms/步，{name} {ms['torch']['seconds']:7.1f} "
+        print(f"  {threads} 个线程：{LAYER_NAMES[args.cell]} {ms['ours']['seconds']:7.1f} ms/步，{name} {ms['torch']['seconds']:7.1f} "
               f"ms/步，比值 本书 / {name} = {comparison.ratio():.2f}；进程 CPU 时间 {ms['ours']['cpu']:.1f} 与 "
               f"{ms['torch']['cpu']:.1f} ms/步，比值 {comparison.ratio('cpu'):.2f}")
         comparisons[threads] = comparison
@@ -187,7 +192,8 @@ def main(argv=None):
     parser.add_argument("--lm-m", type=int, default=128, help="(b) 调过的 LSTM 的隐状态维数")
     parser.add_argument("--lm-lr", type=float, default=2e-2, help="(b) 调过的 LSTM 的学习率")
     parser.add_argument("--lm-T", type=int, default=35, help="(b) 调过的 LSTM 的 BPTT 长度")
-    parser.add_argument("--cell", choices=["lstm", "gru"], default="lstm", help="(a) 比较的层：lstm_layer 或 gru_layer")
+    parser.add_argument("--cell", choices=["lstm", "lstm_manual", "gru"], default="lstm",
+                        help="(a) 比较的层：lstm_layer、lstm_layer_manual（手写的反向）或 gru_layer")
     parser.add_argument("--skip-lm", action="store_true", help="只运行 (a)")
     parser.add_argument("--only-tuned", action="store_true", help="(b) 只训练调过的 LSTM（调参用）")
     args = parser.parse_args(argv)
@@ -202,7 +208,7 @@ def main(argv=None):
         print(f"\n(b) 调过的 LSTM，训练 {args.seconds:.0f} s，{args.lm_threads} 个线程")
         in_child(tuned_char_lm, args)
         return
-    print(f"\n(a) {args.cell}_layer 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，float32，"
+    print(f"\n(a) {LAYER_NAMES[args.cell]} 一步前向 + 反向（B={args.B}，T={args.T}，n={args.n}，m={args.m}，float32，"
           f"{args.rounds} 轮 × {args.repeats} 次的中位数）")
     peaks, comparisons = bench_step(args, load_before)
     first = comparisons[1]

@@ -5,7 +5,7 @@
 
 """第 05 章「长短期记忆（LSTM）」（chapters/05_lstm/01_lstm.ipynb）与「LSTM 的梯度」
 （chapters/05_lstm/02_lstm_gradients.ipynb）中推导并实现的代码：从零实现、与 torch.nn.LSTM 对照、门的开与关；
-完整的雅可比矩阵。
+完整的雅可比矩阵、手写的反向传播。
 """
 
 import math
@@ -214,3 +214,65 @@ def lstm_jacobians(X: torch.Tensor, params: dict, state=None) -> tuple[torch.Ten
             J.append(J_t)
             F.append(f)
     return torch.stack(J), torch.stack(F)
+
+
+# 定义于 chapters/05_lstm/02_lstm_gradients.ipynb 「LSTM 的梯度」§「手写的反向传播」
+class _LSTMLayerFunction(torch.autograd.Function):
+    """lstm_layer 的前向，反向是式 (eq-lstmgrad-bwd-h)–(eq-lstmgrad-bwd-weights)。内部按时间优先存放 (T, B, ·)。"""
+
+    @staticmethod
+    def forward(ctx, X, V, W, b, h0, c0):
+        B, T, n = X.shape
+        m = W.shape[1]
+        X_t = X.transpose(0, 1).reshape(T * B, n)                   # 第 t 步是连续的 B 行
+        A = torch.addmm(b, X_t, V.T).view(T, B, 4 * m)               # 先存 V x_t + b，逐步换成门的值 (g, i, o, f)
+        H, C = X.new_empty(T + 1, B, m), X.new_empty(T + 1, B, m)    # H[t] = h_t，C[t] = c_t，t = 0..T
+        H[0], C[0] = h0, c0
+        for t in range(1, T + 1):
+            a = A[t - 1].addmm_(H[t - 1], W.T)                       # z_t = V x_t + b + W h_{t-1}
+            a[:, :m].tanh_()                                         # g_t
+            a[:, m:].sigmoid_()                                      # i_t, o_t, f_t
+            g, i, o, f = a.split(m, dim=1)
+            torch.addcmul(f * C[t - 1], i, g, out=C[t])              # c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+            torch.mul(o, torch.tanh(C[t]), out=H[t])                 # h_t = o_t ⊙ tanh(c_t)
+        ctx.save_for_backward(X_t, V, W, A, H, C)
+        return H[1:].transpose(0, 1).contiguous(), H[T].clone(), C[T].clone()
+
+    @staticmethod
+    def backward(ctx, dH, dh_T, dc_T):
+        X_t, V, W, A, H, C = ctx.saved_tensors
+        T, B, m = H.shape[0] - 1, H.shape[1], H.shape[2]
+        dH = dH.transpose(0, 1)                                      # (T, B, m)：∂ℓ/∂h_t
+        delta = torch.empty_like(A)                                  # δ_t，按 (g, i, o, f) 堆叠
+        dh, dc = dh_T, dc_T                                          # 来自 h_T、c_T 本身的梯度
+        for t in range(T, 0, -1):
+            g, i, o, f = A[t - 1].split(m, dim=1)
+            tanh_c = torch.tanh(C[t])
+            dh = dh + dH[t - 1]                                      # 式 (eq-lstmgrad-bwd-h)
+            dc = dc + dh * o * (1 - tanh_c * tanh_c)                 # 式 (eq-lstmgrad-bwd-c)
+            d_g, d_i, d_o, d_f = delta[t - 1].split(m, dim=1)        # 式 (eq-lstmgrad-bwd-gates)
+            torch.mul(dc * i, 1 - g * g, out=d_g)
+            torch.mul(dc * g, i * (1 - i), out=d_i)
+            torch.mul(dh * tanh_c, o * (1 - o), out=d_o)
+            torch.mul(dc * C[t - 1], f * (1 - f), out=d_f)
+            dc = dc * f                                              # f_t ⊙ c̄_t：留给第 t-1 步
+            dh = delta[t - 1] @ W                                    # W^T δ_t：留给第 t-1 步
+        Delta = delta.view(T * B, 4 * m)                             # 式 (eq-lstmgrad-bwd-weights)：循环之后各一次乘法
+        dX = (Delta @ V).view(T, B, -1).transpose(0, 1)
+        dW = Delta.T @ H[:-1].reshape(T * B, m)
+        return dX, Delta.T @ X_t, dW, Delta.sum(0), dh, dc
+
+
+@accepts(params=LSTM_PARAMS, X=Tensor("B", "T", "n", same_dtype="θ"),
+         state=Optional(TupleOf(Tensor("B", "m", same_dtype="θ"), Tensor("B", "m", same_dtype="θ"))))
+@returns(Tensor("B", "T", "m"), TupleOf(Tensor("B", "m"), Tensor("B", "m")))
+def lstm_layer_manual(X: torch.Tensor, params: dict, state=None):
+    """与 ``lstm_layer`` 相同的层与返回值 ``(H, (h_T, c_T))``，反向传播是手写的：式 (eq-lstmgrad-bwd-h)–
+    (eq-lstmgrad-bwd-weights)，见 (sec-lstmgrad-manual)。
+
+    ``X`` (B, T, n)；``state`` 是 ``(h_0, c_0)``，各 (B, m)，默认全零。对 ``X``、三个参数与 ``state`` 都能求梯度。
+    """
+    B, m = X.shape[0], params["W"].shape[1]
+    h0, c0 = (X.new_zeros(B, m), X.new_zeros(B, m)) if state is None else state
+    H, h, c = _LSTMLayerFunction.apply(X, params["V"], params["W"], params["b"], h0, c0)
+    return H, (h, c)
