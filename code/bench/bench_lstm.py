@@ -6,7 +6,7 @@
     .venv/bin/python code/bench/bench_lstm.py                  # 默认：(a) 1 与 2 个线程，(b) 每个模型训练 60 s
     .venv/bin/python code/bench/bench_lstm.py --seconds 120 --rounds 3 --repeats 10
     .venv/bin/python code/bench/bench_lstm.py --cell gru --skip-lm   # (a) 换成 GRU（"torch" 变体，与 nn.GRU 算的相同）
-    .venv/bin/python code/bench/bench_lstm.py --cell lstm_manual --skip-lm   # (a) 换成手写反向的 lstm_layer_manual
+    .venv/bin/python code/bench/bench_lstm.py --cell lstm_manual --skip-lm   # (a) 手写反向的 lstm_layer_manual（gru_manual 同理）
 
 一次运行打印三部分：
 
@@ -44,7 +44,7 @@ from bench_rnn import bench_char_lm
 from benchutil import Comparison, in_child, load_average, measured_in_child, peak_mb, timed
 
 
-LAYER_NAMES = {"lstm": "lstm_layer", "lstm_manual": "lstm_layer_manual", "gru": "gru_layer"}
+LAYER_NAMES = {"lstm": "lstm_layer", "lstm_manual": "lstm_layer_manual", "gru": "gru_layer", "gru_manual": "gru_layer_manual"}
 
 
 def cell_api(cell: str):
@@ -56,7 +56,8 @@ def cell_api(cell: str):
     if cell in ("lstm", "lstm_manual"):
         layer = lstm.lstm_layer if cell == "lstm" else lstm.lstm_layer_manual
         return lstm.init_lstm_params, layer, lstm.lstm_to_torch, lstm.lstm_from_torch, "nn.LSTM"
-    return (partial(gru.init_gru_params, variant="torch"), partial(gru.gru_layer, variant="torch"), gru.gru_to_torch,
+    layer = gru.gru_layer if cell == "gru" else gru.gru_layer_manual
+    return (partial(gru.init_gru_params, variant="torch"), partial(layer, variant="torch"), gru.gru_to_torch,
             gru.gru_from_torch, "nn.GRU")
 
 
@@ -116,7 +117,7 @@ def check_same(args, queue):
         for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
             getattr(holder, name).copy_(getattr(module, name).grad)
         b_hh = holder.bias_hh_l0
-        kept = TORCH_GRU_GATES.block(b_hh, "n", args.m).clone() if args.cell == "gru" else None
+        kept = TORCH_GRU_GATES.block(b_hh, "n", args.m).clone() if args.cell.startswith("gru") else None
         b_hh.zero_()
         if kept is not None:
             TORCH_GRU_GATES.block(b_hh, "n", args.m).copy_(kept)
@@ -192,8 +193,8 @@ def main(argv=None):
     parser.add_argument("--lm-m", type=int, default=128, help="(b) 调过的 LSTM 的隐状态维数")
     parser.add_argument("--lm-lr", type=float, default=2e-2, help="(b) 调过的 LSTM 的学习率")
     parser.add_argument("--lm-T", type=int, default=35, help="(b) 调过的 LSTM 的 BPTT 长度")
-    parser.add_argument("--cell", choices=["lstm", "lstm_manual", "gru"], default="lstm",
-                        help="(a) 比较的层：lstm_layer、lstm_layer_manual（手写的反向）或 gru_layer")
+    parser.add_argument("--cell", choices=list(LAYER_NAMES), default="lstm",
+                        help="(a) 比较的层：lstm_layer、gru_layer，或手写反向的 lstm_layer_manual、gru_layer_manual")
     parser.add_argument("--skip-lm", action="store_true", help="只运行 (a)")
     parser.add_argument("--only-tuned", action="store_true", help="(b) 只训练调过的 LSTM（调参用）")
     args = parser.parse_args(argv)

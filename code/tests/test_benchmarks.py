@@ -52,7 +52,7 @@ def test_timed_warms_up_once_then_measures_each_repeat():
     assert all(s["seconds"] >= 0 and s["cpu"] >= 0 for s in samples)
 
 
-@pytest.mark.parametrize("cell, module", [("lstm", "nn.LSTM"), ("lstm_manual", "nn.LSTM"), ("gru", "nn.GRU")])
+@pytest.mark.parametrize("cell, module", [("lstm", "nn.LSTM"), ("lstm_manual", "nn.LSTM"), ("gru", "nn.GRU"), ("gru_manual", "nn.GRU")])
 def test_layer_benchmark_runs_and_reports_load_and_verdict(cell, module):
     out = subprocess.run([sys.executable, str(BENCH / "bench_lstm.py"), "--skip-lm", "--cell", cell, "--B", "2", "--T", "3",
                           "--n", "4", "--m", "5", "--repeats", "1", "--rounds", "3"],

@@ -4,7 +4,7 @@
 #   chapters/04_gru/02_gru_gradients.ipynb
 
 """第 04 章「门控循环单元」（chapters/04_gru/01_gru.ipynb）与「GRU 的梯度」
-（chapters/04_gru/02_gru_gradients.ipynb）中推导并实现的代码：两种变体、几种极端情形；PyTorch 变体。
+（chapters/04_gru/02_gru_gradients.ipynb）中推导并实现的代码：两种变体、几种极端情形；PyTorch 变体、手写的反向传播。
 """
 
 import torch
@@ -226,3 +226,76 @@ def gru_jacobian(x, h, params, variant: str = "cho"):
     实现式 (eq-grugrad-jacobian)。"""
     terms = gru_jacobian_terms(x, h, params, variant)
     return terms["copy"] + terms["candidate"] + terms["update"]
+
+
+# 定义于 chapters/04_gru/02_gru_gradients.ipynb 「GRU 的梯度」§「手写的反向传播」
+class _GRULayerFunction(torch.autograd.Function):
+    """gru_layer 的前向，反向是式 (eq-grugrad-bwd-gu)–(eq-grugrad-bwd-weights)。内部按时间优先存放 (T, B, ·)。"""
+
+    @staticmethod
+    def forward(ctx, X, V, W, b, b_hg, h0, cho: bool):
+        B, T, n = X.shape
+        m = W.shape[1]
+        X_t = X.transpose(0, 1).reshape(T * B, n)                  # 第 t 步是连续的 B 行
+        A = torch.addmm(b, X_t, V.T).view(T, B, 3 * m)              # 先存 V x_t + b，逐步换成 (r_t, u_t, g_t)
+        H, P = X.new_empty(T + 1, B, m), X.new_empty(T, B, m)       # H[t] = h_t；P[t-1] = p_t（Cho）或 q_t（PyTorch）
+        H[0] = h0
+        for t in range(1, T + 1):
+            a, h = A[t - 1], H[t - 1]
+            hW = h @ (W[:2 * m] if cho else W).T                    # W_r h、W_u h（PyTorch 变体还有 W_g h）
+            a[:, :2 * m].add_(hW[:, :2 * m]).sigmoid_()             # r_t、u_t
+            r, u, g = a.split(m, dim=1)
+            if cho:
+                torch.mul(h, r, out=P[t - 1])                       # p_t = h_{t-1} ⊙ r_t
+                g.addmm_(P[t - 1], W[2 * m:].T)
+            else:
+                torch.add(hW[:, 2 * m:], b_hg, out=P[t - 1])        # q_t = W_g h_{t-1} + b_hg
+                g.addcmul_(r, P[t - 1])
+            g.tanh_()                                               # g_t
+            torch.lerp(g, h, u, out=H[t])                           # h_t = (1 − u_t) ⊙ g_t + u_t ⊙ h_{t-1}
+        ctx.cho = cho
+        ctx.save_for_backward(X_t, V, W, A, H, P)
+        return H[1:].transpose(0, 1).contiguous(), H[T].clone()
+
+    @staticmethod
+    def backward(ctx, dH, dh_T):
+        X_t, V, W, A, H, P = ctx.saved_tensors
+        T, B, m = H.shape[0] - 1, H.shape[1], H.shape[2]
+        W_ru, W_g = W[:2 * m], W[2 * m:]
+        dH = dH.transpose(0, 1)
+        delta, dQ = torch.empty_like(A), torch.empty_like(P)        # (δ^r, δ^u, δ^g)；q̄_t（PyTorch 变体）
+        dh = dh_T
+        for t in range(T, 0, -1):
+            r, u, g = A[t - 1].split(m, dim=1)
+            h = H[t - 1]
+            dh = dh + dH[t - 1]                                     # h̄_t
+            d_r, d_u, d_g = delta[t - 1].split(m, dim=1)
+            torch.mul(dh * (1 - u), 1 - g * g, out=d_g)            # 式 (eq-grugrad-bwd-gu)
+            torch.mul(dh * (h - g), u * (1 - u), out=d_u)
+            if ctx.cho:                                             # 式 (eq-grugrad-bwd-r)
+                dp = d_g @ W_g
+                torch.mul(dp * h, r * (1 - r), out=d_r)
+                through_g = dp * r
+            else:
+                torch.mul(d_g * P[t - 1], r * (1 - r), out=d_r)
+                through_g = torch.mul(d_g, r, out=dQ[t - 1]) @ W_g
+            dh = (dh * u + through_g).addmm_(delta[t - 1][:, :2 * m], W_ru)   # 式 (eq-grugrad-bwd-h)
+        Delta, H_prev = delta.view(T * B, 3 * m), H[:-1].reshape(T * B, m)   # 式 (eq-grugrad-bwd-weights)
+        dW_g = Delta[:, 2 * m:].T @ P.view(T * B, m) if ctx.cho else dQ.view(T * B, m).T @ H_prev
+        dW = torch.cat([Delta[:, :2 * m].T @ H_prev, dW_g])
+        db_hg = None if ctx.cho else dQ.sum(dim=(0, 1))
+        dX = (Delta @ V).view(T, B, -1).transpose(0, 1)
+        return dX, Delta.T @ X_t, dW, Delta.sum(0), db_hg, dh, None
+
+
+@accepts(params=GRU_PARAMS, X=Tensor("B", "T", "n", same_dtype="θ"), h0=Optional(Tensor("B", "m", same_dtype="θ")),
+         variant=Choice(*VARIANTS))
+@returns(Tensor("B", "T", "m"), Tensor("B", "m"))
+def gru_layer_manual(X, params, h0=None, variant: str = "cho"):
+    """与 ``gru_layer`` 相同的层与返回值 ``(H, h_T)``，反向传播是手写的：式 (eq-grugrad-bwd-gu)–
+    (eq-grugrad-bwd-weights)，见 (sec-grugrad-manual)。
+
+    ``X`` (B, T, n)，``h0`` (B, m)（None 时全零），``variant`` 是 ``"cho"`` 或 ``"torch"``（参数字典要与之相符）。
+    """
+    h0 = X.new_zeros(X.shape[0], params["W"].shape[1]) if h0 is None else h0
+    return _GRULayerFunction.apply(X, params["V"], params["W"], params["b"], params.get("b_hg"), h0, variant == "cho")
