@@ -48,17 +48,17 @@ LAYER_NAMES = {"lstm": "lstm_layer", "lstm_manual": "lstm_layer_manual", "gru": 
 
 
 def cell_api(cell: str):
-    """(a) 比较的层：``(init_params, layer, to_torch, from_torch, torch 模块的名字)``。GRU 用 ``"torch"`` 变体，与 nn.GRU 算的相同。"""
+    """(a) 比较的层：``(init_params, layer, to_torch, grads_from_torch, torch 模块的名字)``。GRU 用 ``"torch"`` 变体，与 nn.GRU 算的相同。"""
     from functools import partial
 
     from wordvec_rnn import gru, lstm
 
     if cell in ("lstm", "lstm_manual"):
         layer = lstm.lstm_layer if cell == "lstm" else lstm.lstm_layer_manual
-        return lstm.init_lstm_params, layer, lstm.lstm_to_torch, lstm.lstm_from_torch, "nn.LSTM"
+        return lstm.init_lstm_params, layer, lstm.lstm_to_torch, lstm.lstm_grads_from_torch, "nn.LSTM"
     layer = gru.gru_layer if cell == "gru" else gru.gru_layer_manual
     return (partial(gru.init_gru_params, variant="torch"), partial(layer, variant="torch"), gru.gru_to_torch,
-            gru.gru_from_torch, "nn.GRU")
+            gru.gru_grads_from_torch, "nn.GRU")
 
 
 def make_problem(args, dtype_name: str):
@@ -98,30 +98,18 @@ def step_fn(cell: str, which: str, params, X):
 
 
 def check_same(args, queue):
-    """float64 下核对：两边的输出与梯度一致。torch 模块的梯度装进同样布局的一个模块，再用 ``*_from_torch`` 换回本书的
-    顺序：b 取 b_ih 的梯度；b_hh 只有 GRU 候选值那一块（本书的 b_hg）单独成为参数，其余各块与 b_ih 相加，取 0。"""
+    """float64 下核对：两边的输出与梯度一致（torch 模块的梯度用 ``*_grads_from_torch`` 换成本书参数的梯度）。"""
     import torch
 
-    from wordvec_rnn.gates import TORCH_GRU_GATES
-
     torch.set_num_threads(1)
-    _, _, to_torch, from_torch, _ = cell_api(args.cell)
+    _, _, to_torch, grads_from_torch, _ = cell_api(args.cell)
     params, X = make_problem(args, "float64")
     step, leaves = step_fn(args.cell, "ours", params, X)
     H = step()
     module = to_torch({k: v.detach() for k, v in params.items()})
     H_ref, _ = module(X)
     H_ref.sum().backward()
-    holder = to_torch({k: v.detach() for k, v in params.items()})
-    with torch.no_grad():
-        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
-            getattr(holder, name).copy_(getattr(module, name).grad)
-        b_hh = holder.bias_hh_l0
-        kept = TORCH_GRU_GATES.block(b_hh, "n", args.m).clone() if args.cell.startswith("gru") else None
-        b_hh.zero_()
-        if kept is not None:
-            TORCH_GRU_GATES.block(b_hh, "n", args.m).copy_(kept)
-    torch_grads = from_torch(holder)
+    torch_grads = grads_from_torch(module)
     worst_grad = max((params[k].grad - torch_grads[k]).abs().max().item() for k in params)
     queue.put(dict(out=(H - H_ref).abs().max().item(), grad=worst_grad))
 

@@ -87,6 +87,13 @@ def mean_step(batch, lr):
     return float(len(batch) * lr)
 
 
+def backpropagated(module):
+    """反向传播过一次的 torch 循环层：每个参数都有 .grad。"""
+    output, _ = module(torch.randn(2, 3))
+    output.sum().backward()
+    return module
+
+
 def small_vocab():
     from wordvec_rnn.vocab import Vocab
 
@@ -250,6 +257,7 @@ FIXED = {
     "wordvec_rnn.gru.init_gru_params": lambda: {"dtype": torch.float64},
     "wordvec_rnn.gru.gru_layer": lambda: {"return_gates": False},   # True 时多返回 (R, U, G)
     "wordvec_rnn.gru.gru_from_torch": lambda: {"module": torch.nn.GRU(3, 2)},
+    "wordvec_rnn.gru.gru_grads_from_torch": lambda: {"module": backpropagated(torch.nn.GRU(3, 2))},
     "wordvec_rnn.remedies.clip_by_norm": lambda: {"grads": {"W": np.ones((2, 2)), "b": np.array([0.5, -3.0])}},
     "wordvec_rnn.long_range.adding_problem": lambda: {"generator": torch.Generator().manual_seed(0)},
     "wordvec_rnn.long_range.set_forget_bias": lambda: {"lstm": torch.nn.LSTM(2, 3)},
@@ -266,6 +274,7 @@ FIXED = {
     "wordvec_rnn.lstm.lstm_update": lambda: {"z": torch.zeros(2, 8, dtype=torch.float64),
                                               "c": torch.ones(2, 2, dtype=torch.float64)},   # 前几维相同
     "wordvec_rnn.lstm.lstm_from_torch": lambda: {"module": torch.nn.LSTM(3, 2)},
+    "wordvec_rnn.lstm.lstm_grads_from_torch": lambda: {"module": backpropagated(torch.nn.LSTM(3, 2))},
 }
 # *parts 这样的可变参数只能按位置传
 POSITIONAL = {"wordvec_rnn.corpora.package_file": lambda f, kw: f(kw["package"], *kw["parts"])}

@@ -6,9 +6,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wordvec_rnn.gates import TORCH_GRU_GATES
-from wordvec_rnn.gru import gru_from_torch, gru_layer, gru_layer_manual, gru_to_torch, init_gru_params
-from wordvec_rnn.lstm import init_lstm_params, lstm_from_torch, lstm_layer, lstm_layer_manual, lstm_to_torch
+from wordvec_rnn.gru import gru_grads_from_torch, gru_layer, gru_layer_manual, gru_to_torch, init_gru_params
+from wordvec_rnn.lstm import init_lstm_params, lstm_grads_from_torch, lstm_layer, lstm_layer_manual, lstm_to_torch
 
 KINDS = ["lstm", "cho", "torch"]   # LSTM，GRU 的两种变体
 
@@ -61,22 +60,15 @@ def test_manual_backward_equals_autograd_on_random_shapes(kind, B, T, n, m, seed
 
 
 def torch_module_grads(kind, params, X, state, weights):
-    """nn.LSTM / nn.GRU 在同样参数上的梯度，换回本书的参数名（b 取 b_ih 的梯度；GRU 候选值那块的 b_hh 即 b_hg）。"""
-    to_torch, from_torch = (lstm_to_torch, lstm_from_torch) if kind == "lstm" else (gru_to_torch, gru_from_torch)
+    """nn.LSTM / nn.GRU 在同样参数上的梯度，换成本书参数的梯度。"""
+    to_torch, grads_from_torch = ((lstm_to_torch, lstm_grads_from_torch) if kind == "lstm"
+                                  else (gru_to_torch, gru_grads_from_torch))
     module = to_torch(params)
     leaves = [t.clone().requires_grad_(True) for t in (X, *state)]
     H, final = module(leaves[0], tuple(s[None] for s in leaves[1:]) if kind == "lstm" else leaves[1][None])
     final = final if kind == "lstm" else (final,)
     ((H * weights[0]).sum() + sum((s[0] * w).sum() for s, w in zip(final, weights[1:]))).backward()
-    holder = to_torch(params)
-    with torch.no_grad():
-        for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
-            getattr(holder, name).copy_(getattr(module, name).grad)
-        kept = None if kind == "lstm" else TORCH_GRU_GATES.block(holder.bias_hh_l0, "n", params["W"].shape[1]).clone()
-        holder.bias_hh_l0.zero_()
-        if kept is not None:
-            TORCH_GRU_GATES.block(holder.bias_hh_l0, "n", params["W"].shape[1]).copy_(kept)
-    return from_torch(holder) | {"X": leaves[0].grad} | {f"state{k}": s.grad for k, s in enumerate(leaves[1:])}
+    return grads_from_torch(module) | {"X": leaves[0].grad} | {f"state{k}": s.grad for k, s in enumerate(leaves[1:])}
 
 
 @pytest.mark.parametrize("kind", ["lstm", "torch"])

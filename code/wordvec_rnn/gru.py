@@ -138,7 +138,8 @@ def gru_layer(X, params, h0=None, variant: str = "cho", return_gates: bool = Fal
 @accepts(params=ANY_GRU_PARAMS)
 def gru_to_torch(params) -> nn.GRU:
     """本书的参数 → 一个 ``nn.GRU``（单层、batch_first，dtype 与参数相同）。本书的 (r, u, g) 与 torch 的 (r, z, n)
-    只在这里和 ``gru_from_torch`` 里换算（式 (eq-gru-variants) 下面的「偏置」一段），两种布局见 ``wordvec_rnn.gates``。
+    只在这里、``gru_from_torch`` 与 ``gru_grads_from_torch`` 里换算（式 (eq-gru-variants) 下面的「偏置」一段），
+    两种布局见 ``wordvec_rnn.gates``。
 
     torch 的 z 就是更新门 u，n 就是候选值 g，三块的堆叠顺序相同，所以 ``weight_ih_l0 = V``、``weight_hh_l0 = W``。
     torch 有两组偏置：``bias_ih_l0`` 取 b，``bias_hh_l0`` 的 r、z 两块取 0，n 块取 ``b_hg``（``"cho"`` 变体的参数
@@ -157,8 +158,12 @@ def gru_to_torch(params) -> nn.GRU:
     return module
 
 
-@accepts(module=Satisfies(lambda g: isinstance(g, nn.GRU) and g.num_layers == 1 and not g.bidirectional and g.bias,
-                          "单层、单向、bias=True 的 torch.nn.GRU"))
+def _is_plain_gru(module) -> bool:
+    """单层、单向、带偏置的 ``nn.GRU``：本书 ``"torch"`` 变体的参数能与它一一对应。"""
+    return isinstance(module, nn.GRU) and module.num_layers == 1 and not module.bidirectional and module.bias
+
+
+@accepts(module=Satisfies(_is_plain_gru, "单层、单向、bias=True 的 torch.nn.GRU"))
 @returns(ANY_GRU_PARAMS)
 def gru_from_torch(module: nn.GRU) -> dict:
     """一个单层、单向、带偏置的 ``nn.GRU`` → ``"torch"`` 变体（式 (eq-gru-variants)）的参数（新张量，不与模块共享存储）。
@@ -174,6 +179,18 @@ def gru_from_torch(module: nn.GRU) -> dict:
         stacked = {"V": module.weight_ih_l0, "W": module.weight_hh_l0, "b": module.bias_ih_l0 + b_hh}
         params = {key: TORCH_GRU_GATES.reorder(value.detach(), to=GRU_GATES) for key, value in stacked.items()}
         return params | {"b_hg": b_hg}
+
+
+@accepts(module=Satisfies(lambda g: _is_plain_gru(g) and all(p.grad is not None for p in g.parameters()),
+                          "反向传播过（每个参数都有 .grad）的单层、单向、bias=True 的 torch.nn.GRU"))
+@returns(ANY_GRU_PARAMS)
+def gru_grads_from_torch(module: nn.GRU) -> dict:
+    """反向传播之后，``nn.GRU`` 参数的梯度换成本书 ``"torch"`` 变体（式 (eq-gru-variants)）参数的梯度（新张量）。b_r、b_u 是两个偏置的和，
+    两者的梯度相同，取 bias_ih 的；b_g 就是 b_in，b_hg 就是 b_hn，所以 ∂L/∂b 是 bias_ih 的梯度，∂L/∂b_hg 是
+    bias_hh 梯度的 n 块。"""
+    grads = {"V": module.weight_ih_l0.grad, "W": module.weight_hh_l0.grad, "b": module.bias_ih_l0.grad}
+    b_hg = TORCH_GRU_GATES.block(module.bias_hh_l0.grad, "n", module.hidden_size).clone()
+    return {key: TORCH_GRU_GATES.reorder(grad, to=GRU_GATES) for key, grad in grads.items()} | {"b_hg": b_hg}
 
 
 # 定义于 chapters/04_gru/01_gru.ipynb 「门控循环单元」§「几种极端情形」

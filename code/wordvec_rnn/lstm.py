@@ -109,7 +109,7 @@ def lstm_layer(X: torch.Tensor, params: dict, state=None):
 @accepts(params=LSTM_PARAMS)
 def lstm_to_torch(params: dict) -> nn.LSTM:
     """同样的参数放进 ``nn.LSTM(n, m, batch_first=True)``（dtype 与参数相同），实现式 (eq-lstm-torch-bias)。
-    全书只在这里和 ``lstm_from_torch`` 中换门的顺序::
+    全书只在这里、``lstm_from_torch`` 与 ``lstm_grads_from_torch`` 中换门的顺序::
 
         本书（原讲义）的 4 个 m 行块：   [ g | i | o | f ]
         nn.LSTM 的 4 个 m 行块：         [ i | f | g | o ]   （torch 文档写作 W_ii | W_if | W_ig | W_io）
@@ -127,8 +127,13 @@ def lstm_to_torch(params: dict) -> nn.LSTM:
     return lstm
 
 
-@accepts(module=Satisfies(lambda lstm: isinstance(lstm, nn.LSTM) and lstm.num_layers == 1 and not lstm.bidirectional
-                          and lstm.bias and lstm.proj_size == 0, "单层、单向、带偏置、无投影的 torch.nn.LSTM"))
+def _is_plain_lstm(module) -> bool:
+    """单层、单向、带偏置、无投影的 ``nn.LSTM``：本书的参数 (V, W, b) 能与它一一对应。"""
+    return (isinstance(module, nn.LSTM) and module.num_layers == 1 and not module.bidirectional and module.bias
+            and module.proj_size == 0)
+
+
+@accepts(module=Satisfies(_is_plain_lstm, "单层、单向、带偏置、无投影的 torch.nn.LSTM"))
 @returns(LSTM_PARAMS)
 def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
     """``lstm_to_torch`` 的逆：从单层、单向、带偏置的 ``nn.LSTM`` 取出参数（复制，不带梯度），按 (i, f, g, o) →
@@ -136,6 +141,16 @@ def lstm_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
     with torch.no_grad():
         tensors = {"V": module.weight_ih_l0, "W": module.weight_hh_l0, "b": module.bias_ih_l0 + module.bias_hh_l0}
         return {name: TORCH_LSTM_GATES.reorder(value.detach(), to=LSTM_GATES) for name, value in tensors.items()}
+
+
+@accepts(module=Satisfies(lambda lstm: _is_plain_lstm(lstm) and all(p.grad is not None for p in lstm.parameters()),
+                          "反向传播过（每个参数都有 .grad）的单层、单向、带偏置、无投影的 torch.nn.LSTM"))
+@returns(LSTM_PARAMS)
+def lstm_grads_from_torch(module: nn.LSTM) -> dict[str, torch.Tensor]:
+    """反向传播之后，``nn.LSTM`` 参数的梯度换成本书参数 V、W、b 的梯度（新张量）。b = bias_ih + bias_hh
+    （式 (eq-lstm-torch-bias)），两个偏置的梯度都等于 ∂L/∂b，取前者；门的顺序像 ``lstm_from_torch`` 一样换回。"""
+    grads = {"V": module.weight_ih_l0.grad, "W": module.weight_hh_l0.grad, "b": module.bias_ih_l0.grad}
+    return {name: TORCH_LSTM_GATES.reorder(grad, to=LSTM_GATES) for name, grad in grads.items()}
 
 
 # 定义于 chapters/05_lstm/01_lstm.ipynb 「长短期记忆（LSTM）」§「门的开与关」
