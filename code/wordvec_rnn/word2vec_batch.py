@@ -12,7 +12,8 @@ v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节
   **共用**这 k 个负样本（Ji et al. 2016, *Parallelizing Word2Vec in Shared and Distributed Memory*），
   word2vec.c 则给每个词对各抽 k 个：损失的期望相同，而要读写的 u 少了约 2a_i 倍，这是本实现在 CPU 上追上
   gensim 的关键。
-- CBOW：v̄ = 窗口内 v 的平均，用 v̄ 预测中心词 w_i：x = Ũ v̄。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
+- CBOW：v̄ = 窗口内 v 的平均，用 v̄ 预测中心词 w_i：x = Ũ v̄。v̄ 由 ``torch.nn.functional.embedding_bag`` 一步算出
+  （按编号读出各行、乘以权重 1/窗口内的词数、相加），不必先把 C 存下来。与 word2vec.c 和 gensim（``cbow_mean=1``）一样，
   窗口内的每个 v 都加上整个 ∂J/∂v̄（准确的梯度是 ∂J/∂v̄ 除以窗口内的词数）。
 
 损失都是 Σ −log σ(±s)（标签为 1 取 +，为 0 取 −），对得分的导数是 σ(s) − 标签；再由链式法则得到 C 与 Ũ 的
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from wordvec_rnn.checks import fail
 from wordvec_rnn.hierarchical_softmax import build_huffman_tree
@@ -117,7 +119,7 @@ class _BucketedNoise:
         return draws
 
 
-# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、index_add_），每批只有十来次运算，
+# 一批更新。全部用 torch 的张量运算（批量矩阵乘法 torch.bmm、index_select、embedding_bag、index_add_），每批只有十来次运算，
 # 每次运算的固定开销（几微秒）摊到约 1024 个词对上。参数 V、U 是与 numpy 数组共用内存的张量，就地改写。
 # context (B, 2a_i) 与 target (B, T) 是 int64 编号；mask (B, 2a_i, 1) 是 0/1；labels、target_mask 的形状是 (1 或 B, T)，
 # target_mask 为 None 表示全是 1（负采样）。|∂J/∂x| 写进 abs_out 的开头，返回写了多少个数。
@@ -141,12 +143,10 @@ def _skipgram_step(V, U, context, mask, target, labels, target_mask, eta, abs_ou
     return G.numel()
 
 
-def _cbow_step(V, U, context, mask, sizes, target, labels, target_mask, eta, abs_out) -> int:
-    """CBOW 的一批：每个窗口一次预测，得分 x = Ũ v̄（``sizes`` (B, 1) 是窗口内的词数）。"""
-    B, width = context.shape
-    T, d = target.shape[1], V.shape[1]
-    C = V.index_select(0, context.reshape(-1)).view(B, width, d)   # (B, 2a_i, d)
-    v_bar = (C * mask).sum(1).div_(sizes).unsqueeze(1)              # (B, 1, d)：v̄ = 窗口内 v 的平均
+def _cbow_step(V, U, context, mask, weights, target, labels, target_mask, eta, abs_out) -> int:
+    """CBOW 的一批：每个窗口一次预测，得分 x = Ũ v̄（``weights`` (B, 2a_i) 是 mask 除以窗口内的词数）。"""
+    B, T, d = context.shape[0], target.shape[1], V.shape[1]
+    v_bar = F.embedding_bag(context, V, mode="sum", per_sample_weights=weights).unsqueeze(1)  # (B, 1, d)：v̄ = 平均
     U_tilde = U.index_select(0, target.reshape(-1)).view(B, T, d)  # (B, T, d)
     g = torch.bmm(v_bar, U_tilde.transpose(1, 2))                   # (B, 1, T)：得分 x^T = v̄^T Ũ^T
     g.sigmoid_().sub_(labels.unsqueeze(1))                          # g = ∂J/∂x = σ(x) − 标签
@@ -185,7 +185,7 @@ def _batch_update(skipgram, center_vectors, outside_vectors, context, mask, targ
     if skipgram:
         n = _skipgram_step(V, U, context, mask_t, target, labels, target_mask, lr, abs_out)
     else:
-        n = _cbow_step(V, U, context, mask_t, mask_t.sum(1), target, labels, target_mask, lr, abs_out)
+        n = _cbow_step(V, U, context, mask_t, mask_t[..., 0] / mask_t.sum(1), target, labels, target_mask, lr, abs_out)
     loss = _loss_from_abs_grads(abs_out[:n])
     return loss, int(np.asarray(mask).sum()) if skipgram else B
 

@@ -190,19 +190,23 @@ def _windows(words: np.ndarray, sents: np.ndarray, window: int, rng: np.random.G
     return half_widths, pos, valid, offsets
 
 
-def _window_groups(words: np.ndarray, half_widths, pos, valid, offsets):
+def _window_groups(words: np.ndarray, half_widths, pos, valid, offsets, sort_key=None):
     """把一块语料的窗口（``_windows`` 的结果）按缩小的半宽 a_i 分组：a_i 相同的窗口形状相同。
 
     逐组给出 ``(rows, context, mask)``：``rows`` 是这一组窗口中央的位置（只含窗口里至少有一个词的），
     ``context`` 是窗口内的词（(B, 2a_i) 的 int64 张量），``mask``（(B, 2a_i) 布尔数组）标出哪些位置真在窗口里。
+    给了 ``sort_key``（每个词一个数）时，组内的窗口按中心词的 ``sort_key`` 从小到大排（相同的保持原来的先后），
+    否则按位置排。
     """
     has_context = valid.any(axis=1)
     for half in range(1, offsets[-1] + 1):
         rows = np.flatnonzero((half_widths == half) & has_context)
         if len(rows) == 0:
             continue
-        cols = np.flatnonzero(np.abs(offsets) <= half)
-        yield rows, torch.from_numpy(words[pos[rows][:, cols]]), valid[rows][:, cols]
+        if sort_key is not None:
+            rows = rows[np.argsort(sort_key[words[rows]], kind="stable")]
+        cells = np.ix_(rows, np.flatnonzero(np.abs(offsets) <= half))   # 按行存放（C 顺序），批与批之间不必复制
+        yield rows, torch.from_numpy(words[pos[cells]]), valid[cells]
 
 
 def _keep_probabilities(counts: np.ndarray, subsample: float | None, rule: str) -> np.ndarray:
@@ -339,14 +343,16 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
     targets = output.targets(words)
     U, lr, min_lr = output.outside_t, config["lr"], config["min_lr"]
     loss_sum, count = 0.0, 0
-    for rows, context, mask in _window_groups(words, *windows):
+    # 层序 softmax：一批的 Ũ 补位到这批最长的路径，所以组内按中心词的路径长度排，一批里的路径长短相近
+    path_lengths = None if output.tree is None else output.tree.lengths
+    for rows, context, mask in _window_groups(words, *windows, sort_key=path_lengths):
         width = mask.shape[1]                                        # 2a_i
         mask_t = torch.from_numpy(mask[:, :, None].astype(np.float32))  # (B, 2a_i, 1)
         n_in_window = mask.sum(axis=1)
         if skipgram:
             done = np.r_[0, np.cumsum(n_in_window)].tolist()  # 前 s 个窗口共有多少个词对
         else:
-            sizes = torch.from_numpy(n_in_window[:, None].astype(np.float32))
+            weights = torch.from_numpy((mask / n_in_window[:, None]).astype(np.float32))   # v̄ = Σ_j weights_j v_j
             done = range(len(rows) + 1)
         n_windows = max(1, config["batch_size"] // width)  # 一批约 batch_size 个（中心词, 上下文词）词对
         # 各批 |∂J/∂x| 依次写进这块缓冲区，这一组窗口算完后一次求出损失之和
@@ -360,7 +366,7 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
                 filled += _skipgram_step(V, U, context[s:e], mask_t[s:e], target, labels, target_mask, eta,
                                         abs_grads[filled:])
             else:
-                filled += _cbow_step(V, U, context[s:e], mask_t[s:e], sizes[s:e], target, labels, target_mask, eta,
+                filled += _cbow_step(V, U, context[s:e], mask_t[s:e], weights[s:e], target, labels, target_mask, eta,
                                     abs_grads[filled:])
         loss_sum += _loss_from_abs_grads(abs_grads[:filled])
         count += done[len(rows)]
