@@ -13,9 +13,9 @@ Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一�
 公平起见：
 
 - 默认先比 1 个线程、再比 2 个（``--threads``）：gensim 用 ``workers=线程数``（另有一个线程把句子分批喂给它），
-  本书的实现用 ``torch.set_num_threads(线程数)``，
-  numpy 的批量矩阵乘法由 OpenBLAS 执行（本脚本不改环境变量，OPENBLAS_CORETYPE 等保持原样）。打印的
-  「CPU/墙钟」之比说明各自实际用了多少个核。
+  本书的 ``train_word2vec`` 也用 ``workers=线程数``（逐个窗口的编译循环，``word2vec_loops``；多个线程时每块语料
+  切成几段、各线程同时更新，不加锁，与 gensim 相同）。打印的「CPU/墙钟」之比说明各自实际用了多少个核。
+  本书的循环在第一次调用时由 numba 编译（之后从缓存载入），计时之前先在几段语料上训练一次，不计入训练时间。
 - 超参数相同：d=100，窗口 a=5（两者都随机缩小窗口），k=5，min_count=5，二次采样阈值 1e-3，学习率 0.025 → 0.0001，
   同样的轮数。计时只算训练（gensim 的 ``train``；本书的 ``train_word2vec`` 去掉建词表，含编码语料）。
 - 英文维基节选的文章最长约 1.5 万词，而 gensim 只训练每个文本的前 10000 个词（``MAX_WORDS_IN_BATCH``），
@@ -23,16 +23,13 @@ Spearman ρ 与用到的词对数，以及峰值内存。两个训练各在一�
 - 二次采样默认用与 gensim 相同的 word2vec.c 公式 min(1, (sqrt(f/t)+1)·t/f)（``--subsample-rule sqrt`` 换成本书
   默认的论文公式 min(1, sqrt(t/f))，它删去更多高频词，词对更少、更快）。
 - 仍有的差别（见 ``word2vec_train`` 与 ``word2vec_batch`` 的说明）：本书跳元模型一个窗口里的词对共用 k 个负样本；σ 精确计算，而 gensim
-  查表，且 |u·v| ≥ 6 时跳过这一项更新；gensim 抽到与正样本相同的负样本时跳过它，本书不跳过；本书按批更新；
+  查表，且 |u·v| ≥ 6 时跳过这一项更新；gensim 抽到与正样本相同的负样本时跳过它，本书不跳过；
   gensim 的 v 初值取 U(-1/d, 1/d)，本书与 word2vec.c 一样取 U(-0.5/d, 0.5/d)。
 - 默认训练 15 轮。这个语料只有 45 万词元，5 轮远没有训练到头：跳元模型 + 负采样的 ρ 从 5 轮时的约 0.22（gensim）/
-  0.26（本书）升到 15 轮时的约 0.49 / 0.52。ρ 在前几轮上升得很陡，每轮的进展稍有不同，5 轮时就显出约 0.04 的差别
-  （3 个种子：本书 0.263，gensim 0.221）；15 轮时差别缩小到约 0.02（3 个种子：0.515 / 0.494）。改成每个词对各抽
-  负样本、把批量减到 128、或像 gensim 那样跳过 |u·v| ≥ 6 的项，5 轮时本书的 ρ 都还是约 0.26。``--epochs 5`` 重现
-  5 轮的对照。
+  0.24（本书）升到 15 轮时的约 0.49 / 0.51（各 3 个种子的平均）。``--epochs 5`` 重现 5 轮的对照。
 
 两个 ρ 都由 ``wordsim_spearman`` 用同一种方式算出（中心词向量的余弦相似度）。这个语料只有 45 万词，ρ 随种子的
-波动约 ±0.01–0.02，所以默认用 3 个种子（``--seeds 0 1 2``）：每个种子一轮，两边交替训练，速度取中位数、ρ 取平均。
+波动约 ±0.01–0.02（CBOW 5 轮时约 ±0.03，比较两边要用更多的种子，如 ``--seeds 0 1 2 3 4 5 6 7 8 9``），所以默认用 3 个种子（``--seeds 0 1 2``）：每个种子一轮，两边交替训练，速度取中位数、ρ 取平均。
 开始前与结束后打印 1 分钟平均负载；开始前高于 1 时速度不下结论，只说「不可信（机器有其他负载）」（``benchutil.Comparison``）。
 """
 
@@ -67,20 +64,22 @@ def run_ours(sentences, args, threads, seed, queue):
     from wordvec_rnn.word2vec_eval import wordsim_spearman
     from wordvec_rnn.word2vec_train import train_word2vec
 
-    torch.set_num_threads(threads)
+    torch.set_num_threads(1)   # 逐个窗口的循环不用 torch 的线程；线程数由 workers 决定
     t = time.perf_counter()
     vocab = Vocab(sentences, min_count=5)
     vocab_seconds = time.perf_counter() - t
+    # 先在几段上训练一次：载入（第一次运行时是编译）word2vec_loops 的机器码，不计入训练时间；gensim 的 C 循环也是预先编译好的
+    train_word2vec(sentences[:20], model=args.model, objective=args.objective, vocab=vocab, show_progress=False)
     cpu = time.process_time()
     result = train_word2vec(
         sentences, model=args.model, objective=args.objective, dim=100, window=5, negatives=5, epochs=args.epochs,
         lr=0.025, min_lr=1e-4, subsample=1e-3, subsample_rule=args.subsample_rule, seed=seed, vocab=vocab,
-        show_progress=False,
+        workers=threads, show_progress=False,
     )
     cpu = time.process_time() - cpu
     rho, found = wordsim_spearman(result, wordsim353()) if args.corpus == "enwiki" else (float("nan"), 0)
     queue.put(dict(name="本书", seconds=result.seconds, cpu=cpu, vocab_seconds=vocab_seconds, vocab=len(vocab) - 2,
-                   rho=rho, found=found, peak=peak_mb(), threads=torch.get_num_threads()))
+                   rho=rho, found=found, peak=peak_mb(), threads=threads))
 
 
 def run_gensim(sentences, args, threads, seed, queue):
@@ -139,7 +138,7 @@ def run_round(sentences, args, threads, peaks, rows):
 
 def compare(sentences, args, threads, load_before) -> None:
     """``threads`` 个线程下交替训练两边（每个种子一轮），打印速度比、CPU 时间比、ρ 与各自的结论。"""
-    print(f"\n{threads} 个线程（本书 torch.set_num_threads({threads})，gensim workers={threads}）")
+    print(f"\n{threads} 个线程（本书与 gensim 都是 workers={threads}）")
     peaks, rows = {}, []
     comparison = Comparison("本书", "gensim", load_before)
     comparison.alternate(run_round(sentences, args, threads, peaks, rows), len(args.seeds))

@@ -146,6 +146,15 @@ def batch_update_case():
             "target_mask": np.ones((1, 3)), "lr": 0.1}
 
 
+def window_updates_case():
+    """两句话五个位置（负采样 k = 1）：第 i 个位置的 Ũ 是 [w_i, 一个负样本]。"""
+    return {"model": "skipgram", "center_vectors": np.full((5, 3), 0.1, dtype=np.float32),
+            "outside_vectors": np.full((5, 3), 0.1, dtype=np.float32), "words": np.array([0, 1, 2, 3, 4]),
+            "sentence_ids": np.array([0, 0, 0, 1, 1]), "half_widths": np.array([1, 2, 1, 1, 2]),
+            "targets": np.array([[0, 3], [1, 4], [2, 0], [3, 1], [4, 2]]),
+            "labels": np.tile([1.0, 0.0], (5, 1)), "lengths": np.full(5, 2), "lr": 0.1}
+
+
 def display_bar():
     from wordvec_rnn.progress import DisplayBar
 
@@ -243,6 +252,7 @@ FIXED = {
                                                                        "vectors": np.ones((len(small_vocab()), 2))},
     "wordvec_rnn.word2vec_batch.skipgram_batch_update": batch_update_case,
     "wordvec_rnn.word2vec_batch.cbow_batch_update": batch_update_case,
+    "wordvec_rnn.word2vec_loops.window_updates": window_updates_case,
     "wordvec_rnn.word2vec_eval.similarity": lambda: {"result": trained(), "word1": "猫", "word2": "北京"},
     "wordvec_rnn.word2vec_eval.most_similar": lambda: {"result": trained(), "word": "猫"},
     "wordvec_rnn.word2vec_eval.analogy": lambda: {"result": trained(), "a": "猫", "b": "狗", "c": "北京"},

@@ -1,4 +1,5 @@
-"""wordvec_rnn.word2vec_train 与 word2vec_batch：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax）与一批的更新。"""
+"""wordvec_rnn.word2vec_train、word2vec_batch 与 word2vec_loops：快速训练（跳元模型 / CBOW，负采样 / 层序 softmax），
+一批的更新与逐个窗口的编译循环。"""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import numpy as np
 import pytest
 import torch
 
+from wordvec_rnn.hierarchical_softmax import build_huffman_tree
 from wordvec_rnn.vocab import Vocab
 from wordvec_rnn.word2vec_batch import _BucketedNoise, cbow_batch_update, skipgram_batch_update
+from wordvec_rnn.word2vec_loops import window_updates
 from wordvec_rnn.word2vec_eval import similarity
-from wordvec_rnn.word2vec_train import _chunks, _encode, _windows, keep_probability_word2vec, train_word2vec
+from wordvec_rnn.word2vec_train import (_chunks, _encode, _split_at_sentences, _windows, keep_probability_word2vec,
+                                       train_word2vec)
 
 CONFIGS = [(m, o) for m in ("skipgram", "cbow") for o in ("negative_sampling", "hierarchical_softmax")]
+BATCH_SIZES = [None, 64]   # None：逐个窗口（word2vec_loops，默认）；64：成批（torch）
 
 
 def topic_corpus(n_sentences=1500, seed=0):
@@ -36,10 +41,11 @@ def corpus():
     return topic_corpus()
 
 
+@pytest.mark.parametrize("batch_size", BATCH_SIZES)
 @pytest.mark.parametrize("model,objective", CONFIGS)
-def test_shapes_and_loss_falls(corpus, model, objective):
+def test_shapes_and_loss_falls(corpus, model, objective, batch_size):
     r = train_word2vec(corpus, model=model, objective=objective, dim=8, window=2, min_count=1, epochs=3,
-                       subsample=None, batch_size=64, chunk_tokens=1000, show_progress=False)
+                       subsample=None, batch_size=batch_size, chunk_tokens=1000, show_progress=False)
     n = len(r.vocab)
     assert r.center_vectors.shape == (n, 8) and r.center_vectors.dtype == np.float32
     rows = n if objective == "negative_sampling" else n - 1  # 层序 softmax：|V|-1 个内部节点
@@ -53,14 +59,16 @@ def test_shapes_and_loss_falls(corpus, model, objective):
         assert not r.outside_vectors[:2].any()
 
 
-def test_cbow_also_groups_words(corpus):
+@pytest.mark.parametrize("batch_size", BATCH_SIZES)
+def test_cbow_also_groups_words(corpus, batch_size):
     r = train_word2vec(corpus, model="cbow", dim=12, window=2, min_count=1, epochs=5, subsample=None, lr=0.05,
-                       batch_size=64, show_progress=False)
+                       batch_size=batch_size, show_progress=False)
     assert similarity(r, "cat", "dog") > similarity(r, "cat", "car") + 0.3
 
 
-def test_same_seed_same_result(corpus):
-    kw = dict(dim=6, window=2, min_count=1, epochs=2, batch_size=32, show_progress=False)
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_same_seed_same_result(corpus, batch_size):
+    kw = dict(dim=6, window=2, min_count=1, epochs=2, batch_size=batch_size, show_progress=False)
     first, again = train_word2vec(corpus, seed=3, **kw), train_word2vec(corpus, seed=3, **kw)
     other = train_word2vec(corpus, seed=4, **kw)
     assert np.array_equal(first.center_vectors, again.center_vectors)
@@ -139,6 +147,53 @@ def test_one_step_is_a_gradient_step(model):
     np.testing.assert_allclose(V_new, V - eta * grad_V, atol=1e-5)
 
 
+def window_updates_by_batches(model, V, U, words, sents, half_widths, targets, labels, lengths, lr):
+    """参考：逐个位置调用批量为 1 个窗口的 skipgram_batch_update / cbow_batch_update。"""
+    step = skipgram_batch_update if model == "skipgram" else cbow_batch_update
+    loss, count = 0.0, 0
+    for i in range(len(words)):
+        near = np.arange(max(i - half_widths[i], 0), min(i + half_widths[i], len(words) - 1) + 1)
+        near = near[(near != i) & (sents[near] == sents[i])]
+        if len(near):
+            T = lengths[i]
+            window_loss, c = step(V, U, words[near][None], np.ones((1, len(near)), bool), targets[i:i + 1, :T],
+                        labels[i:i + 1, :T], np.ones((1, T)), lr)
+            loss, count = loss + window_loss, count + c
+    return loss, count
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+@pytest.mark.parametrize("objective", ["negative_sampling", "hierarchical_softmax"])
+@pytest.mark.parametrize("seed", range(4))
+def test_window_updates_are_one_window_batches(model, objective, seed):
+    """编译的循环逐个窗口更新，与批量为 1 个窗口的 *_batch_update 逐个调用相同（float64，含句子边界、重复的词）。"""
+    rng = np.random.default_rng(seed)
+    n_words, d, n = int(rng.integers(2, 12)), int(rng.integers(1, 6)), int(rng.integers(1, 30))
+    words = rng.integers(0, n_words, n)
+    sents = np.sort(rng.integers(0, 4, n))
+    half_widths = rng.integers(1, 4, n)
+    if objective == "negative_sampling":
+        k = int(rng.integers(1, 4))
+        targets = np.concatenate([words[:, None], rng.integers(0, n_words, (n, k))], axis=1)
+        labels = np.zeros((n, k + 1))
+        labels[:, 0] = 1.0
+        lengths, n_out = np.full(n, k + 1), n_words
+    else:
+        tree = build_huffman_tree(rng.integers(1, 50, n_words))
+        targets, labels, lengths = tree.paths[words], 1.0 - tree.codes[words], tree.lengths[words]
+        n_out = n_words - 1
+    V, U = rng.normal(size=(n_words, d)), rng.normal(size=(n_out, d))
+    V_ref, U_ref = V.copy(), U.copy()
+    lr = 0.3
+    loss, count = window_updates(model, V, U, words, sents, half_widths, targets, labels, lengths, lr)
+    loss_ref, count_ref = window_updates_by_batches(model, V_ref, U_ref, words, sents, half_widths, targets, labels,
+                                                    lengths, lr)
+    assert count == count_ref
+    assert loss == pytest.approx(loss_ref, rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose(V, V_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(U, U_ref, rtol=1e-12, atol=1e-12)
+
+
 def test_bucketed_noise_matches_noise_sampler():
     """查表加速的负样本与 NoiseSampler 逐位相同（同一个 rng、同样的均匀数）。"""
     from wordvec_rnn.negative_sampling import NoiseSampler
@@ -214,3 +269,21 @@ def test_bad_inputs(corpus):
     for name, call in bad_calls:
         with pytest.raises(ValueError, match=re.escape(f"参数 `{name}`")):
             call()
+
+
+def test_split_at_sentences():
+    sents = np.repeat(np.arange(6), [3, 1, 4, 2, 5, 1])
+    for workers in (1, 2, 3, 10):
+        parts = _split_at_sentences(sents, workers)
+        assert parts[0][0] == 0 and parts[-1][1] == len(sents) and len(parts) <= workers
+        assert all(e == b2 and sents[b2] != sents[b2 - 1] for (_, e), (b2, _) in zip(parts, parts[1:]))
+    assert _split_at_sentences(np.zeros(9, int), 2) == [(0, 9)]    # 一整句：不切
+
+
+def test_two_workers_train_as_well(corpus):
+    """两个线程（Hogwild）：预测次数与一个线程相同，同样学到两组词。"""
+    kw = dict(model="cbow", dim=12, window=2, min_count=1, epochs=5, subsample=None, lr=0.05, chunk_tokens=2000,
+              show_progress=False)
+    one, two = train_word2vec(corpus, **kw), train_word2vec(corpus, workers=2, **kw)
+    assert one.n_predictions == two.n_predictions
+    assert similarity(two, "cat", "dog") > similarity(two, "cat", "car") + 0.3

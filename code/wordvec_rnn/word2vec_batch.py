@@ -43,7 +43,9 @@ class _NegativeSamplingObjective:
     - ``depth``：Ũ 至多几行；``tree``：Huffman 树（负采样时为 None）；
     - ``targets(words)``：一块语料里每个位置的目标（这里是 [w_i, n_1, …, n_k]，(n, k+1)）；
     - ``batches(targets, size)``：把一组窗口的目标按每批 ``size`` 个窗口切开，逐批给出
-      ``(target, labels, target_mask)``：Ũ 各行的编号 (B, T)、标签 (1 或 B, T)、有效的列（None 表示全有效）。
+      ``(target, labels, target_mask)``：Ũ 各行的编号 (B, T)、标签 (1 或 B, T)、有效的列（None 表示全有效）；
+    - ``window_targets(words)``：逐个窗口更新（``word2vec_loops``）用的 ``(targets, labels, lengths)``：位置 i 的
+      Ũ 各行的编号 ``targets[i, :lengths[i]]`` 与它们的标签 ``labels[i, :lengths[i]]``。
 
     负样本由 ``NoiseSampler`` 抽取（用 ``rng`` 派生的一个独立的随机数生成器）。
     """
@@ -61,6 +63,12 @@ class _NegativeSamplingObjective:
     def targets(self, words: np.ndarray) -> np.ndarray:
         negs = self.noise.sample((len(words), self.negatives))   # 每个窗口 k 个负样本
         return np.concatenate([words[:, None], negs], axis=1)
+
+    def window_targets(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        targets = self.targets(words)
+        labels = np.zeros(targets.shape, dtype=np.float32)
+        labels[:, 0] = 1.0
+        return targets, labels, np.full(len(words), self.depth)
 
     def batches(self, targets: np.ndarray, size: int):
         targets = torch.from_numpy(targets)
@@ -83,6 +91,9 @@ class _HierarchicalSoftmaxObjective:
 
     def targets(self, words: np.ndarray) -> np.ndarray:
         return words                                        # 路径由中心词决定，按批查表
+
+    def window_targets(self, words: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.tree.paths[words], self.labels[words], self.tree.lengths[words]
 
     def batches(self, centers: np.ndarray, size: int):
         for s in range(0, len(centers), size):
@@ -211,15 +222,23 @@ class WindowMask(NDArray):
         return value
 
 
-class PerTarget(NDArray):
-    """(B, T) 或 (1, T) 的浮点数组，元素是 0 或 1（标签 y、有效列的掩码）：每个输出向量一列（1 行时各窗口共用）。"""
+class ZeroOne(NDArray):
+    """元素都是 0 或 1 的浮点数组（标签 y、有效列的掩码）。"""
+
+    def check(self, value, name, dims):
+        super().check(value, name, dims)
+        if not np.isin(value, (0.0, 1.0)).all():
+            fail(name, "元素都是 0 或 1 的数组", got=f"取值 {np.unique(value)[:5].tolist()}")
+        return value
+
+
+class PerTarget(ZeroOne):
+    """(B, T) 或 (1, T) 的 0/1 浮点数组：每个输出向量一列（1 行时各窗口共用）。"""
 
     def check(self, value, name, dims):
         super().check(value, name, dims)
         if value.shape[0] not in (1, dims["B"]):
             fail(name, f"形状 ({dims['B']} 或 1, {dims['T']})", value)
-        if not np.isin(value, (0.0, 1.0)).all():
-            fail(name, "元素都是 0 或 1 的数组", got=f"取值 {np.unique(value)[:5].tolist()}")
         return value
 
 

@@ -2,7 +2,7 @@
 ``word2vec_eval``）。
 
 本模块是手写的（不由笔记本导出），供第 01 章「训练与评估」一节与 ``bench/bench_word2vec.py`` 使用。
-算法与 word2vec 的 C 程序（``word2vec.c``）及 gensim 相同，只是把逐个词对的循环换成了按块、按批的向量化运算：
+算法与 word2vec 的 C 程序（``word2vec.c``）及 gensim 相同：
 
 1. **编码**：句子 → 编号；不在词表中的词（出现少于 ``min_count`` 次）直接删去，窗口跨过它们（word2vec 的做法）。
 2. **二次采样**（subsampling）：每一轮（epoch）重新抽样，词 w 的每次出现以概率
@@ -10,16 +10,15 @@
    换成 word2vec.c 与 gensim 的公式；``_subsample``）。
 3. **动态窗口**：每个位置 i 抽一个缩小的半宽 a_i ~ U{1, …, a}（word2vec 的 reduced window），窗口是同一句子里、
    删词之后与 i 相距不超过 a_i 的位置。
-4. **按窗口成批**：语料切成若干块（chunk，整句为单位），一块里所有窗口的编号一次用 numpy 算出；a_i 相同的窗口
-   形状相同，叠成 (B, 2a_i) 的编号矩阵（``_window_groups``），一批是 B 个窗口。
-5. **一次更新**（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)，在 ``word2vec_batch``）：输出一侧
-   是一个目标对象（负采样或层序 softmax，接口相同），它给出每批的输出向量编号与标签；跳元模型或 CBOW 的一步
-   梯度更新全用 torch 的张量运算，就地改写参数矩阵。
-6. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计（``_linear_lr``）。
+4. **逐个窗口地更新**（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）：语料切成若干块（chunk，
+   整句为单位），一块里的随机数（半宽、负样本）一次用 numpy 抽好；输出一侧是一个目标对象（负采样或层序 softmax，
+   在 ``word2vec_batch``），它给出每个位置的输出向量编号与标签；窗口的循环由 ``word2vec_loops`` 用 numba 编译成
+   机器码，一个窗口的梯度由更新前的参数算出、加回参数矩阵后才处理下一个窗口。
+5. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计（``_linear_lr``）。
 
-一批的梯度都在更新之前算出：同一批里两次用到同一行时，第二次用的是旧值，这与 word2vec 逐对更新不同。批量
-不大（默认每批约 1024 个词对）时看不出差别（见 ``bench/bench_word2vec.py`` 与 gensim 的对照）；批量太大时高频词的
-一行一次加上太多个旧梯度，训练会发散。
+给出 ``batch_size`` 时改为成批地更新（第 01 章的练习 1）：a_i 相同的窗口叠成 (B, 2a_i) 的编号矩阵
+（``_window_groups``），一批的更新用 torch 的张量运算（``word2vec_batch``）。一批的梯度都在更新之前算出：同一批
+里两次用到同一行时，第二次用的是旧值；批量太大时高频词的一行一次加上太多个旧梯度，训练会发散。
 
 初始化与 word2vec.c 相同：v_w ~ U(-0.5/d, 0.5/d)，u_w = 0；参数为 float32。所有随机性来自
 ``np.random.default_rng(seed)``：同一个 ``seed``、同样的输入，结果逐位相同。
@@ -29,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -41,6 +41,7 @@ from wordvec_rnn.inputs import (Bool, Choice, Counts, Instance, Int, ListOf, NDA
 from wordvec_rnn.negative_sampling import keep_probability
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
+from wordvec_rnn.word2vec_loops import _cbow_windows, _skipgram_windows
 from wordvec_rnn.word2vec_batch import (
     _cbow_step,
     _HierarchicalSoftmaxObjective,
@@ -232,8 +233,10 @@ def _linear_lr(done: float, total: int, lr: float, min_lr: float) -> float:
          negatives=Int(1), min_count=Int(1), epochs=Int(1), lr=Real(positive=True),
          min_lr=Satisfies(lambda v, lr: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= lr,
                           "[0, lr] 内的实数", uses=("lr",)),
-         batch_size=Int(1), subsample=Optional(Real(0.0, 1.0, positive=True)), subsample_rule=Choice(*SUBSAMPLE_RULES),
+         batch_size=Optional(Int(1)), subsample=Optional(Real(0.0, 1.0, positive=True)),
+         subsample_rule=Choice(*SUBSAMPLE_RULES),
          seed=Int(0), vocab=Optional(Instance(Vocab, "wordvec_rnn.vocab.Vocab 或 None")), chunk_tokens=Int(1),
+         workers=Int(1),
          show_progress=Bool())
 def train_word2vec(
     sentences,
@@ -247,12 +250,13 @@ def train_word2vec(
     epochs: int = 1,
     lr: float = 0.025,
     min_lr: float = 1e-4,
-    batch_size: int = 1024,
+    batch_size: int | None = None,
     subsample: float | None = 1e-3,
     subsample_rule: str = "sqrt",
     seed: int = 0,
     vocab: Vocab | None = None,
     chunk_tokens: int = 50_000,
+    workers: int = 1,
     show_progress: bool = True,
 ) -> Word2VecResult:
     """训练跳元模型（``model="skipgram"``）或连续词袋（``model="cbow"``），实现第 01 章「训练与评估」的 (sec-w2v-program)。
@@ -263,18 +267,21 @@ def train_word2vec(
     - ``dim`` = d，``window`` = 窗口半宽 a（每个位置再随机缩小为 a_i ~ U{1..a}），``negatives`` = k；
     - ``min_count``：出现少于这么多次的词不进词表、从语料中删去（给出 ``vocab`` 时不用它）；
     - ``epochs``：轮数；``lr``、``min_lr``：学习率 η 从 ``lr`` 线性降到 ``min_lr``（word2vec 与 gensim 的默认 0.025 → 0.0001）；
-    - ``batch_size``：每批大约含多少个（中心词, 上下文词）词对，即 batch_size / 2a_i 个窗口（跳元模型每个词对是一次预测，
-      CBOW 每个窗口是一次预测）；
+    - ``batch_size``：``None``（默认）逐个窗口地更新，用 ``word2vec_loops`` 的编译循环，与 word2vec.c 一样快；给一个整数时
+      改为成批地用 torch 更新，每批大约含这么多个（中心词, 上下文词）词对，即 batch_size / 2a_i 个窗口（跳元模型每个
+      词对是一次预测，CBOW 每个窗口是一次预测）；
     - ``subsample``：高频词二次采样的阈值 t（如 1e-3 或 1e-5），``None`` 表示不做；``subsample_rule``：保留概率的公式，
       ``"sqrt"`` 是论文的 min(1, sqrt(t/f))（``negative_sampling.keep_probability``），``"word2vec"`` 是 word2vec.c 与
       gensim 的 min(1, (sqrt(f/t)+1)·t/f)（与 gensim 逐项对照时用它）；
     - ``seed``：随机种子（初始化、二次采样、窗口、负样本）；
     - ``vocab``：已建好的词表（可选）；``chunk_tokens``：每块语料的词元数（只影响内存与速度，不影响算法）；
+    - ``workers``：逐个窗口更新时用几个线程（默认 1）。多于 1 个时几个线程同时更新同一对参数矩阵、不加锁（Hogwild，
+      gensim 的 ``workers`` 也是这样），更快，但结果不再逐位可重复；
     - ``show_progress``：显示进度条（``wordvec_rnn.progress``）。
     """
     config = {"dim": dim, "window": window, "negatives": negatives, "min_count": min_count, "epochs": epochs, "lr": lr,
               "min_lr": float(min_lr), "batch_size": batch_size, "subsample": subsample, "subsample_rule": subsample_rule,
-              "seed": seed}
+              "seed": seed, "workers": workers}
     if vocab is None:
         vocab = Vocab(sentences, min_count=min_count)
     return _train(sentences, vocab, model, objective, config, chunk_tokens, show_progress)
@@ -329,7 +336,47 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
 
 def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, done_tokens: int, n_tokens: int,
                  total: int) -> tuple[float, int]:
-    """一块语料（二次采样之后，原有 ``n_tokens`` 个词元）：逐组窗口、逐批更新 V 与 U，返回 (损失之和, 预测次数)。
+    """一块语料（二次采样之后，原有 ``n_tokens`` 个词元）：更新 V 与 U，返回 (损失之和, 预测次数)。
+
+    默认（``batch_size`` 为 None）逐个窗口地更新（``word2vec_loops`` 的编译循环），否则成批地用 torch 更新。
+    ``workers`` > 1 时把这块语料在句子边界处切成几段，几个线程同时各更新一段（不加锁，Hogwild）。
+    """
+    if config["batch_size"] is not None:
+        return _train_chunk_batched(V, output, skipgram, words, sents, rng, config, done_tokens, n_tokens, total)
+    n = len(words)
+    if n < 2:
+        return 0.0, 0
+    half_widths = rng.integers(1, config["window"] + 1, size=n)   # a_i ~ U{1..a}
+    targets, labels, lengths = output.window_targets(words)
+    update = _skipgram_windows if skipgram else _cbow_windows
+
+    def run(part: tuple[int, int]) -> tuple[float, int]:
+        b, e = part
+        schedule = (done_tokens + n_tokens * b / n, n_tokens * (e - b) / n, float(total), float(config["lr"]),
+                    float(config["min_lr"]))
+        return update(V.numpy(), output.outside, words[b:e], sents[b:e], half_widths[b:e], targets[b:e],
+                      labels[b:e], lengths[b:e], schedule)
+
+    parts = _split_at_sentences(sents, config["workers"])
+    if len(parts) == 1:
+        return run(parts[0])
+    with ThreadPoolExecutor(len(parts)) as pool:
+        results = list(pool.map(run, parts))
+    return sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+def _split_at_sentences(sents: np.ndarray, workers: int) -> list[tuple[int, int]]:
+    """把一块语料切成至多 ``workers`` 段（只在句首切，窗口不跨句，所以各段的窗口与不切时相同）。"""
+    starts = np.flatnonzero(np.r_[True, sents[1:] != sents[:-1]])
+    cuts = np.unique(starts[np.searchsorted(starts, np.arange(1, workers) * len(sents) / workers)
+                            .clip(max=len(starts) - 1)])
+    bounds = [0, *cuts[cuts > 0].tolist(), len(sents)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _train_chunk_batched(V, output, skipgram: bool, words, sents, rng, config: dict, done_tokens: int,
+                         n_tokens: int, total: int) -> tuple[float, int]:
+    """成批地更新一块语料（``batch_size`` 给定时）：逐组窗口、逐批更新 V 与 U，返回 (损失之和, 预测次数)。
 
     ``output`` 是输出一侧的目标（``word2vec_batch`` 的负采样或层序 softmax）。块内的进度按预测次数折算成词元数，
     与此前已处理的 ``done_tokens`` 个词元一起决定每批的学习率。
