@@ -259,23 +259,30 @@ class _LSTMLayerFunction(torch.autograd.Function):
         T, B, m = H.shape[0] - 1, H.shape[1], H.shape[2]
         dH = dH.transpose(0, 1)                                      # (T, B, m)：∂ℓ/∂h_t
         delta = torch.empty_like(A)                                  # δ_t，按 (g, i, o, f) 堆叠
+        slopes = torch.empty_like(A[0])                              # 这一步四个激活函数的导数
+        ones = torch.ones_like(C[0])
         dh, dc = dh_T, dc_T                                          # 来自 h_T、c_T 本身的梯度
         for t in range(T, 0, -1):
-            g, i, o, f = A[t - 1].split(m, dim=1)
+            a, d = A[t - 1], delta[t - 1]
+            g, i, o, f = a.split(m, dim=1)
             tanh_c = torch.tanh(C[t])
             dh = dh + dH[t - 1]                                      # 式 (eq-lstmgrad-bwd-h)
-            dc = dc + dh * o * (1 - tanh_c * tanh_c)                 # 式 (eq-lstmgrad-bwd-c)
-            d_g, d_i, d_o, d_f = delta[t - 1].split(m, dim=1)        # 式 (eq-lstmgrad-bwd-gates)
-            torch.mul(dc * i, 1 - g * g, out=d_g)
-            torch.mul(dc * g, i * (1 - i), out=d_i)
-            torch.mul(dh * tanh_c, o * (1 - o), out=d_o)
-            torch.mul(dc * C[t - 1], f * (1 - f), out=d_f)
+            dc = torch.addcmul(dc, dh * o, torch.addcmul(ones, tanh_c, tanh_c, value=-1))   # 式 (eq-lstmgrad-bwd-c)
+            d_g, d_i, d_o, d_f = d.split(m, dim=1)                   # 式 (eq-lstmgrad-bwd-gates)：先写各门前面的因子
+            torch.mul(dc, i, out=d_g)                                # c̄ ⊙ i、c̄ ⊙ g、h̄ ⊙ tanh c、c̄ ⊙ c_{t-1}，
+            torch.mul(dc, g, out=d_i)
+            torch.mul(dh, tanh_c, out=d_o)
+            torch.mul(dc, C[t - 1], out=d_f)
+            torch.addcmul(a, a, a, value=-1, out=slopes)             # 再乘激活函数的导数：σ' = σ(1 − σ)（i、o、f），
+            torch.addcmul(ones, g, g, value=-1, out=slopes[:, :m])   # tanh' = 1 − g²（g）
+            d.mul_(slopes)
             dc = dc * f                                              # f_t ⊙ c̄_t：留给第 t-1 步
-            dh = delta[t - 1] @ W                                    # W^T δ_t：留给第 t-1 步
+            dh = d @ W                                               # W^T δ_t：留给第 t-1 步
         Delta = delta.view(T * B, 4 * m)                             # 式 (eq-lstmgrad-bwd-weights)：循环之后各一次乘法
-        dX = (Delta @ V).view(T, B, -1).transpose(0, 1)
-        dW = Delta.T @ H[:-1].reshape(T * B, m)
-        return dX, Delta.T @ X_t, dW, Delta.sum(0), dh, dc
+        dX = (Delta @ V).view(T, B, -1).transpose(0, 1) if ctx.needs_input_grad[0] else None   # 不要 X 的梯度时不算
+        dW = (H[:-1].reshape(T * B, m).T @ Delta).T                  # Δ^T H_前 = (H_前^T Δ)^T：同一个积，这样排乘得更快
+        dV = (X_t.T @ Delta).T                                       # Δ^T X，同上
+        return dX, dV, dW, Delta.sum(0), dh, dc
 
 
 @accepts(params=LSTM_PARAMS, X=Tensor("B", "T", "n", same_dtype="θ"),
