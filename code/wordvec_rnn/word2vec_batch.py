@@ -1,7 +1,8 @@
 """word2vec 的一批更新：输出一侧的两种目标（负采样、层序 softmax），以及跳元模型与 CBOW 的一步梯度更新。
 
 本模块是手写的（不由笔记本导出），供 ``word2vec_train.train_word2vec`` 与第 01 章「训练与评估」一节使用
-（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）。位置 i 的窗口给出矩阵 C（窗口内 2a_i 个词的
+（第 01 章「训练与评估」的式 (eq-w2v-scores)–(eq-w2v-cbow-grad)）。两种目标两条路都用；成批的更新只在给出
+``batch_size`` 时用（默认逐个窗口地更新，在 ``word2vec_loops``），它也是编译的循环的参照：批量为一个窗口时两者相同。位置 i 的窗口给出矩阵 C（窗口内 2a_i 个词的
 v_c^T，2a_i×d）与输出向量矩阵 Ũ（U 的若干行，与负采样一节的 Ũ 相同）：负采样时 Ũ = [u_{w_i}^T; u_{n_1}^T; …; u_{n_k}^T]
 （(k+1)×d，负样本由 ``NoiseSampler`` 抽取，标签 y = (1, 0, …, 0)，见 ``_NegativeSamplingObjective``）；层序 softmax 时
 Ũ 是 w_i 在 Huffman 树上的路径经过的内部节点的向量（标签是 1 − 编码位，向左为 1，见 ``_HierarchicalSoftmaxObjective``）。
