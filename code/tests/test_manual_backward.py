@@ -98,14 +98,15 @@ def test_gradcheck_and_default_state(kind):
     assert torch.equal(H, H_default)                        # 不给初始状态时从全零出发
 
 
-def test_lstm_parameter_grads_without_input_grad():
+@pytest.mark.parametrize("kind", KINDS)
+def test_parameter_grads_without_input_grad(kind):
     """输入不要梯度时（手写的反向不算 V^T δ_t），参数的梯度不变。"""
-    params, X, state, weights = problem("lstm", 2, 4, 3, 2, seed=5)
+    params, X, state, weights = problem(kind, 2, 4, 3, 2, seed=5)
     grads = {}
     for wants_X in (True, False):
         leaves = {k: v.clone().requires_grad_(True) for k, v in params.items()}
         inputs = X.clone().requires_grad_(wants_X)
-        H, _ = lstm_layer_manual(inputs, leaves, state)
+        H, _ = run(kind, True, leaves, inputs, state)
         (H * weights[0]).sum().backward()
         grads[wants_X] = {k: p.grad for k, p in leaves.items()}
         assert (inputs.grad is not None) == wants_X

@@ -301,8 +301,9 @@ class _GRULayerFunction(torch.autograd.Function):
         dW_g = Delta[:, 2 * m:].T @ P.view(T * B, m) if ctx.cho else dQ.view(T * B, m).T @ H_prev
         dW = torch.cat([Delta[:, :2 * m].T @ H_prev, dW_g])
         db_hg = None if ctx.cho else dQ.sum(dim=(0, 1))
-        dX = (Delta @ V).view(T, B, -1).transpose(0, 1)
-        return dX, Delta.T @ X_t, dW, Delta.sum(0), db_hg, dh, None
+        dX = (Delta @ V).view(T, B, -1).transpose(0, 1) if ctx.needs_input_grad[0] else None   # 不要 X 的梯度时不算
+        dV = (X_t.T @ Delta).T                                      # Δ^T X = (X^T Δ)^T：同一个积，这样排乘得更快
+        return dX, dV, dW, Delta.sum(0), db_hg, dh, None
 
 
 @accepts(params=GRU_PARAMS, X=Tensor("B", "T", "n", same_dtype="θ"), h0=Optional(Tensor("B", "m", same_dtype="θ")),
