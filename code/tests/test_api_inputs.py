@@ -246,7 +246,8 @@ FIXED = {
     "wordvec_rnn.progress.DisplayBar.display": lambda: {"self": display_bar()},
     "wordvec_rnn.progress.progress": lambda: {"iterable": range(3)},
     "wordvec_rnn.sliders.format_value": lambda: {"value": 0.25},
-    "wordvec_rnn.word2vec_train.train_word2vec": lambda: {"sentences": topic_corpus(), "vocab": None,
+    # 学习率取 word2vec 的默认值：太大时训练发散，train_word2vec 报错点名 lr（test_word2vec_train 检查）
+    "wordvec_rnn.word2vec_train.train_word2vec": lambda: {"sentences": topic_corpus(), "vocab": None, "lr": 0.025,
                                                           "min_lr": 1e-4, "show_progress": False},
     "wordvec_rnn.word2vec_train.Word2VecResult.from_vectors": lambda: {"vocab": small_vocab(),
                                                                        "vectors": np.ones((len(small_vocab()), 2))},

@@ -287,3 +287,11 @@ def test_two_workers_train_as_well(corpus):
     one, two = train_word2vec(corpus, **kw), train_word2vec(corpus, workers=2, **kw)
     assert one.n_predictions == two.n_predictions
     assert similarity(two, "cat", "dog") > similarity(two, "cat", "car") + 0.3
+
+
+@pytest.mark.parametrize("batch_size", BATCH_SIZES)
+def test_divergence_names_the_learning_rate(corpus, batch_size):
+    """学习率太大、训练发散时报错点名 lr，而不是返回 NaN。"""
+    with pytest.raises(ValueError, match=r"^参数 `lr`：期望更小的学习率（训练发散了"):
+        train_word2vec(corpus, dim=1, window=1, negatives=1, min_count=1, epochs=4, lr=3.0, subsample=None,
+                       chunk_tokens=1, batch_size=batch_size, show_progress=False)

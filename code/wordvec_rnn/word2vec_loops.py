@@ -30,13 +30,14 @@ from wordvec_rnn.word2vec_batch import ParameterTable, ZeroOne
 
 
 def _compiled(function):
-    """编译成机器码。fastmath：允许编译器重排浮点加法（点积可以向量化），结果仍是确定的；nogil：两个线程可以
-    同时训练两个模型；cache：机器码存进缓存目录，下次启动不必重新编译。没有可写的缓存目录时（只读的安装目录、
-    沙箱）不缓存，每个进程第一次调用时编译（几秒）。"""
+    """编译成机器码。fastmath 只开 reassoc 等几项：允许编译器重排浮点加法（点积可以向量化），结果仍是确定的，
+    但不假定没有无穷大与 NaN；nogil：两个线程可以同时训练两个模型；cache：机器码存进缓存目录，下次启动不必重新
+    编译。没有可写的缓存目录时（只读的安装目录、沙箱）不缓存，每个进程第一次调用时编译（几秒）。"""
+    options = dict(fastmath={"reassoc", "contract", "arcp", "nsz"}, nogil=True)
     try:
-        return numba.njit(fastmath=True, cache=True, nogil=True)(function)
+        return numba.njit(cache=True, **options)(function)
     except RuntimeError:    # numba：cannot cache function ...: no locator available
-        return numba.njit(fastmath=True, nogil=True)(function)
+        return numba.njit(**options)(function)
 
 
 _SMALLEST = 1e-7    # 单项损失 −log(1 − |g|) 里 1 − |g| 的下限，与 word2vec_batch._loss_from_abs_grads 相同
@@ -85,7 +86,11 @@ def _learning_rate(schedule, i, n):
 @_compiled
 def _score_gradient(x, label, eta, product):
     """由得分 x 得到 −η ∂J/∂x = −η(σ(x) − 标签)，并把 1 − |σ(x) − 标签| 乘进损失的连乘积。"""
-    g = 1.0 / (1.0 + math.exp(-x)) - label
+    if x >= 0:                                  # σ(x) 的两种写法各管一半，exp 的参数不大于 0，不会上溢
+        g = 1.0 / (1.0 + math.exp(-x)) - label
+    else:
+        e = math.exp(x)
+        g = e / (1.0 + e) - label
     product *= max(1.0 - abs(g), _SMALLEST)
     return -eta * g, product
 

@@ -31,6 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import numpy as np
 import torch
@@ -318,6 +319,8 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
                                            done_tokens, end - begin, total)
             n_predictions += count
             done_tokens += end - begin
+            if not np.isfinite(loss_sum):
+                _diverged(config["lr"], f"已处理 {done_tokens} 个词元时损失是 {loss_sum}", bar)
             if count:
                 losses.append(loss_sum / count)
                 loss_tokens.append(done_tokens)
@@ -327,11 +330,20 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
                     bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
     if bar is not None:
         bar.close()
+    if not (np.isfinite(V).all() and np.isfinite(output.outside).all()):
+        _diverged(config["lr"], "训练结束时参数里有无穷大或 NaN", None)
     seconds = time.perf_counter() - start
     return Word2VecResult(vocab=vocab, center_vectors=V, outside_vectors=output.outside,
                           losses=np.array(losses, dtype=np.float64), loss_tokens=np.array(loss_tokens, dtype=np.int64),
                           words_per_second=epochs * n_raw / seconds, seconds=seconds, n_predictions=n_predictions,
                           model=model, objective=objective, tree=output.tree, config=config)
+
+
+def _diverged(lr: float, what: str, bar) -> NoReturn:
+    """训练发散（梯度步太大，参数越走越大，直到溢出成无穷大或 NaN）：不返回 NaN，报错并点名学习率。"""
+    if bar is not None:
+        bar.close()
+    fail("lr", f"更小的学习率（训练发散了：{what}；word2vec 常用 0.025–0.05）", lr)
 
 
 def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, done_tokens: int, n_tokens: int,
