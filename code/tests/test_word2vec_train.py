@@ -14,8 +14,7 @@ from wordvec_rnn.vocab import Vocab
 from wordvec_rnn.word2vec_batch import _BucketedNoise, cbow_batch_update, skipgram_batch_update
 from wordvec_rnn.word2vec_loops import window_updates
 from wordvec_rnn.word2vec_eval import similarity
-from wordvec_rnn.word2vec_train import (_chunks, _encode, _split_at_sentences, _windows, keep_probability_word2vec,
-                                       train_word2vec)
+from wordvec_rnn.word2vec_train import _chunks, _encode, _windows, keep_probability_word2vec, train_word2vec
 
 CONFIGS = [(m, o) for m in ("skipgram", "cbow") for o in ("negative_sampling", "hierarchical_softmax")]
 BATCH_SIZES = [None, 64]   # None：逐个窗口（word2vec_loops，默认）；64：成批（torch）
@@ -271,13 +270,14 @@ def test_bad_inputs(corpus):
             call()
 
 
-def test_split_at_sentences():
+def test_chunks_split_a_chunk_among_workers():
+    """_train_chunk 用 _chunks(sents, ⌈n / workers⌉) 把一块语料分给几个线程：至多 workers 段，只在句首切。"""
     sents = np.repeat(np.arange(6), [3, 1, 4, 2, 5, 1])
     for workers in (1, 2, 3, 10):
-        parts = _split_at_sentences(sents, workers)
+        parts = _chunks(sents, -(-len(sents) // workers))
         assert parts[0][0] == 0 and parts[-1][1] == len(sents) and len(parts) <= workers
         assert all(e == b2 and sents[b2] != sents[b2 - 1] for (_, e), (b2, _) in zip(parts, parts[1:]))
-    assert _split_at_sentences(np.zeros(9, int), 2) == [(0, 9)]    # 一整句：不切
+    assert _chunks(np.zeros(9, int), -(-9 // 2)) == [(0, 9)]    # 一整句：不切
 
 
 def test_two_workers_train_as_well(corpus):

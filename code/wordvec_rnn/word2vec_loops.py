@@ -13,7 +13,7 @@
 不检查）；检查输入、学习率固定的入口是 ``window_updates``。输入：一块语料二次采样之后的编号 ``words`` 与句子号
 ``sents``、每个位置缩小的半宽 ``half_widths``；每个位置的输出目标 ``targets[i, :lengths[i]]``（Ũ 的各行在
 ``U`` 中的编号）与标签 ``labels[i, :lengths[i]]``；学习率按位置在块内的进度线性下降（``schedule`` =
-(此前已处理的词元数, 这块的词元数, 总词元数, 初始学习率, 最低学习率)，与 ``word2vec_train._linear_lr`` 相同）。
+(此前已处理的词元数, 这块的词元数, 总词元数, 初始学习率, 最低学习率)，由 ``_linear_lr`` 算出）。
 返回 ``(损失之和, 预测次数)``：跳元模型每个词对一次预测，CBOW 每个窗口一次。
 """
 
@@ -78,9 +78,17 @@ def _add(x, y):
 
 
 @_compiled
+def _linear_lr(done, total, lr, min_lr):
+    """学习率 η：已处理 ``done`` 个词元（共 ``total`` 个）时，从 ``lr`` 线性降到 ``min_lr``，之后不再降。
+    两种更新方式共用它（成批的更新在 ``word2vec_train`` 里从 Python 调用）。"""
+    return lr - (lr - min_lr) * min(done / total, 1.0)
+
+
+@_compiled
 def _learning_rate(schedule, i, n):
+    """块内第 i 个位置（共 n 个）的学习率：按它在块内的进度折算成已处理的词元数。"""
     done, n_tokens, total, lr, min_lr = schedule
-    return lr - (lr - min_lr) * min((done + n_tokens * i / n) / total, 1.0)
+    return _linear_lr(done + n_tokens * i / n, total, lr, min_lr)
 
 
 @_compiled

@@ -14,7 +14,7 @@
    整句为单位），一块里的随机数（半宽、负样本）一次用 numpy 抽好；输出一侧是一个目标对象（负采样或层序 softmax，
    在 ``word2vec_batch``），它给出每个位置的输出向量编号与标签；窗口的循环由 ``word2vec_loops`` 用 numba 编译成
    机器码，一个窗口的梯度由更新前的参数算出、加回参数矩阵后才处理下一个窗口。
-5. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计（``_linear_lr``）。
+5. **学习率** η 像 word2vec 一样线性衰减：从 ``lr`` 到 ``min_lr``，按已处理的词数计（``word2vec_loops._linear_lr``）。
 
 给出 ``batch_size`` 时改为成批地更新（第 01 章的练习 1）：a_i 相同的窗口叠成 (B, 2a_i) 的编号矩阵
 （``_window_groups``），一批的更新用 torch 的张量运算（``word2vec_batch``）。一批的梯度都在更新之前算出：同一批
@@ -42,7 +42,7 @@ from wordvec_rnn.inputs import (Bool, Choice, Counts, Instance, Int, ListOf, NDA
 from wordvec_rnn.negative_sampling import keep_probability
 from wordvec_rnn.progress import progress
 from wordvec_rnn.vocab import EOS_ID, UNK_ID, Vocab
-from wordvec_rnn.word2vec_loops import _cbow_windows, _skipgram_windows
+from wordvec_rnn.word2vec_loops import _cbow_windows, _linear_lr, _skipgram_windows
 from wordvec_rnn.word2vec_batch import (
     _cbow_step,
     _HierarchicalSoftmaxObjective,
@@ -225,11 +225,6 @@ def _subsample(words: np.ndarray, sents: np.ndarray, keep: np.ndarray, rng: np.r
     return words[kept], sents[kept]
 
 
-def _linear_lr(done: float, total: int, lr: float, min_lr: float) -> float:
-    """学习率 η：已处理 ``done`` 个词元（共 ``total`` 个）时，从 ``lr`` 线性降到 ``min_lr``，之后不再降。"""
-    return lr - (lr - min_lr) * min(done / total, 1.0)
-
-
 @accepts(sentences=Corpus(), model=Choice(*MODELS), objective=Choice(*OBJECTIVES), dim=Int(1), window=Int(1),
          negatives=Int(1), min_count=Int(1), epochs=Int(1), lr=Real(positive=True),
          min_lr=Satisfies(lambda v, lr: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= lr,
@@ -369,21 +364,12 @@ def _train_chunk(V, output, skipgram: bool, words, sents, rng, config: dict, don
         return update(V.numpy(), output.outside, words[b:e], sents[b:e], half_widths[b:e], targets[b:e],
                       labels[b:e], lengths[b:e], schedule)
 
-    parts = _split_at_sentences(sents, config["workers"])
+    parts = _chunks(sents, -(-n // config["workers"]))   # 至多 workers 段，只在句首切：各段的窗口与不切时相同
     if len(parts) == 1:
         return run(parts[0])
     with ThreadPoolExecutor(len(parts)) as pool:
         results = list(pool.map(run, parts))
     return sum(r[0] for r in results), sum(r[1] for r in results)
-
-
-def _split_at_sentences(sents: np.ndarray, workers: int) -> list[tuple[int, int]]:
-    """把一块语料切成至多 ``workers`` 段（只在句首切，窗口不跨句，所以各段的窗口与不切时相同）。"""
-    starts = np.flatnonzero(np.r_[True, sents[1:] != sents[:-1]])
-    cuts = np.unique(starts[np.searchsorted(starts, np.arange(1, workers) * len(sents) / workers)
-                            .clip(max=len(starts) - 1)])
-    bounds = [0, *cuts[cuts > 0].tolist(), len(sents)]
-    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def _train_chunk_batched(V, output, skipgram: bool, words, sents, rng, config: dict, done_tokens: int,
