@@ -207,10 +207,13 @@ def entropy(probs):
 
 def test_simplex_arrays_are_probability_distributions():
     assert entropy(np.array([[0.5, 0.5], [0.25, 0.75]])).shape == (2,)
-    with pytest.raises(ValueError, match=r"参数 `probs`：期望概率（元素在 \[0, 1\] 内）"):
+    with pytest.raises(ValueError, match=r"参数 `probs`：期望概率（元素非负）"):
         entropy(np.array([1.5, -0.5]))
     with pytest.raises(ValueError, match="参数 `probs`：期望沿最后一维和为 1 的概率分布"):
         entropy(np.array([0.2, 0.2]))
+    for bad in (np.nan, np.inf):  # 最小值与和的比较对 NaN 都不成立：点名的是 NaN 或无穷大
+        with pytest.raises(ValueError, match="参数 `probs`：期望不含 NaN 或无穷大的数组"):
+            entropy(np.array([[0.5, 0.5], [bad, 0.0]]))
 
 
 @accepts(size=Int(1, dim="q"), ids=NDArray(..., dtype="int", below="q"))

@@ -66,7 +66,8 @@ def rnn_forward(params: dict, X: np.ndarray, h0: np.ndarray | None = None) -> tu
     H[:, 0] = h0
     for t in range(1, T + 1):
         H[:, t] = np.tanh(X[:, t - 1] @ V.T + H[:, t - 1] @ W.T + b_h)   # h_t = f_h(V x_t + W h_{t-1} + b_h)
-    Y_hat = softmax(H[:, 1:] @ U.T + b_y)                                 # ŷ_t = f_y(U h_t + b_y)，t = 1..T
+    S = H[:, 1:].reshape(B * T, m) @ U.T + b_y                           # s_t = U h_t + b_y：全部 (b, t) 一次矩阵乘法
+    Y_hat = softmax(S).reshape(B, T, -1)                                  # ŷ_t = f_y(s_t)，t = 1..T
     return H, Y_hat
 
 
@@ -130,8 +131,9 @@ def output_layer_gradients(H: np.ndarray, Y_hat: np.ndarray, targets) -> tuple[n
     ``dS[:, t-1]`` = ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵），形状 (B, T, q)；∂L/∂U = Σ_t (ŷ_t − y_t) h_t^⊤，
     把 (B, T) 两维拉平后一次矩阵乘法算出；∂L/∂b_y = Σ_t (ŷ_t − y_t)。``H`` 是 ``rnn_forward`` 的 (B, T+1, m)。
     """
-    q, m = Y_hat.shape[-1], H.shape[-1]
-    dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)
+    (B, T), q, m = targets.shape, Y_hat.shape[-1], H.shape[-1]
+    dS = Y_hat.copy()                                             # ∂L/∂s_t = ŷ_t − y_t：y_t 是独热向量，
+    dS[np.arange(B)[:, None], np.arange(T), targets] -= 1.0       # 只在第 y_t 个元素减 1
     dU = dS.reshape(-1, q).T @ H[:, 1:].reshape(-1, m)
     db_y = dS.sum(axis=(0, 1))
     return dS, dU, db_y
@@ -148,13 +150,14 @@ def rnn_backward(params: dict, X: np.ndarray, H: np.ndarray, Y_hat: np.ndarray, 
     ∂L/∂s_t = ŷ_t − y_t（softmax 加交叉熵）；∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤δ_{t+1}（t = T 时没有第二项）；
     δ_t = ∂L/∂z_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t；各参数的梯度是各步之和，也对批量中的序列求和。
     """
-    T = X.shape[1]
     V, W, b_h, U, b_y = (params[name] for name in PARAM_NAMES)
+    (B, T), (q, m) = targets.shape, U.shape
     grads = {name: np.zeros_like(p) for name, p in params.items()}
     dS, grads["U"], grads["b_y"] = output_layer_gradients(H, Y_hat, targets)   # ∂L/∂s_t = ŷ_t − y_t 与输出层
+    dH_out = (dS.reshape(B * T, q) @ U).reshape(B, T, m)         # U^⊤(ŷ_t − y_t)，全部 t 一次矩阵乘法
     dh_next = np.zeros_like(H[:, 0])                              # W^⊤ δ_{t+1}；t = T 时为 0
     for t in range(T, 0, -1):
-        dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}
+        dh = dH_out[:, t - 1] + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}
         delta = dh * (1.0 - H[:, t] ** 2)                         # δ_t = (1 − h_t ⊙ h_t) ⊙ ∂L/∂h_t
         grads["V"] += delta.T @ X[:, t - 1]                       # + δ_t x_t^⊤
         grads["W"] += delta.T @ H[:, t - 1]                       # + δ_t h_{t-1}^⊤

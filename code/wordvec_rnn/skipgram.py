@@ -30,8 +30,10 @@ def log_softmax(x: np.ndarray) -> np.ndarray:
 @returns(NDArray(..., "q"))
 def softmax(x: np.ndarray) -> np.ndarray:
     """沿最后一维的 softmax：实现式 (eq-sg-softmax) 的 exp(x_i) / Σ_j exp(x_j)；先减去最大值 m，exp 不会上溢，分母至少是 1。"""
-    E = np.exp(x - x.max(axis=-1, keepdims=True))  # softmax(x) = softmax(x - m)，最大的指数是 e^0 = 1
-    return E / E.sum(axis=-1, keepdims=True)
+    E = x - x.max(axis=-1, keepdims=True)   # softmax(x) = softmax(x - m)，最大的指数是 e^0 = 1
+    np.exp(E, out=E)                        # 原地算 exp 与除法：只分配一个与 x 同样大的数组
+    E /= E.sum(axis=-1, keepdims=True)
+    return E
 
 
 @accepts(outside_vectors=NDArray("V", "d"), center_vec=NDArray("d"), outside_idx=Int(0, below="V"))

@@ -7,7 +7,7 @@ EXPECT = {"test_rnn_backward_through_time": "没有沿时间往回传", "test_rn
 
 EDITS = {
     'rnn_backward': [
-        ('        dh = dS[:, t - 1] @ U + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}',
-         '        dh = dS[:, t - 1] @ U'),
+        ('        dh = dH_out[:, t - 1] + dh_next                           # ∂L/∂h_t = U^⊤(ŷ_t − y_t) + W^⊤ δ_{t+1}',
+         '        dh = dH_out[:, t - 1]'),
     ],
 }

@@ -4,7 +4,7 @@ EXPECT = {"test_rnn_forward_output_uses_h_t": "ŷ_t 用的是 h_{t-1}", "test_rn
 
 EDITS = {
     'rnn_forward': [
-        ('    Y_hat = softmax(H[:, 1:] @ U.T + b_y)                                 # ŷ_t = f_y(U h_t + b_y)，t = 1..T',
-         '    Y_hat = softmax(H[:, :-1] @ U.T + b_y)'),
+        ('    S = H[:, 1:].reshape(B * T, m) @ U.T + b_y                           # s_t = U h_t + b_y：全部 (b, t) 一次矩阵乘法',
+         '    S = H[:, :-1].reshape(B * T, m) @ U.T + b_y'),
     ],
 }

@@ -4,7 +4,9 @@ EXPECT = {"test_output_layer_gradients_hidden": "dS 的符号反了", "test_outp
 
 EDITS = {
     'output_layer_gradients': [
-        ('    dS = Y_hat - one_hot(targets, q, dtype=Y_hat.dtype)',
-         '    dS = one_hot(targets, q, dtype=Y_hat.dtype) - Y_hat'),
+        ('    dS = Y_hat.copy()                                             # ∂L/∂s_t = ŷ_t − y_t：y_t 是独热向量，\n'
+         '    dS[np.arange(B)[:, None], np.arange(T), targets] -= 1.0       # 只在第 y_t 个元素减 1',
+         '    dS = -Y_hat\n'
+         '    dS[np.arange(B)[:, None], np.arange(T), targets] += 1.0'),
     ],
 }
