@@ -1,6 +1,6 @@
 # 两个命令（见 README.md）：
 #   make book  在 .venv 中装好一切并构建 HTML 书到 _build/html（执行每个笔记本）
-#   make test  运行全部测试：单元测试、每个笔记本（nbval）、逐页检查构建好的 HTML（无头 chromium）
+#   make test  运行全部测试：单元测试、每个笔记本在新环境里单独运行、逐页检查构建好的 HTML（无头 chromium）
 SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin

@@ -35,10 +35,16 @@ def is_unit_test_file(path: Path) -> bool:
             and not path.name.startswith("test_html_"))
 
 
+# 用时最长的几个文件（各要几分钟）。pytest -n 2 --dist loadfile 按收集的顺序把文件分给两个进程：长的排在最前面，
+# 两个进程才会差不多同时做完，而不是一个进程最后还独自跑几分钟
+LONGEST_FILES = ("test_standalone.py", "test_dependency_versions.py", "test_html_weight.py")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:  # 用到构建好的书（built_html）的测试不算单元测试，make check 不跑它们
         if is_unit_test_file(item.path) and "built_html" not in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.unit)
+    items.sort(key=lambda item: item.path.name not in LONGEST_FILES)   # 排序是稳定的：其余的顺序不变
 
 
 def load_notebook(path: Path) -> dict:

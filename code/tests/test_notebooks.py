@@ -1,4 +1,4 @@
-"""章节笔记本的存储规则、单一来源与时间预算。逐单元执行由 nbval 负责（pytest.ini 的 --nbval-lax）。"""
+"""章节笔记本的存储规则、单一来源与时间预算。执行由 make book（出错即构建失败）与 test_standalone.py（新环境里单独运行）负责。"""
 
 from __future__ import annotations
 

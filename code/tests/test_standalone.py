@@ -85,7 +85,7 @@ def run_alone(path: Path, colab_like, tmp_path, *, allow_errors: bool = False) -
         resources={"metadata": {"path": str(workdir)}},
     )
     try:
-        client.execute(env=env, cwd=str(workdir))
+        client.execute(env=env, cwd=str(workdir), cleanup_kc=True)   # 传入了 km 时 nbclient 默认不关内核：每个笔记本留下一个进程
     except CellExecutionError as error:
         pytest.fail(failure_message(path.name, error), pytrace=False)
     origin = run([str(venv / "bin" / "python"), "-c", "import wordvec_rnn; print(wordvec_rnn.__file__)"], cwd=workdir)
