@@ -2,7 +2,8 @@
 
 每一页：没有控制台错误、没有失败的请求、不向本机以外的地址发请求（离线也能完整显示）、
 公式都已由 MathJax 排版（不残留 $$ 或 \\( \\)）、图片都加载成功。另外检查滑块，以及每个笔记本页面上的
-Colab、Binder 启动链接与 .ipynb 下载链接；全文检索在 test_html_search.py。
+Colab、Binder 启动链接与 .ipynb 下载链接，以及界面文字都是中文（``test_html_interface`` 的检查）。这三项逐页检查
+共用每页的一次打开（``opened``）。全文检索在 test_html_search.py。
 用 Debian 的 chromium 与 playwright 的 Python 客户端，从不下载浏览器；CI（CI=true）里没有浏览器算失败。
 """
 
@@ -19,6 +20,7 @@ from wordvec_book.setup_cell import repository
 
 from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 from conftest import HTML, REPO
+from test_html_interface import CONTENT_PAGES, interface_facts, interface_problems
 
 EQUATION_LINK = re.compile(r'<a class="reference internal" href="(?P<page>[^"#]*)#equation-(?P<label>[\w-]+)"[^>]*>'
                            r'(?:<span[^>]*>)?式 \((?P<number>\d+)\)')
@@ -43,12 +45,39 @@ def test_built_pages_found():
     assert "index.html" in PAGES and "search.html" in PAGES, "_build/html 里没有页面：先 make book"
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_page_renders_offline(browser, site, name):
+def page_facts(browser, site, name: str) -> dict:
+    """打开一页（桌面宽度），记下本文件逐页检查要用的一切：控制台与请求的问题、未排版的公式与没加载的图、
+    页面上的链接、界面文字（``test_html_interface.interface_facts``）。"""
     page, problems = open_page(browser, site + quote(name), redirect=name == "index.html")
     problems += page.evaluate(PAGE_PROBLEMS)
+    facts = {"links": page.evaluate(PAGE_LINKS), "problems": problems}
+    if name in CONTENT_PAGES:
+        facts["interface"] = interface_facts(page)
     page.close()
-    assert problems == []
+    return facts
+
+
+@pytest.fixture(scope="module")
+def opened(browser, site):
+    """每页只打开一次：本文件的三个逐页测试从这里取同一次打开的结果（每页打开一次要几秒）。"""
+    cache: dict[str, dict] = {}
+
+    def facts(name: str) -> dict:
+        if name not in cache:
+            cache[name] = page_facts(browser, site, name)
+        return cache[name]
+
+    return facts
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_offline(opened, name):
+    assert opened(name)["problems"] == []
+
+
+@pytest.mark.parametrize("name", CONTENT_PAGES)
+def test_interface_is_chinese(opened, name):
+    assert interface_problems(name, opened(name)["interface"]) == []
 
 
 def test_index_shows_rendered_math_and_chinese(browser, site):
@@ -140,14 +169,12 @@ PAGE_LINKS = "() => [...document.querySelectorAll('a[href]')].map((a) => a.href)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOK_PATHS)
-def test_launch_and_download_links(browser, site, built_html, notebook):
+def test_launch_and_download_links(opened, site, built_html, notebook):
     url, branch = repository(REPO)
     owner_repo = urlparse(url).path.strip("/")
     page_name = notebook.removesuffix(".ipynb") + ".html"
     assert (built_html / page_name).exists(), f"没有 {page_name}：先 make book"
-    page, problems = open_page(browser, site + quote(page_name))
-    links = page.evaluate(PAGE_LINKS)
-    page.close()
+    links = opened(page_name)["links"]
     colab = f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{notebook}"
     binder = f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=lab/tree/{notebook}"
     assert colab in links, f"{page_name} 没有指向 {colab} 的 Colab 链接"
@@ -157,4 +184,3 @@ def test_launch_and_download_links(browser, site, built_html, notebook):
     assert download in links, f"{page_name} 没有 .ipynb 的下载链接 {download}"
     downloaded = (built_html / "_sources" / notebook).read_bytes()
     assert downloaded == (REPO / notebook).read_bytes(), f"下载到的 {notebook} 与仓库里的不同：书是旧的，先 make book"
-    assert problems == []

@@ -4,7 +4,8 @@
 手机宽度下各查一遍读者看得到、读屏软件会念的界面文字——正文之外（页眉、侧栏、页脚、对话框）的文字，以及
 各元素的 title、aria-label、placeholder、提示框等属性：没有英文，没有台湾用语「列印」，该有的中文提示都在。
 另外检查页脚、浏览器标签页上的图标（http:// 与 file:// 下都不缺）、不生成的索引页、根目录的跳转页，以及
-MathJax 公式菜单是中文、「无障碍 → 启用」不会撤掉公式。
+MathJax 公式菜单是中文、「无障碍 → 启用」不会撤掉公式。逐页的检查（``interface_facts``）由 test_html_book.py 的
+``test_interface_is_chinese`` 调用，与那里的其他逐页检查共用每页的一次打开。
 
 逐页列出找到的英文界面文字与图标请求（改动前后对比用）：python code/tests/interface_report.py [_build/html]
 """
@@ -16,7 +17,6 @@ import re
 import threading
 import time
 from http.server import ThreadingHTTPServer
-from urllib.parse import quote
 
 import pytest
 import yaml
@@ -102,22 +102,26 @@ def wrong_labels(page) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", CONTENT_PAGES)
-def test_interface_is_chinese(browser, site, name):
-    page, _ = open_page(browser, site + quote(name))   # 控制台与请求由 test_html_book 检查
-    found = {}
+def interface_facts(page) -> dict:
+    """一页的界面文字：桌面与手机宽度下的英文界面文字、不对的提示、台湾用语、页脚（逐页的断言在 test_html_book）。"""
+    english = {}
     for label, viewport in (("桌面", DESKTOP), ("手机", PHONE)):
         page.set_viewport_size(viewport)
         page.wait_for_timeout(100)   # 让按宽度切换布局的脚本跑完
-        found[label] = english_interface(page)
-    labels = wrong_labels(page)
-    taiwanese = "列印" in page.content()
-    footer = page.inner_text(".bd-footer-content").strip()
-    page.close()
-    assert found == {"桌面": [], "手机": []}, f"{name} 上有英文界面文字"
-    assert labels == [], f"{name} 的界面提示不对"
-    assert not taiwanese, f"{name} 上有台湾用语「列印」（应为「打印」）"
-    assert footer == f"作者：{CONFIG['author']} · © {CONFIG['copyright']}", f"{name} 的页脚是「{footer}」"
+        english[label] = english_interface(page)
+    return {"english": english, "labels": wrong_labels(page), "taiwanese": "列印" in page.content(),
+            "footer": page.inner_text(".bd-footer-content").strip()}
+
+
+def interface_problems(name: str, facts: dict) -> list[str]:
+    """``interface_facts`` 的结果里不合要求的地方。"""
+    problems = [f"{name} 上有英文界面文字（{label}）：{found}" for label, found in facts["english"].items() if found]
+    problems += [f"{name} 的界面提示不对：{label}" for label in facts["labels"]]
+    if facts["taiwanese"]:
+        problems.append(f"{name} 上有台湾用语「列印」（应为「打印」）")
+    if facts["footer"] != f"作者：{CONFIG['author']} · © {CONFIG['copyright']}":
+        problems.append(f"{name} 的页脚是「{facts['footer']}」")
+    return problems
 
 
 def test_root_redirect_has_language_and_title(built_html):
