@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import cache
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -60,14 +61,7 @@ def page_facts(browser, site, name: str) -> dict:
 @pytest.fixture(scope="module")
 def opened(browser, site):
     """每页只打开一次：本文件的三个逐页测试从这里取同一次打开的结果（每页打开一次要几秒）。"""
-    cache: dict[str, dict] = {}
-
-    def facts(name: str) -> dict:
-        if name not in cache:
-            cache[name] = page_facts(browser, site, name)
-        return cache[name]
-
-    return facts
+    return cache(lambda name: page_facts(browser, site, name))
 
 
 @pytest.mark.parametrize("name", PAGES)
