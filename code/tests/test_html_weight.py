@@ -29,7 +29,7 @@ PAGE_LIMIT = 2_000_000
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=3)
 # Chromium 开发者工具的「Fast 3G」：1.6 Mbit/s 下行、750 kbit/s 上行（各乘 0.9）、往返延迟 150 ms × 3.75
 FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375}
-FAST_3G_PARALLEL = 4       # 同时在慢网上打开的页数（每页有自己的限速）；页面多在等网络，CPU 占得少
+FAST_3G_PARALLEL = 8       # 同时在慢网上打开的页数（每页有自己的限速）；页面多在等网络，CPU 占得少
 FAST_3G_TIMEOUT = 120      # 秒
 REPORT = REPO / "_build" / "reports" / "page_weight.json"
 FONT_CSS = "_static/book-cjk.css"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 import re
 
+import nbformat
 import pytest
 
+from wordvec_book.execute import measures_wall_clock
 from wordvec_book.export import (
     SOLUTION_BEGIN,
     SOLUTION_END,
@@ -102,3 +104,16 @@ def test_notebook_time_budget(path, record_property):
     seconds = record.data["execution_seconds"]
     record_property("notebook_seconds", seconds)
     assert seconds <= NOTEBOOK_BUDGET_SECONDS, f"{path.name} 执行了 {seconds:.1f} s，超过 {NOTEBOOK_BUDGET_SECONDS} s"
+
+
+def test_notebooks_that_time_themselves_execute_alone():
+    """make book 两个一起执行笔记本（wordvec_book.execute）；量墙钟时间或开几个线程的笔记本单独执行。"""
+    def notebook(*cells):
+        return nbformat.v4.new_notebook(cells=list(cells))
+
+    code, markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
+    assert measures_wall_clock(notebook(code("start = time.perf_counter()")))
+    assert measures_wall_clock(notebook(code("min(timeit.repeat(f, number=10))")))
+    assert measures_wall_clock(notebook(code("torch.set_num_threads(2)")))
+    assert not measures_wall_clock(notebook(code("torch.set_num_threads(1)"), code("t = time.process_time()")))
+    assert not measures_wall_clock(notebook(markdown("用 `time.perf_counter` 计时")))
