@@ -13,6 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "_build" / "html"
+PAGE_WEIGHT_REPORT = REPO / "_build" / "reports" / "page_weight.json"
 CHAPTER_NOTEBOOKS = sorted((REPO / "chapters").glob("**/*.ipynb"))
 # 每个笔记本在 2 核 CPU 上的时间预算（秒）：README.md「两个命令」与 book/how_to_use.md 都写明每个笔记本不超过 60 秒
 NOTEBOOK_BUDGET_SECONDS = 60
@@ -37,7 +38,7 @@ def is_unit_test_file(path: Path) -> bool:
 
 # 用时最长的几个文件（各要几分钟）。pytest -n 2 --dist loadfile 按收集的顺序把文件分给两个进程：长的排在最前面，
 # 两个进程才会差不多同时做完，而不是一个进程最后还独自跑几分钟
-LONGEST_FILES = ("test_standalone.py", "test_dependency_versions.py", "test_html_weight.py")
+LONGEST_FILES = ("test_standalone.py", "test_html_first_visit.py", "test_dependency_versions.py", "test_html_weight.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -150,14 +151,14 @@ def pytest_terminal_summary(terminalreporter):
 
 
 def _look_table(terminalreporter) -> None:
-    """test_html_look 逐页量出的数：暗色模式下各类元素的最低对比度、替代文字是路径的图、上下标文字后的空白、
+    """test_html_first_visit 与 test_html_look 逐页量出的数：暗色模式下各类元素的最低对比度、替代文字是路径的图、上下标文字后的空白、
     1366 与 390 像素宽时与公式（代码）拆到两行的标点。"""
     pages: dict[str, dict] = {}
     for _, (page, column, value) in _recorded(terminalreporter, "look"):
         pages.setdefault(page, {})[column] = value
     if not pages:
         return
-    terminalreporter.section("暗色模式与排版（test_html_look）")
+    terminalreporter.section("暗色模式与排版（test_html_first_visit、test_html_look）")
     terminalreporter.write_line("页面 | 图的替代文字是路径 | 上下标空白（处, 最大 px） | 标点与公式拆开 1366 / 390 | 暗色最低对比度")
     for page, row in sorted(pages.items()):
         contrast = "，".join(f"{kind} {value}" for kind, value in row.get("contrast", {}).items())
@@ -176,7 +177,8 @@ def require_sandbox() -> None:
 
 
 def _page_weight_table(terminalreporter):
-    """test_html_weight 的结果：每页第一次打开（空缓存）传输的字节、请求数、中文字体切片数、Fast 3G 下公式排好的时间。"""
+    """test_html_first_visit 与 test_html_weight 的结果：每页第一次打开（空缓存）传输的字节、请求数、中文字体切片数、
+    Fast 3G 下公式排好的时间。全部文件的列表写进 _build/reports/page_weight.json（_build/html 里不多出文件）。"""
     pages = {}
     for _, value in _recorded(terminalreporter, "page_weight"):
         record = json.loads(value)
@@ -186,6 +188,8 @@ def _page_weight_table(terminalreporter):
             pages.setdefault(name, {"name": name}).update(times)
     if not pages:
         return
+    PAGE_WEIGHT_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    PAGE_WEIGHT_REPORT.write_text(json.dumps(dict(sorted(pages.items())), ensure_ascii=False, indent=1), encoding="utf-8")
     terminalreporter.section("每页第一次打开（空缓存，手机）：传输量；Fast 3G 下首次出字、公式排好的时间")
     terminalreporter.write_line(f"{'KB':>7} {'请求':>4} {'字体切片':>6} {'出字 s':>6} {'公式 s':>6}  页面（最大的文件）")
     def seconds(ms):

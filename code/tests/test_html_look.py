@@ -9,24 +9,24 @@
   （1366 与 390 像素宽）。
 
 答案框先全部展开，框里的公式与文字也在检查之列。每页量出的数在测试结束时列成一张表（见 conftest.py），改动前后对比用。
+
+量页面的测试在 test_html_first_visit.py（每页只打开一次，也做第一次打开的传输量与触屏的检查），用这里的
+:func:`look_facts`；本文件只剩不用打开页面的替代文字检查。
 """
 
 from __future__ import annotations
 
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
 from conftest import HTML
-from browser_pages import PAGES, open_page
+from browser_pages import PAGES
 
 MIN_CONTRAST = 4.5
 # 上下标里文字的盒子比字本身宽出的像素：四舍五入只差零点几像素
 MAX_SCRIPT_GAP_PX = 1.0
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
 DESKTOP = {"width": 1366, "height": 900}
 # 有正文的页面（index.html 只是跳转到前言的空页）
 CONTENT_PAGES = [name for name in PAGES if name != "index.html"]
@@ -208,33 +208,14 @@ def bad_alts(path: Path) -> list[str]:
             if not (alt or "").strip() or alt == src or alt.endswith((".png", ".svg", ".jpg", ".gif"))]
 
 
-def measure(chromium, url: str) -> dict:
-    """一页的各项量。页面只打开一次：先在暗色模式的手机上量对比度与拆开的标点，再把窗口拉到桌面宽度，
+def look_facts(page) -> dict:
+    """一页的各项量（页面已在暗色模式的手机上打开、公式排好）：先量对比度与拆开的标点，再把窗口拉到桌面宽度，
     量上下标文字后的空白与拆开的标点（公式排好后不随窗口宽度重排）。"""
-    context = chromium.new_context(**PHONE, color_scheme="dark")
-    page, problems = open_page(context, url)
     page.evaluate(OPEN_ANSWERS)
     result = {"contrast": page.evaluate(CONTRAST, CONTRAST_KINDS), "punctuation_390": page.evaluate(SPLIT_PUNCTUATION)}
     page.set_viewport_size(DESKTOP)
-    result |= {"gaps": page.evaluate(SCRIPT_TEXT_GAPS, MAX_SCRIPT_GAP_PX),
-               "punctuation_1366": page.evaluate(SPLIT_PUNCTUATION), "problems": problems}
-    context.close()
-    return result
-
-
-@pytest.fixture(scope="module")
-def measured(browser, site):
-    """每页只量一次，几个测试共用。"""
-    return cache(lambda name: measure(browser, site + quote(name)))
-
-
-@pytest.mark.parametrize("name", CONTENT_PAGES)
-def test_dark_mode_contrast(measured, record_property, name):
-    contrast = measured(name)["contrast"]
-    record_property("look", (name, "contrast", {kind: round(value[0], 1) for kind, value in contrast.items()}))
-    low = {kind: value for kind, value in contrast.items() if value[0] < MIN_CONTRAST}
-    assert low == {}, f"{name}：暗色模式下对比度低于 {MIN_CONTRAST}:1（类别：[对比度, 文字]）"
-    assert measured(name)["problems"] == []
+    return result | {"gaps": page.evaluate(SCRIPT_TEXT_GAPS, MAX_SCRIPT_GAP_PX),
+                     "punctuation_1366": page.evaluate(SPLIT_PUNCTUATION)}
 
 
 @pytest.mark.parametrize("name", CONTENT_PAGES)
@@ -242,18 +223,3 @@ def test_images_say_what_they_show(record_property, name):
     bad = bad_alts(HTML / name)
     record_property("look", (name, "bad_alts", len(bad)))
     assert bad == [], f"{name}：这些图的替代文字为空或只是文件路径，应写出图里画的是什么"
-
-
-@pytest.mark.parametrize("name", CONTENT_PAGES)
-def test_no_gap_after_text_in_scripts(measured, record_property, name):
-    gaps = measured(name)["gaps"]
-    record_property("look", (name, "gaps", (len(gaps), round(max((px for _, px in gaps), default=0), 1))))
-    assert gaps == [], f"{name}：公式上下标里的文字后面留有空白（文字, 像素）"
-
-
-@pytest.mark.parametrize("width", ["1366", "390"])
-@pytest.mark.parametrize("name", CONTENT_PAGES)
-def test_punctuation_stays_with_math(measured, record_property, name, width):
-    found = measured(name)[f"punctuation_{width}"]
-    record_property("look", (name, f"punctuation_{width}", len(found)))
-    assert found == [], f"{name}（{width} 像素宽）：标点与公式或代码拆到了两行（公式或代码, 标点）"

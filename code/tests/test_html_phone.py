@@ -6,9 +6,9 @@
 桌面 1366×900：公式与表格同样放得下或自己滚动；☰ 收起侧栏，再点一下放回来。
 每个视口里每页都只有一个看得见的搜索入口，从它能搜到东西。
 
-与其他浏览器测试共用 conftest.py 里的浏览器与本地服务器。为了快：触屏与桌面各一个浏览器上下文、一个标签页，逐页在里面
-打开；平板与手机共用触屏标签页，只换视口大小，每页只加载一次（phone_layout_report.py 在两个宽度上各自
-重新加载，量出的结果相同）；按阅读顺序逐页测，手机上点目录里下一页的链接，到的正好是下一个测试的页。
+触屏的逐页检查（:func:`touch_problems`）在 test_html_first_visit.py 里运行：那里每页只打开一次，也量第一次打开的
+传输量与暗色模式。本文件测桌面宽度与搜索入口。与其他浏览器测试共用 conftest.py 里的浏览器与本地服务器；
+触屏与桌面各一个浏览器上下文、一个标签页，逐页在里面打开（同一个标签页里换页比每页新开一个快一倍）。
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ LINK_TO_TAP = """(links) => {
 @pytest.fixture(scope="module")
 def tab(browser):
     """按名字（SCREENS 的键）取一个标签页，逐页在里面打开：同一个标签页里换页比每页新开一个快一倍
-    （渲染进程与缓存是热的）；标签页已经在 url（上一个测试点目录链接到了这里）时不再重新加载。
+    （渲染进程与缓存是热的）；标签页已经在 url 时不再重新加载。
 
     返回的函数等公式排版完，返回 (page, 脚本异常列表)；列表只记此后（点按钮时）的异常，
     加载时的异常由 test_html_book.py 的 test_page_renders_offline 检查。
@@ -225,16 +225,15 @@ def toc_problems(page, follow):
     return problems + wait_for_panel(page, panel, False, "点目录外面之后目录没有收起")
 
 
-@pytest.mark.parametrize("name", BOOK_PAGES)
-def test_touch_screen_navigation_and_layout(tab, site, name):
-    """先平板后手机：版面、搜索入口、页内大纲、目录；手机上最后点目录里下一页的链接离开本页。"""
-    page, errors = tab("touch", site + quote(name))
+def touch_problems(page) -> list[str]:
+    """在触屏的页面上（公式已排好），先平板后手机：版面、搜索入口、页内大纲、目录；手机上最后点目录里下一页的链接
+    离开本页。逐页的测试在 test_html_first_visit.py。"""
     problems = []
     for viewport, follow in ((TABLET, False), (PHONE, True)):
         page.set_viewport_size(viewport)
         problems += layout_problems(page) + search_entry_problems(page) + outline_problems(page)
         problems += toc_problems(page, follow)
-    assert problems + errors == [], name
+    return problems
 
 
 @pytest.mark.parametrize("name", BOOK_PAGES)

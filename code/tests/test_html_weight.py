@@ -10,7 +10,9 @@
 - 每个含汉字的元素（正文、标题、代码、公式里的 ``\\text{}``……）确实用中文字体画出（不是方框，也不是空白）；
 - 在 Chromium 的「Fast 3G」网速下，每页从开始加载到首次出字、到公式排好（``window.bookMathReady`` 兑现）用了多久。
 
-结果列成表（见 conftest.py 的 pytest_terminal_summary），并写进 ``_build/reports/page_weight.json``。
+前四条由 :func:`check_first_load` 检查，测试在 test_html_first_visit.py：那里每页只打开一次，也做暗色与触屏的检查。
+本文件是 Fast 3G 的测试。结果列成表，并写进 ``_build/reports/page_weight.json``（都见 conftest.py 的
+pytest_terminal_summary）。
 """
 
 from __future__ import annotations
@@ -20,18 +22,16 @@ import re
 import time
 from urllib.parse import quote, unquote, urlparse
 
-import pytest
 
-from conftest import HTML, REPO
+from conftest import HTML
 from browser_pages import PAGES
 
 PAGE_LIMIT = 2_000_000
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=3)
 # Chromium 开发者工具的「Fast 3G」：1.6 Mbit/s 下行、750 kbit/s 上行（各乘 0.9）、往返延迟 150 ms × 3.75
 FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375}
-FAST_3G_PARALLEL = 8       # 同时在慢网上打开的页数（每页有自己的限速）；页面多在等网络，CPU 占得少
+FAST_3G_PARALLEL = 4       # 同时在慢网上打开的页数（每页有自己的限速）；页面多在等网络，CPU 占得少
 FAST_3G_TIMEOUT = 120      # 秒
-REPORT = REPO / "_build" / "reports" / "page_weight.json"
 FONT_CSS = "_static/book-cjk.css"
 
 # 在页面脚本之前运行：book.js 给 window.bookMathReady 赋值时记下它兑现的时刻（毫秒，从开始导航算起）
@@ -126,12 +126,12 @@ def code_points(unicode_range: str) -> set[int]:
     return points
 
 
-def first_load(browser, url: str, *, throttle: dict | None = None):
+def first_load(browser, url: str, *, throttle: dict | None = None, color_scheme: str = "light"):
     """在新的浏览器上下文（空缓存）里以手机的样子打开 url；返回 (page, 已完成的请求列表 [{url, bytes}])。
 
     请求列表随页面继续加载而增长；``bytes`` 是 CDP 报告的传输字节（含响应头），失败的请求记为 None。
     """
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**PHONE, color_scheme=color_scheme)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -186,29 +186,19 @@ def summarize(site: str, done: list[dict]) -> dict:
     return {"bytes": sum(f["bytes"] for f in files), "requests": len(files), "files": files}
 
 
-RESULTS: dict[str, dict] = {}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report():
-    """本文件的测试跑完后把每页的结果写进 _build/reports/page_weight.json（_build/html 里不多出文件）。"""
-    yield
-    if RESULTS:
-        REPORT.parent.mkdir(parents=True, exist_ok=True)
-        REPORT.write_text(json.dumps(dict(sorted(RESULTS.items())), ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_first_load_weight(browser, site, name, record_property):
-    url = site + quote(name)
-    page, done = first_load(browser, url)
-    if name == "index.html":   # 书根目录的 index.html 用 meta refresh 跳到前言：量跳转后的那一页，不量跳转页本身
-        page.wait_for_url(lambda current: current != url)
+def load_facts(page, done: list[dict]) -> dict:
+    """刚以空缓存打开的页面（见 first_load）：等一切到齐，返回页面上的文字、本机有没有中文字体、
+    没用中文字体画的含汉字元素、已完成的请求。"""
     text = settled_text(page)
     wait_for_quiet(page)
-    system_cjk = page.evaluate(SYSTEM_CJK)
-    tofu = cjk_drawn_without_cjk_font(page)
-    page.context.close()
+    return {"text": text, "system_cjk": page.evaluate(SYSTEM_CJK), "tofu": cjk_drawn_without_cjk_font(page),
+            "done": list(done)}
+
+
+def check_first_load(site: str, name: str, facts: dict, record_property) -> None:
+    """第一次打开 ``name`` 的传输量、请求与字体切片（facts 来自 load_facts）；结果记进结尾的表与
+    _build/reports/page_weight.json（见 conftest.py）。"""
+    done, text = facts["done"], facts["text"]
     result = summarize(site, done)
     paths = [f["path"] for f in result["files"]]
     slices = font_slices()
@@ -218,10 +208,8 @@ def test_first_load_weight(browser, site, name, record_property):
                and "/vendor/" not in p]
     used = {ord(c) for c in text["all"] + "".join(p.read_text(encoding="utf-8") for p in scripts)}
     visible = {ord(c) for c in text["visible"]}
-    result.update(kind=page_kind(name), system_cjk=system_cjk, slices=sorted(fetched))
-    RESULTS.setdefault(name, {}).update(result)
-    summary = {**RESULTS[name], "files": result["files"][:5]}   # 终端的表只列最大的几个文件；JSON 里是全部
-    record_property("page_weight", json.dumps({"name": name, **summary}, ensure_ascii=False))
+    result.update(name=name, kind=page_kind(name), system_cjk=facts["system_cjk"], slices=sorted(fetched))
+    record_property("page_weight", json.dumps(result, ensure_ascii=False))
 
     failed = [r["url"] for r in done if r["bytes"] is None]
     assert failed == [], f"{name}：请求失败 {failed}"
@@ -236,12 +224,12 @@ def test_first_load_weight(browser, site, name, record_property):
     assert icon_scripts == [], f"{name}：加载了含全部图标的 Font Awesome 脚本 {icon_scripts}"
     unrelated = sorted(s for s in fetched if not slices[s] & used)
     assert unrelated == [], f"{name}：下载了与本页文字无关的字体切片 {unrelated}"
-    if system_cjk:
+    if facts["system_cjk"]:
         assert fetched == set(), f"{name}：本机有中文字体，却下载了字体切片 {sorted(fetched)}"
     else:
         missing = sorted(s for s in slices if slices[s] & visible and s not in fetched)
         assert missing == [], f"{name}：本机没有中文字体，看得见的字所在的切片却没有下载 {missing}"
-    assert tofu == [], f"{name}：这些元素里的汉字没有用中文字体画（方框或空白）：{tofu}"
+    assert facts["tofu"] == [], f"{name}：这些元素里的汉字没有用中文字体画（方框或空白）：{facts['tofu']}"
 
 
 def test_time_to_math_on_fast_3g(browser, site, record_property):
@@ -263,8 +251,6 @@ def test_time_to_math_on_fast_3g(browser, site, record_property):
                 times[name] = at or {}
                 page.context.close()
                 running.remove(entry)
-    for name, at in times.items():
-        RESULTS.setdefault(name, {}).update(at)
     record_property("fast_3g", json.dumps(times))
     slow = sorted(name for name, at in times.items() if not at)
     assert slow == [], f"Fast 3G 下 {FAST_3G_TIMEOUT} 秒内公式仍没有排好：{slow}"
