@@ -53,12 +53,12 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def open_page(browser, url, *, redirect=False):
+def open_page(browser, url, *, redirect=False, **page_options):
     """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。
 
-    ``redirect``：url 是书根目录的 index.html，它只是跳转到前言的空页。
+    ``redirect``：url 是书根目录的 index.html，它只是跳转到前言的空页。``page_options`` 交给 ``new_page``（如 viewport）。
     """
-    page = browser.new_page()
+    page = browser.new_page(**page_options)
     problems: list[str] = []
     host = urlparse(url).netloc
 

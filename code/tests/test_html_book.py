@@ -2,8 +2,8 @@
 
 每一页：没有控制台错误、没有失败的请求、不向本机以外的地址发请求（离线也能完整显示）、
 公式都已由 MathJax 排版（不残留 $$ 或 \\( \\)）、图片都加载成功。另外检查滑块，以及每个笔记本页面上的
-Colab、Binder 启动链接与 .ipynb 下载链接，以及界面文字都是中文（``test_html_interface`` 的检查）。这三项逐页检查
-共用每页的一次打开（``opened``）。全文检索在 test_html_search.py。
+Colab、Binder 启动链接与 .ipynb 下载链接，界面文字都是中文（``test_html_interface`` 的检查），以及桌面宽度上
+公式与表格放得下或自己滚动（``test_html_phone`` 的检查）。这几项逐页检查共用每页的一次打开（``opened``）。全文检索在 test_html_search.py。
 用 Debian 的 chromium 与 playwright 的 Python 客户端，从不下载浏览器；CI（CI=true）里没有浏览器算失败。
 """
 
@@ -21,7 +21,8 @@ from wordvec_book.setup_cell import repository
 
 from browser_pages import PAGE_PROBLEMS, PAGES, open_page
 from conftest import HTML, REPO
-from test_html_interface import CONTENT_PAGES, interface_facts, interface_problems
+from test_html_interface import CONTENT_PAGES, DESKTOP, interface_facts, interface_problems
+from test_html_phone import BOOK_PAGES, layout_problems, search_entry_problems
 
 EQUATION_LINK = re.compile(r'<a class="reference internal" href="(?P<page>[^"#]*)#equation-(?P<label>[\w-]+)"[^>]*>'
                            r'(?:<span[^>]*>)?式 \((?P<number>\d+)\)')
@@ -47,11 +48,14 @@ def test_built_pages_found():
 
 
 def page_facts(browser, site, name: str) -> dict:
-    """打开一页（桌面宽度），记下本文件逐页检查要用的一切：控制台与请求的问题、未排版的公式与没加载的图、
-    页面上的链接、界面文字（``test_html_interface.interface_facts``）。"""
-    page, problems = open_page(browser, site + quote(name), redirect=name == "index.html")
+    """打开一页（桌面宽度 1366×900），记下本文件逐页检查要用的一切：控制台与请求的问题、未排版的公式与没加载的图、
+    页面上的链接、版面与搜索入口（``test_html_phone.layout_problems``、``search_entry_problems``；它们展开答案框）、
+    界面文字（``test_html_interface.interface_facts``）。"""
+    page, problems = open_page(browser, site + quote(name), redirect=name == "index.html", viewport=DESKTOP)
     problems += page.evaluate(PAGE_PROBLEMS)
     facts = {"links": page.evaluate(PAGE_LINKS), "problems": problems}
+    if name in BOOK_PAGES:   # 在刚打开的宽度上量：之后 interface_facts 把窗口拉窄又放宽
+        facts["desktop"] = layout_problems(page) + search_entry_problems(page)
     if name in CONTENT_PAGES:
         facts["interface"] = interface_facts(page)
     page.close()
@@ -60,7 +64,7 @@ def page_facts(browser, site, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def opened(browser, site):
-    """每页只打开一次：本文件的三个逐页测试从这里取同一次打开的结果（每页打开一次要几秒）。"""
+    """每页只打开一次：本文件的逐页测试从这里取同一次打开的结果（每页打开一次要几秒）。"""
     return cache(lambda name: page_facts(browser, site, name))
 
 
@@ -72,6 +76,11 @@ def test_page_renders_offline(opened, name):
 @pytest.mark.parametrize("name", CONTENT_PAGES)
 def test_interface_is_chinese(opened, name):
     assert interface_problems(name, opened(name)["interface"]) == []
+
+
+@pytest.mark.parametrize("name", BOOK_PAGES)
+def test_desktop_wide_content_fits_or_scrolls(opened, name):
+    assert opened(name)["desktop"] == [], name
 
 
 def test_index_shows_rendered_math_and_chinese(browser, site):

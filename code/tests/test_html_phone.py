@@ -6,14 +6,14 @@
 桌面 1366×900：公式与表格同样放得下或自己滚动；☰ 收起侧栏，再点一下放回来。
 每个视口里每页都只有一个看得见的搜索入口，从它能搜到东西。
 
-触屏的逐页检查（:func:`touch_problems`）在 test_html_first_visit.py 里运行：那里每页只打开一次，也量第一次打开的
-传输量与暗色模式。本文件测桌面宽度与搜索入口。与其他浏览器测试共用 conftest.py 里的浏览器与本地服务器；
-触屏与桌面各一个浏览器上下文、一个标签页，逐页在里面打开（同一个标签页里换页比每页新开一个快一倍）。
+逐页的检查在别处运行，每页只打开一次：触屏的（:func:`touch_problems`）在 test_html_first_visit.py，那里也量
+第一次打开的传输量与暗色模式；桌面宽度的（:func:`layout_problems`、:func:`search_entry_problems`）在
+test_html_book.py。本文件测桌面上 ☰ 收起侧栏与从搜索入口搜到东西，与其他浏览器测试共用 conftest.py 里的
+浏览器与本地服务器；触屏与桌面各一个标签页。
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 import pytest
 
@@ -116,8 +116,8 @@ LINK_TO_TAP = """(links) => {
 
 @pytest.fixture(scope="module")
 def tab(browser):
-    """按名字（SCREENS 的键）取一个标签页，逐页在里面打开：同一个标签页里换页比每页新开一个快一倍
-    （渲染进程与缓存是热的）；标签页已经在 url 时不再重新加载。
+    """按名字（SCREENS 的键）取一个标签页（每种屏幕一个，几个测试共用，渲染进程与缓存是热的）；
+    标签页已经在 url 时不再重新加载。
 
     返回的函数等公式排版完，返回 (page, 脚本异常列表)；列表只记此后（点按钮时）的异常，
     加载时的异常由 test_html_book.py 的 test_page_renders_offline 检查。
@@ -234,12 +234,6 @@ def touch_problems(page) -> list[str]:
         problems += layout_problems(page) + search_entry_problems(page) + outline_problems(page)
         problems += toc_problems(page, follow)
     return problems
-
-
-@pytest.mark.parametrize("name", BOOK_PAGES)
-def test_desktop_wide_content_fits_or_scrolls(tab, site, name):
-    page, errors = tab("desktop", site + quote(name))
-    assert layout_problems(page) + search_entry_problems(page) + errors == [], name
 
 
 def test_desktop_toggle_collapses_the_sidebar(tab, site):
