@@ -147,7 +147,8 @@ def pytest_terminal_summary(terminalreporter):
     if rows:
         terminalreporter.section("单元测试跑过的依赖版本（test_dependency_versions）")
         for _, versions in rows:
-            terminalreporter.write_line(versions)
+            for line in versions.splitlines():
+                terminalreporter.write_line(line)
 
 
 def _look_table(terminalreporter) -> None:

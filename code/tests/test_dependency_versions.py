@@ -56,5 +56,5 @@ def test_unit_tests_pass_at_the_lower_bounds(tmp_path, record_property):
     except RuntimeError as error:
         pytest.fail(f"{described} 下单元测试失败：\n{error}", pytrace=False)
     newest = ", ".join(f"{name} {importlib.metadata.version(name)}" for name in ("torch", *PINNED))
-    record_property("dependency_versions", f"最新（主环境）：{newest}")
-    record_property("dependency_versions", f"{described}（{output.strip().splitlines()[-1]}；建环境 {seconds:.0f} s）")
+    record_property("dependency_versions", f"最新（主环境）：{newest}\n"
+                    f"{described}（{output.strip().splitlines()[-1]}；建环境 {seconds:.0f} s）")
