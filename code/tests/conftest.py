@@ -36,8 +36,8 @@ def is_unit_test_file(path: Path) -> bool:
             and not path.name.startswith("test_html_"))
 
 
-# 用时最长的几个文件（各要几分钟）。pytest -n 2 --dist loadfile 按收集的顺序把文件分给两个进程：长的排在最前面，
-# 两个进程才会差不多同时做完，而不是一个进程最后还独自跑几分钟
+# 用时最长的几个文件（各要几分钟）。pytest -n 2 --dist loadfile --no-loadscope-reorder（pytest.ini）按收集的顺序把文件
+# 分给两个进程：长的排在最前面，两个进程才会差不多同时做完，而不是一个进程最后还独自跑几分钟
 LONGEST_FILES = ("test_standalone.py", "test_html_first_visit.py", "test_dependency_versions.py", "test_html_weight.py")
 
 
