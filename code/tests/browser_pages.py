@@ -53,6 +53,14 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+def watch_for_errors(page, problems: list[str]) -> None:
+    """把页面上的控制台错误、脚本异常与出错（状态 ≥ 400）的 HTTP 响应记进 problems；在打开页面之前调用，
+    加载时出的错也记得下。"""
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"控制台错误：{msg.text}"))
+    page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
+    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
+
+
 def open_page(browser, url, *, redirect=False, **page_options):
     """打开 url 并等公式排版完；返回 (page, 问题列表)，问题列表随页面继续加载而增长。
 
@@ -70,12 +78,10 @@ def open_page(browser, url, *, redirect=False, **page_options):
             route.abort()
 
     page.route("**/*", guard)
-    page.on("console", lambda msg: msg.type == "error" and problems.append(f"控制台错误：{msg.text}"))
-    page.on("pageerror", lambda error: problems.append(f"脚本异常：{error}"))
+    watch_for_errors(page, problems)
     # 翻到下一页时还没取完的请求（如标签页图标）被浏览器取消（ERR_ABORTED），不是书的问题；外部请求另有记录
     page.on("requestfailed", lambda req: req.failure != "net::ERR_ABORTED"
             and problems.append(f"请求失败：{req.url}（{req.failure}）"))
-    page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}：{res.url}"))
     if redirect:
         with page.expect_navigation(url=lambda new: new != url):
             page.goto(url)

@@ -27,14 +27,10 @@ def visit(browser, site: str, name: str) -> dict:
     """在新的暗色手机上下文里第一次打开 name，按顺序量出本文件各测试要的东西。"""
     url = site + quote(name)
     page, done = first_load(browser, url, color_scheme="dark")
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"脚本异常：{error}"))
-    page.on("console", lambda message: message.type == "error" and errors.append(f"控制台错误：{message.text}"))
-    page.on("response", lambda response: response.status >= 400 and errors.append(f"HTTP {response.status}：{response.url}"))
     redirect = name == "index.html"   # 书根目录的 index.html 用 meta refresh 跳到前言：量跳转后的那一页
     if redirect:
         page.wait_for_url(lambda current: current != url)
-    facts = {"load": load_facts(page, done), "errors": errors}
+    facts = {"load": load_facts(page, done), "errors": page.errors}
     if not redirect:
         facts["look"] = look_facts(page)
         facts["touch"] = touch_problems(page)

@@ -14,7 +14,6 @@ test_html_book.py。本文件测桌面上 ☰ 收起侧栏与从搜索入口搜�
 
 from __future__ import annotations
 
-
 import pytest
 
 from wordvec_book.export import toc_files

@@ -22,9 +22,8 @@ import re
 import time
 from urllib.parse import quote, unquote, urlparse
 
-
 from conftest import HTML
-from browser_pages import PAGES
+from browser_pages import PAGES, watch_for_errors
 
 PAGE_LIMIT = 2_000_000
 PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=3)
@@ -130,6 +129,7 @@ def first_load(browser, url: str, *, throttle: dict | None = None, color_scheme:
     """在新的浏览器上下文（空缓存）里以手机的样子打开 url；返回 (page, 已完成的请求列表 [{url, bytes}])。
 
     请求列表随页面继续加载而增长；``bytes`` 是 CDP 报告的传输字节（含响应头），失败的请求记为 None。
+    ``page.errors`` 从开始导航起记下页面上的错（见 browser_pages.watch_for_errors）。
     """
     context = browser.new_context(**PHONE, color_scheme=color_scheme)
     page = context.new_page()
@@ -143,6 +143,8 @@ def first_load(browser, url: str, *, throttle: dict | None = None, color_scheme:
            lambda e: done.append({"url": sent.pop(e["requestId"], "?"), "bytes": e["encodedDataLength"]}))
     cdp.on("Network.loadingFailed", lambda e: done.append({"url": sent.pop(e["requestId"], "?"), "bytes": None}))
     page.add_init_script(MATH_CLOCK)
+    page.errors = []                    # 控制台错误、脚本异常、出错的 HTTP 响应
+    watch_for_errors(page, page.errors)
     page.pending = sent                 # 还没完成的请求，见 wait_for_quiet
     page.cdp = cdp
     page.goto(url, wait_until="commit")
