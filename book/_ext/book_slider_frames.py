@@ -40,15 +40,20 @@ def frames_to_files(app, pagename, templatename, context, doctree):
     context["body"] = SLIDERS.sub(lambda figure: DATA_URI.sub(to_url, figure.group(0)), body)
 
 
+def drop_unreferenced(outdir: Path, name: re.Pattern, files) -> None:
+    """删掉 files 中没有一页再引用（页面里找不到 name 匹配出的这个文件名）的文件。"""
+    used = {found for page in outdir.glob("**/*.html") for found in name.findall(page.read_text(encoding="utf-8"))}
+    for path in files:
+        if path.name not in used:
+            path.unlink()
+
+
 def drop_unused_frames(app, exception):
     """删掉没有一页再用到的帧文件（改了图以后留下的旧帧）。"""
     if exception or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    used = {name for page in outdir.glob("**/*.html") for name in FRAME_NAME.findall(page.read_text(encoding="utf-8"))}
-    for frame in (outdir / "_images").glob("slider-*"):
-        if frame.name not in used:
-            frame.unlink()
+    drop_unreferenced(outdir, FRAME_NAME, (outdir / "_images").glob("slider-*"))
 
 
 def setup(app):

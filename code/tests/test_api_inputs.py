@@ -138,6 +138,14 @@ def trained():
     return train_word2vec(topic_corpus(), dim=4, window=2, min_count=1, epochs=2, subsample=None, show_progress=False)
 
 
+def explorer_case():
+    """探索器的数据：两个模型（没有快照，所以没有地图），话题语料里的 6 个词。"""
+    from wordvec_rnn.explorer import explorer_data
+
+    return explorer_data({"skipgram": trained(), "cbow": trained()}, n_words=6, map_words=4, example_word="猫",
+                         example_analogy=["猫", "狗", "北京", "上海"])
+
+
 def batch_update_case():
     """一批两个窗口、每个窗口两个上下文位置、三个输出向量（负采样 k = 2）的参数。"""
     return {"center_vectors": np.full((5, 3), 0.1, dtype=np.float32), "outside_vectors": np.zeros((5, 3), np.float32),
@@ -261,6 +269,17 @@ FIXED = {
     "wordvec_rnn.word2vec_eval.wordsim_spearman": lambda: {
         "result": trained(), "pairs": [("猫", "狗", 8.0), ("猫", "北京", 1.0), ("上海", "北京", 7.0)]},
     "wordvec_rnn.sliders.slider_figure": slider_case,
+    "wordvec_rnn.explorer.explorer_data": lambda: {"models": {"skipgram": trained()}, "n_words": 6, "map_words": 4,
+                                                   "example_word": "猫", "example_analogy": ["猫", "狗", "北京", "上海"]},
+    "wordvec_rnn.explorer.explorer_result": lambda: {"data": explorer_case(), "model": "cbow"},
+    "wordvec_rnn.explorer.StaticExplorer.__init__": lambda: {"data": explorer_case()},
+    "wordvec_rnn.explorer.word_explorer": lambda: {"data": explorer_case()},
+    "wordvec_rnn.explorer_page.explorer_html": lambda: {"data": explorer_case(), "data_json": "{}"},
+    "wordvec_rnn.explorer_widgets.unknown_word_message": lambda: {"data": explorer_case(), "words": ["猫", "熊"]},
+    "wordvec_rnn.explorer_widgets.live_explorer": lambda: {"data": explorer_case()},
+    "wordvec_rnn.word_maps.map_coordinates": lambda: {"snapshots": np.random.default_rng(0).normal(size=(2, 6, 3))},
+    "wordvec_rnn.word_maps.draw_word_map": lambda: {"coords": np.array([[0.0, 0.0], [1.0, 0.5], [0.2, 1.0]]),
+                                                    "words": ["北京", "上海", "广州"]},
     "wordvec_rnn.sliders.StaticSliders.__init__": lambda: {"render": line_figure, "grid": {"w": [0.5, 1.0]},
                                                            "default": {"w": 1.0}, "describe": None, "labels": {"w": "w"}},
     "wordvec_rnn.sliders.StaticSliders.key": lambda: {"self": static_sliders(), "values": {"w": 0.5}},

@@ -93,7 +93,8 @@ class Word2VecResult:
     - ``losses``：训练中的平均损失，每块语料一个值（跳元模型为每个词对、CBOW 为每个窗口的损失）；
     - ``loss_tokens``：记下每个损失值时已处理的词数（各轮累计，作横轴）；
     - ``words_per_second``：语料的词元数 × 轮数 / 训练秒数（词元按原始语料计，含被删去的低频词，与 gensim 的计法相同）；
-    - ``seconds``：训练用的秒数（不含构建词表）；``n_predictions``：一共做了多少次预测（词对或窗口）。
+    - ``seconds``：训练用的秒数（不含构建词表）；``n_predictions``：一共做了多少次预测（词对或窗口）；
+    - ``snapshots``：训练途中存下的中心词向量，每份是 (已处理的词元数, (|V|, d) 数组的副本)，见 ``snapshot_tokens``。
 
     UNK 与 EOS 两行不参加训练（保持初值），评估函数也不把它们算作近邻。
     """
@@ -110,6 +111,7 @@ class Word2VecResult:
     objective: str = "negative_sampling"
     tree: object = None
     config: dict = field(default_factory=dict)
+    snapshots: list = field(default_factory=list)
 
     @classmethod
     @accepts(vocab=Instance(Vocab, "wordvec_rnn.vocab.Vocab", sizes={"V": "__len__"}),
@@ -232,7 +234,7 @@ def _subsample(words: np.ndarray, sents: np.ndarray, keep: np.ndarray, rng: np.r
          batch_size=Optional(Int(1)), subsample=Optional(Real(0.0, 1.0, positive=True)),
          subsample_rule=Choice(*SUBSAMPLE_RULES),
          seed=Int(0), vocab=Optional(Instance(Vocab, "wordvec_rnn.vocab.Vocab 或 None")), chunk_tokens=Int(1),
-         workers=Int(1),
+         workers=Int(1), snapshot_tokens=ListOf(Int(0), nonempty=False, what="已处理的词元数的列表，如 [0, 10000]"),
          show_progress=Bool())
 def train_word2vec(
     sentences,
@@ -253,6 +255,7 @@ def train_word2vec(
     vocab: Vocab | None = None,
     chunk_tokens: int = 50_000,
     workers: int = 1,
+    snapshot_tokens: list[int] = (),
     show_progress: bool = True,
 ) -> Word2VecResult:
     """训练跳元模型（``model="skipgram"``）或连续词袋（``model="cbow"``），实现第 01 章「训练与评估」的 (sec-w2v-program)。
@@ -273,6 +276,8 @@ def train_word2vec(
     - ``vocab``：已建好的词表（可选）；``chunk_tokens``：每块语料的词元数（只影响内存与速度，不影响算法）；
     - ``workers``：逐个窗口更新时用几个线程（默认 1）。多于 1 个时几个线程同时更新同一对参数矩阵、不加锁（Hogwild，
       gensim 的 ``workers`` 也是这样），更快，但结果不再逐位可重复；
+    - ``snapshot_tokens``：在已处理这么多个词元（各轮累计）之后存一份中心词向量的副本（``result.snapshots``）：取在
+      它之后的第一个语料块的末尾，0 是初值，超过总数的取训练结束时（第 01 章的词向量地图用它回放训练的过程）；
     - ``show_progress``：显示进度条（``wordvec_rnn.progress``）。
     """
     config = {"dim": dim, "window": window, "negatives": negatives, "min_count": min_count, "epochs": epochs, "lr": lr,
@@ -280,11 +285,11 @@ def train_word2vec(
               "seed": seed, "workers": workers}
     if vocab is None:
         vocab = Vocab(sentences, min_count=min_count)
-    return _train(sentences, vocab, model, objective, config, chunk_tokens, show_progress)
+    return _train(sentences, vocab, model, objective, config, chunk_tokens, show_progress, sorted(snapshot_tokens))
 
 
 def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: dict, chunk_tokens: int,
-           show_progress: bool) -> Word2VecResult:
+           show_progress: bool, snapshot_tokens: list[int]) -> Word2VecResult:
     """``train_word2vec`` 的训练（参数都已检查过）：编码语料、初始化参数，再逐轮、逐块地二次采样并更新。"""
     rng = np.random.default_rng(config["seed"])
     start = time.perf_counter()
@@ -307,6 +312,7 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
     total = epochs * len(ids)
     losses, loss_tokens, done_tokens, n_predictions = [], [], 0, 0
     bar = progress(total=total, desc=f"{model} 训练") if show_progress else None
+    snapshots = _Snapshots(V, snapshot_tokens)
     for _ in range(epochs):
         for begin, end in chunks:
             words, sents = _subsample(ids[begin:end], sentence_ids[begin:end], keep, rng)
@@ -314,6 +320,7 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
                                            done_tokens, end - begin, total)
             n_predictions += count
             done_tokens += end - begin
+            snapshots.take(done_tokens, last=done_tokens == total)
             if not np.isfinite(loss_sum):
                 _diverged(config["lr"], f"已处理 {done_tokens} 个词元时损失是 {loss_sum}", bar)
             if count:
@@ -331,7 +338,20 @@ def _train(sentences: list, vocab: Vocab, model: str, objective: str, config: di
     return Word2VecResult(vocab=vocab, center_vectors=V, outside_vectors=output.outside,
                           losses=np.array(losses, dtype=np.float64), loss_tokens=np.array(loss_tokens, dtype=np.int64),
                           words_per_second=epochs * n_raw / seconds, seconds=seconds, n_predictions=n_predictions,
-                          model=model, objective=objective, tree=output.tree, config=config)
+                          model=model, objective=objective, tree=output.tree, config=config, snapshots=snapshots.taken)
+
+
+class _Snapshots:
+    """训练途中存下的中心词向量：已处理的词元数第一次达到所要的数时，存一份 V 的副本。"""
+
+    def __init__(self, V: np.ndarray, wanted: list[int]):
+        self.V, self.wanted, self.taken = V, list(wanted), []
+        self.take(0, last=False)
+
+    def take(self, done_tokens: int, last: bool) -> None:
+        if self.wanted and (self.wanted[0] <= done_tokens or last):
+            self.taken.append((done_tokens, self.V.copy()))
+            self.wanted = [n for n in self.wanted if n > done_tokens] if not last else []
 
 
 def _diverged(lr: float, what: str, bar) -> NoReturn:
