@@ -1,4 +1,4 @@
-"""词向量探索器的数据放进单独的脚本文件，只在读者滚动到探索器附近时下载；脚本与样式只给有探索器的页面加载。
+"""词向量探索器的数据放进单独的脚本文件，只在读者滚动到探索器附近时下载（脚本与样式见 book_widget_assets）。
 
 ``wordvec_rnn.explorer.StaticExplorer`` 把数据（约 1 MB 的词与 int8 词向量）作为 JSON 嵌在笔记本的输出里
 （单独的笔记本里也能用）。写每一页之前，这里把它移到 ``_static/explorer/explorer-<内容指纹>.js``：文件把数据
@@ -41,8 +41,6 @@ def move_data_out(app, pagename, templatename, context, doctree):
         return f'<span hidden data-explorer-src="{context["pathto"](f"_static/explorer/explorer-{key}.js", 1)}" data-key="{key}"></span>'
 
     context["body"] = DATA.sub(to_file, body)
-    app.add_js_file("book-explorer.js", defer="defer")
-    app.add_css_file("book-explorer.css")
 
 
 def drop_unused_data(app, exception):
