@@ -53,3 +53,12 @@ def test_answer_boxes_check_the_answer_in_the_page(browser, site, name):
         assert state == "unreadable" and message.startswith("读不出一个数")
     page.close()
     assert problems == []
+
+
+def test_answer_box_works_from_the_file_system(browser, built_html):
+    page, problems = open_page(browser, (built_html / ANSWER_PAGES[0]).as_uri())
+    form = page.locator("form.book-answer").first
+    expected = float(form.get_attribute("data-expected"))
+    assert submit(form, written_forms(expected)[0]) == ("right", "✓ 对了。")
+    page.close()
+    assert problems == []

@@ -56,3 +56,12 @@ def test_the_page_names_the_mistake_behind_the_numbers(browser, site, name):
         assert verdict(box, printed(correct[:-1]))[0] == "count"
     page.close()
     assert problems == []
+
+
+def test_fingerprint_works_from_the_file_system(browser, built_html):
+    page, problems = open_page(browser, (built_html / FINGERPRINT_PAGES[0]).as_uri())
+    box = page.locator(".book-fingerprint").first
+    correct, _ = fingerprints(box.get_attribute("data-probe"))
+    assert verdict(box, printed(correct))[0] == "right"
+    page.close()
+    assert problems == []
