@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from pathlib import Path
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -19,18 +21,23 @@ from wordvec_book.fingerprints import ATOL, PROBES, RTOL, fingerprints, recognis
 PLACEHOLDER = re.compile(r'<div class="book-fingerprint" data-probe="([a-z_]+)">.*?</div>', re.S)
 
 
+def _numbers(values) -> list:
+    """JSON 没有无穷大与 NaN：它们写成字符串 "inf"、"-inf"、"nan"（book-fingerprints.js 读回来）。"""
+    return [v if math.isfinite(v) else str(v) for v in values]
+
+
 def probe_data(name: str) -> dict:
     """页面需要的数：正确的实现打印的、每个认得出的常见错误打印的，以及比较的容差。"""
     correct, found = fingerprints(name)
-    return {"correct": list(correct), "rtol": RTOL, "atol": ATOL, "catalogue": len(found),
-            "mistakes": [{"name": fp.mistake, "description": fp.description, "values": list(fp.values)}
+    return {"correct": _numbers(correct), "rtol": RTOL, "atol": ATOL, "catalogue": len(found),
+            "mistakes": [{"name": fp.mistake, "description": fp.description, "values": _numbers(fp.values)}
                          for fp in recognisable(name)]}
 
 
 def probe_html(name: str) -> str:
     probe, data = PROBES[name], probe_data(name)
     code = highlight(probe.code, PythonLexer(), HtmlFormatter(nowrap=True))
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     return (
         f'<div class="book-fingerprint" data-probe="{name}">'
         f'<div class="highlight-python notranslate"><div class="highlight"><pre>{code}</pre></div></div>'
@@ -48,7 +55,14 @@ def fill_probes(app, pagename, templatename, context, doctree):
         context["body"] = PLACEHOLDER.sub(lambda match: probe_html(match.group(1)), body)
 
 
+def pages_with_probes(app, env, added, changed, removed):
+    """指纹由课堂作业的目录与章节的代码算出，页面的源文件没改时它们也可能变：有核对框的页面每次构建都重写。"""
+    return [doc for doc in env.found_docs
+            if "book-fingerprint" in Path(env.doc2path(doc)).read_text(encoding="utf-8")]
+
+
 def setup(app):
+    app.connect("env-get-outdated", pages_with_probes)
     app.connect("html-page-context", fill_probes, priority=400)   # 在 book_widget_assets 看页面之前
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -2,7 +2,7 @@
 // 指纹比较（规则与 wordvec_book.fingerprints.same 相同：个数一样，逐个 |a − b| ≤ max(rtol·max(|a|, |b|), atol)）。
 "use strict";
 
-const BOOK_FLOAT = /[-+−]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|inf/gi;
+const BOOK_FLOAT = /[-+−]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|[-+−]?inf|nan/gi;
 
 function bookReadNumbers(text) {
   return (text.match(BOOK_FLOAT) || []).map((token) => Number(token.replace("−", "-").replace(/^([-+]?)inf$/i, "$1Infinity")));
@@ -10,7 +10,8 @@ function bookReadNumbers(text) {
 
 function bookClose(a, b, rtol, atol) {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  return a === b || Math.abs(a - b) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(b)), atol);
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;   // 无穷大只与同号的无穷大相同（与 math.isclose 一样）
+  return Math.abs(a - b) <= Math.max(rtol * Math.max(Math.abs(a), Math.abs(b)), atol);
 }
 
 function bookSame(a, b, rtol, atol) {
@@ -30,8 +31,14 @@ function bookFingerprintVerdict(data, values) {
     "用本章的梯度检验逐项核对，看看是哪一部分。"];
 }
 
+// 构建时把无穷大与 NaN 写成了字符串（JSON 里没有它们）
+const BOOK_SPECIAL = { inf: Infinity, "-inf": -Infinity, nan: NaN };
+const bookNumber = (value) => (typeof value === "number" ? value : BOOK_SPECIAL[value]);
+
 function bookFingerprint(root) {
   const data = JSON.parse(root.querySelector(".book-fingerprint-data").textContent);
+  data.correct = data.correct.map(bookNumber);
+  data.mistakes.forEach((m) => { m.values = m.values.map(bookNumber); });
   const form = root.querySelector("form"), result = root.querySelector(".book-fingerprint-result");
   form.addEventListener("submit", (event) => {
     event.preventDefault();

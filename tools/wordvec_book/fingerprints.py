@@ -20,6 +20,7 @@ import contextlib
 import importlib
 import io
 import math
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -52,7 +53,9 @@ loss, grad_center, grad_outside = naive_softmax_loss_and_gradient(center_vec, 2,
 # 小批量：第二个中心词向量放大 500 倍，两行得分相差上千
 centers = np.stack([center_vec, 500 * center_vec])
 batch_loss, grad_centers, _ = naive_softmax_batch_loss_and_gradient(centers, np.array([2, 0]), outside_vectors)
-print(loss, grad_center[0], grad_outside[2, 1], grad_outside[4, 0], batch_loss, grad_centers[0, 1])"""),
+log_probs = log_softmax(np.array([[1000.0, 0.0], [0.0, 1.0]]))   # 两行得分相差上千
+print(loss, grad_center[0], grad_outside[2, 1], grad_outside[4, 0], batch_loss, grad_centers[0, 1],
+      log_probs[0, 1], log_probs[1, 0])"""),
     Probe("negative_sampling", "负采样的损失与梯度", "02_negative_sampling", """\
 import numpy as np
 
@@ -87,7 +90,9 @@ params = init_lstm_params(3, 2, generator=generator, dtype=torch.float64)
 params["b"] = 0.5 * torch.randn(8, generator=generator, dtype=torch.float64)   # 偏置不为 0
 x, h, c = (torch.randn(size, generator=generator, dtype=torch.float64) for size in (3, 2, 2))
 J, h_t, c_t, f_t = lstm_jacobian_step(x, h, c, params)
-print(J[0, 0].item(), J[0, 3].item(), J[3, 1].item(), J[3, 2].item(), J[3, 3].item(), h_t[1].item())"""),
+h_batch, c_batch, gates = lstm_cell(x[None], h[None], c[None], params)   # 批量的一步（B = 1）
+print(J[0, 0].item(), J[0, 3].item(), J[3, 1].item(), J[3, 2].item(), J[3, 3].item(), h_t[1].item(),
+      c_batch[0, 0].item())"""),
 )}
 
 
@@ -117,7 +122,8 @@ def _namespace(source: AssignmentSource, replaced: dict[str, str]) -> dict:
 def run_probe(code: str, namespace: dict) -> tuple[float, ...]:
     """在 ``namespace`` 里运行探针的代码，读出它打印的数。"""
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # 错误的实现上溢、除以零时的警告：数照样打印出来
         exec(compile(code, "<探针>", "exec"), dict(namespace))
     return tuple(float(token) for token in printed.getvalue().split())
 
