@@ -26,16 +26,16 @@ def _numbers(values) -> list:
     return [v if math.isfinite(v) else str(v) for v in values]
 
 
-def probe_data(name: str) -> dict:
-    """页面需要的数：正确的实现打印的、每个认得出的常见错误打印的，以及比较的容差。"""
-    correct, found = fingerprints(name)
+def probe_data(name: str, root: Path) -> dict:
+    """页面需要的数：正确的实现打印的、每个认得出的常见错误打印的，以及比较的容差（``root`` 是仓库的根目录）。"""
+    correct, found = fingerprints(name, root)
     return {"correct": _numbers(correct), "rtol": RTOL, "atol": ATOL, "catalogue": len(found),
             "mistakes": [{"name": fp.mistake, "description": fp.description, "values": _numbers(fp.values)}
-                         for fp in recognisable(name)]}
+                         for fp in recognisable(name, root)]}
 
 
-def probe_html(name: str) -> str:
-    probe, data = PROBES[name], probe_data(name)
+def probe_html(name: str, root: Path) -> str:
+    probe, data = PROBES[name], probe_data(name, root)
     code = highlight(probe.code, PythonLexer(), HtmlFormatter(nowrap=True))
     payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
     return (
@@ -52,7 +52,8 @@ def probe_html(name: str) -> str:
 def fill_probes(app, pagename, templatename, context, doctree):
     body = context.get("body") or ""
     if 'class="book-fingerprint"' in body:
-        context["body"] = PLACEHOLDER.sub(lambda match: probe_html(match.group(1)), body)
+        root = Path(app.srcdir)   # 书的源目录就是仓库的根目录（_config.yml 在那里）
+        context["body"] = PLACEHOLDER.sub(lambda match: probe_html(match.group(1), root), body)
 
 
 def pages_with_probes(app, env, added, changed, removed):

@@ -172,7 +172,10 @@ def test_colab_links_follow_where_the_teacher_puts_the_notebooks():
 def test_each_chapter_exercise_section_links_to_its_assignment(graded):
     source, *_ = graded
     for chapter in source.assignment.chapters:
-        cells = json.loads((ROOT / chapter).read_text(encoding="utf-8"))["cells"]
-        exercises = ["".join(c["source"]) for c in cells if "".join(c["source"]).lstrip().startswith("## 练习")]
-        assert exercises and f"作业 {source.assignment.number}：" in exercises[0], chapter
-        assert "book/assignments.md" in exercises[0], chapter
+        texts = ["".join(c["source"]).lstrip() for c in json.loads((ROOT / chapter).read_text(encoding="utf-8"))["cells"]]
+        start = next((k for k, text in enumerate(texts) if text.startswith("## 练习")), None)
+        assert start is not None, chapter
+        # 练习一节可以分在几个单元里（题目下面有答案框的单元）：到下一个二级标题为止
+        end = next((k for k in range(start + 1, len(texts)) if texts[k].startswith("## ")), len(texts))
+        exercises = "\n".join(texts[start:end])
+        assert f"作业 {source.assignment.number}：" in exercises and "book/assignments.md" in exercises, chapter

@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from wordvec_book.fingerprints import PROBES, REPO, fingerprints, recognisable, report, run_probe, same
+from conftest import REPO
+from wordvec_book.fingerprints import PROBES, fingerprints, recognisable, report, run_probe, same
 from wordvec_classroom.generate import AssignmentSource
 
 
@@ -18,19 +19,19 @@ def test_probe_prints_what_the_package_prints(name):
     namespace = {}
     for module in {d.module for d in source.definitions.values()}:
         namespace.update(vars(importlib.import_module(module)))
-    correct, _ = fingerprints(name)
+    correct, _ = fingerprints(name, REPO)
     assert run_probe(PROBES[name].code, namespace) == correct
     assert len(correct) >= 4 and all(math.isfinite(v) for v in correct)
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))
 def test_each_probe_recognises_several_mistakes(name):
-    correct, found = fingerprints(name)
-    shown = recognisable(name)
+    correct, found = fingerprints(name, REPO)
+    shown = recognisable(name, REPO)
     assert len(shown) >= 3, [fp.mistake for fp in found]
     assert all(fp.description and fp.values is not None and not same(fp.values, correct) for fp in shown)
     assert sum(fp.distinct for fp in found) >= 3
-    assert all(f"`{fp.mistake}`" in report() for fp in found)
+    assert all(f"`{fp.mistake}`" in report(REPO) for fp in found)
 
 
 def test_same_compares_every_value_within_the_tolerance():

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from browser_pages import PAGES, open_page
-from conftest import HTML
+from conftest import HTML, REPO
 from wordvec_book.fingerprints import PROBES, fingerprints, recognisable
 
 FINGERPRINT_PAGES = [name for name in PAGES if 'class="book-fingerprint"' in (HTML / name).read_text(encoding="utf-8")]
@@ -43,9 +43,9 @@ def test_the_page_names_the_mistake_behind_the_numbers(browser, site, name):
         box = boxes.nth(k)
         probe = box.get_attribute("data-probe")
         data = json.loads(box.locator(".book-fingerprint-data").text_content())
-        correct, _ = fingerprints(probe)
+        correct, _ = fingerprints(probe, REPO)
         assert data["correct"] == list(correct)
-        assert [m["name"] for m in data["mistakes"]] == [fp.mistake for fp in recognisable(probe)]
+        assert [m["name"] for m in data["mistakes"]] == [fp.mistake for fp in recognisable(probe, REPO)]
         assert verdict(box, printed(correct))[0] == "right"
         for mistake in data["mistakes"]:
             kind, text = verdict(box, printed(mistake["values"]))
@@ -61,7 +61,7 @@ def test_the_page_names_the_mistake_behind_the_numbers(browser, site, name):
 def test_fingerprint_works_from_the_file_system(browser, built_html):
     page, problems = open_page(browser, (built_html / FINGERPRINT_PAGES[0]).as_uri())
     box = page.locator(".book-fingerprint").first
-    correct, _ = fingerprints(box.get_attribute("data-probe"))
+    correct, _ = fingerprints(box.get_attribute("data-probe"), REPO)
     assert verdict(box, printed(correct))[0] == "right"
     page.close()
     assert problems == []

@@ -11,7 +11,7 @@
   抛出异常的也不放（读者自己会看到异常）。
 - 两个错误的数都一样时，页面把两个都列出来。
 
-``python -m wordvec_book.fingerprints`` 打印每个探针的表：错误 → 打印出的数 → 是否与别的都不同。
+在仓库的根目录运行 ``python -m wordvec_book.fingerprints``，打印每个探针的表：错误 → 打印出的数 → 是否与别的都不同。
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from pathlib import Path
 from wordvec_classroom.generate import AssignmentSource
 from wordvec_classroom.submissions import mistakes
 
-REPO = Path(__file__).resolve().parents[2]
 RTOL, ATOL = 1e-6, 1e-9          # 页面上「相同」的容差：读者用 float32 时也在其内
 DISTINCT = 1e-4                  # 两组数至少有一个相对差过这么多，才算「不同」
 
@@ -143,10 +142,10 @@ def _outcome(probe: Probe, source: AssignmentSource, mistake) -> Fingerprint:
 
 
 @cache
-def fingerprints(name: str) -> tuple[tuple[float, ...], tuple[Fingerprint, ...]]:
-    """探针 ``name`` 上正确的实现打印的数，以及作业目录里每个常见错误的指纹（按文件名排序）。"""
+def fingerprints(name: str, root: Path) -> tuple[tuple[float, ...], tuple[Fingerprint, ...]]:
+    """探针 ``name`` 上正确的实现打印的数，以及仓库 ``root`` 的作业目录里每个常见错误的指纹（按文件名排序）。"""
     probe = PROBES[name]
-    source = AssignmentSource(REPO, REPO / "assignments" / probe.assignment)
+    source = AssignmentSource(root, root / "assignments" / probe.assignment)
     correct = run_probe(probe.code, _namespace(source, {}))
     found = [_outcome(probe, source, mistake) for mistake in mistakes(source)]
     marked = []
@@ -157,17 +156,17 @@ def fingerprints(name: str) -> tuple[tuple[float, ...], tuple[Fingerprint, ...]]
     return correct, tuple(marked)
 
 
-def recognisable(name: str) -> list[Fingerprint]:
+def recognisable(name: str, root: Path) -> list[Fingerprint]:
     """页面认得出的错误：在探针上能跑完，打印的数与正确的不同（可能与另一个错误相同）。"""
-    correct, found = fingerprints(name)
+    correct, found = fingerprints(name, root)
     return [fp for fp in found if fp.values is not None and not same(fp.values, correct, DISTINCT, 0.0)]
 
 
-def report() -> str:
+def report(root: Path) -> str:
     """每个探针一张表（Markdown）：错误 → 打印的数 → 是否与别的都不同。"""
     lines = []
     for name, probe in PROBES.items():
-        correct, found = fingerprints(name)
+        correct, found = fingerprints(name, root)
         lines += [f"### {probe.title}（{probe.assignment}）", "", "| 错误 | 打印的数 | 与其余都不同？ |", "|---|---|---|",
                   f"| （正确） | {' '.join(f'{v:.6g}' for v in correct)} | — |"]
         for fp in found:
@@ -180,4 +179,4 @@ def report() -> str:
 
 
 if __name__ == "__main__":
-    print(report())
+    print(report(Path.cwd()))   # 在仓库的根目录运行
