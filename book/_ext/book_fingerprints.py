@@ -66,4 +66,3 @@ def setup(app):
     app.connect("env-get-outdated", pages_with_probes)
     app.connect("html-page-context", fill_probes, priority=400)   # 在 book_widget_assets 看页面之前
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-

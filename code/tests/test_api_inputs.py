@@ -276,6 +276,7 @@ FIXED = {
     "wordvec_rnn.explorer.explorer_result": lambda: {"data": explorer_case(), "model": "cbow"},
     "wordvec_rnn.explorer.StaticExplorer.__init__": lambda: {"data": explorer_case()},
     "wordvec_rnn.explorer.word_explorer": lambda: {"data": explorer_case()},
+    "wordvec_rnn.explorer_page.model_name": lambda: {"data": explorer_case(), "model": "cbow"},
     "wordvec_rnn.explorer_page.explorer_html": lambda: {"data": explorer_case(), "data_json": "{}"},
     "wordvec_rnn.explorer_widgets.unknown_word_message": lambda: {"data": explorer_case(), "words": ["猫", "熊"]},
     "wordvec_rnn.explorer_widgets.live_explorer": lambda: {"data": explorer_case()},

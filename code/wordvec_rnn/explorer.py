@@ -139,7 +139,8 @@ class StaticExplorer:
         return json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
 
     def _repr_html_(self) -> str:
-        return explorer_html(self.data, self._data_json().replace("</", "<\\/"), self.nbytes)
+        data = self._data_json()   # 约 1 MB：只序列化一次
+        return explorer_html(self.data, data.replace("</", "<\\/"), len(data.encode("utf-8")))
 
     def __repr__(self) -> str:
         return f"<StaticExplorer：{len(self.data['words'])} 个词，{self.nbytes / 1e6:.2f} MB>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from wordvec_rnn.checks import fail
 from wordvec_rnn.inputs import Int, Satisfies, Str, accepts
 from wordvec_rnn.word_maps import METHOD_NAMES
 
@@ -44,7 +45,7 @@ def _analogy_form(data: Mapping) -> str:
 def _map_controls(data: Mapping) -> str:
     if not data["maps"]:
         return ""
-    models = "".join(f'<option value="{i}">{html.escape(_model_name(data, m["model"]))}</option>'
+    models = "".join(f'<option value="{i}">{html.escape(model_name(data, m["model"]))}</option>'
                      for i, m in enumerate(data["maps"]))
     methods = "".join(f'<option value="{key}"{" selected" if key == "tsne" else ""}>{name}</option>'
                       for key, name in METHOD_NAMES.items())
@@ -59,8 +60,13 @@ def _map_controls(data: Mapping) -> str:
             '<p class="book-explorer-map-info" aria-live="polite">在地图上点一个点（或把鼠标移上去），这里列出它的最近邻。</p>')
 
 
-def _model_name(data: Mapping, model: str) -> str:
-    return next(entry["name"] for entry in data["models"] if entry["model"] == model)
+@accepts(data=DATA, model=Str())
+def model_name(data: Mapping, model: str) -> str:
+    """模型在界面上显示的名字（如「跳元模型」）。"""
+    names = {entry["model"]: entry["name"] for entry in data["models"]}
+    if model not in names:
+        fail("model", f"数据里的模型之一 {list(names)}", model)
+    return names[model]
 
 
 @accepts(data=DATA, data_json=Str(), nbytes=Int(0))

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from wordvec_rnn.explorer import GRID, closest_spellings, explorer_result
-from wordvec_rnn.explorer_page import DATA
+from wordvec_rnn.explorer_page import DATA, model_name
 from wordvec_rnn.inputs import ListOf, Str, accepts
 from wordvec_rnn.word2vec_eval import analogy, most_similar
 from wordvec_rnn.word_maps import METHOD_NAMES, draw_word_map
@@ -61,8 +61,7 @@ def _analogy(data, results, a: str, b: str, c: str, want: str) -> str:
 def _map_figure(data, map_index: int, method: str, step: int) -> plt.Figure:
     entry = data["maps"][map_index]
     coords = np.array(entry[method][step], dtype=np.float64).reshape(-1, 2) / GRID
-    name = next(m["name"] for m in data["models"] if m["model"] == entry["model"])
-    title = f"{name}，{METHOD_NAMES[method]}，已处理 {entry['tokens'][step]:,} 个词元"
+    title = f"{model_name(data, entry['model'])}，{METHOD_NAMES[method]}，已处理 {entry['tokens'][step]:,} 个词元"
     return draw_word_map(coords, list(data["words"][:len(coords)]), title=title)
 
 
@@ -105,7 +104,7 @@ def live_explorer(data: Mapping):
             plt.show()
 
         steps = [(f"{n:,} 个词元", i) for i, n in enumerate(data["maps"][0]["tokens"])]
-        models = [(next(m["name"] for m in data["models"] if m["model"] == e["model"]), i) for i, e in enumerate(data["maps"])]
+        models = [(model_name(data, e["model"]), i) for i, e in enumerate(data["maps"])]
         parts.append(widgets.interactive(
             show, map_index=widgets.Dropdown(options=models, description="模型"),
             method=widgets.Dropdown(options=[(v, k) for k, v in METHOD_NAMES.items()], value="tsne", description="投影"),

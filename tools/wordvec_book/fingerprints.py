@@ -97,11 +97,13 @@ print(J[0, 0].item(), J[0, 3].item(), J[3, 1].item(), J[3, 2].item(), J[3, 3].it
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """一个常见错误在探针上打印出的数（抛出异常时为 None），以及它与正确的、与别的错误是否都不同。"""
+    """一个常见错误在探针上打印出的数（抛出异常时为 None）；``differs``：与正确的不同（页面认得出它）；
+    ``distinct``：还与别的错误都不同。"""
 
     mistake: str
     description: str
     values: tuple[float, ...] | None
+    differs: bool = False
     distinct: bool = False
 
 
@@ -150,16 +152,15 @@ def fingerprints(name: str, root: Path) -> tuple[tuple[float, ...], tuple[Finger
     found = [_outcome(probe, source, mistake) for mistake in mistakes(source)]
     marked = []
     for fp in found:
-        apart = fp.values is not None and not same(fp.values, correct, DISTINCT, 0.0) and not any(
-            other is not fp and same(fp.values, other.values, DISTINCT, 0.0) for other in found)
-        marked.append(Fingerprint(fp.mistake, fp.description, fp.values, apart))
+        differs = fp.values is not None and not same(fp.values, correct, DISTINCT, 0.0)
+        alone = not any(other is not fp and same(fp.values, other.values, DISTINCT, 0.0) for other in found)
+        marked.append(Fingerprint(fp.mistake, fp.description, fp.values, differs, differs and alone))
     return correct, tuple(marked)
 
 
 def recognisable(name: str, root: Path) -> list[Fingerprint]:
     """页面认得出的错误：在探针上能跑完，打印的数与正确的不同（可能与另一个错误相同）。"""
-    correct, found = fingerprints(name, root)
-    return [fp for fp in found if fp.values is not None and not same(fp.values, correct, DISTINCT, 0.0)]
+    return [fp for fp in fingerprints(name, root)[1] if fp.differs]
 
 
 def report(root: Path) -> str:
@@ -171,8 +172,7 @@ def report(root: Path) -> str:
                   f"| （正确） | {' '.join(f'{v:.6g}' for v in correct)} | — |"]
         for fp in found:
             shown = "抛出异常" if fp.values is None else " ".join(f"{v:.6g}" for v in fp.values)
-            verdict = "是" if fp.distinct else ("与正确的相同" if fp.values is not None and same(fp.values, correct, DISTINCT, 0.0)
-                                               else "否")
+            verdict = "是" if fp.distinct else ("否" if fp.differs or fp.values is None else "与正确的相同")
             lines.append(f"| `{fp.mistake}` | {shown} | {verdict} |")
         lines.append("")
     return "\n".join(lines)
