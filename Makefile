@@ -49,6 +49,8 @@ setup-cells: $(VENV)/.installed
 # 完整运行：把每个笔记本的 FULL_RUN 开关改成 True 从头执行（合计约 20 分钟），结果连同日期与机器写进
 # code/wordvec_rnn/full_runs.json，正文里完整设置下的数都从这个文件 glue 出来。只跑一个：
 # make full-runs ONLY=02_rnn/05_char_lm
+# 词向量探索器（01_word2vec/06_explorer）另把完整设置下的数据存进 code/wordvec_rnn/full_run_artifacts/（只留在本机，
+# 不提交），此后在本机构建就用它；删掉这个目录之后先 make clean，构建缓存里还是旧的输出。
 full-runs: $(VENV)/.installed
 	$(BIN)/python -m wordvec_book.full_runs $(if $(ONLY),--only $(ONLY))
 

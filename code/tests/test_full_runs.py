@@ -78,3 +78,34 @@ def test_make_full_runs_turns_the_switch_on(results_file, tmp_path):
     assert notebook.stat().st_mtime_ns > built  # Sphinx 见到修改时间变了才重读它
     with pytest.raises(SystemExit):
         runner.main(["--root", str(tmp_path), "--only", "x/02_missing"])
+
+
+@pytest.fixture
+def artifacts_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(full_runs, "ARTIFACTS_DIR", tmp_path / "artifacts")
+    monkeypatch.delenv(full_runs.OUTPUT_ENV, raising=False)
+    return tmp_path / "artifacts"
+
+
+def test_arrays_are_saved_only_by_make_full_runs(artifacts_dir, tmp_path, monkeypatch, capsys):
+    import numpy as np
+
+    vectors = np.arange(12, dtype=np.float32).reshape(3, 4)
+    full_runs.save_full_run_arrays("a/b", "vectors", {"v": vectors, "words": '["甲", "乙"]'})
+    assert "make full-runs" in capsys.readouterr().out and not artifacts_dir.exists()
+    assert full_runs.load_full_run_arrays("a/b", "vectors") is None
+    monkeypatch.setenv(full_runs.OUTPUT_ENV, str(tmp_path / "live.json"))
+    full_runs.save_full_run_arrays("a/b", "vectors", {"v": vectors, "words": '["甲", "乙"]'})
+    saved = full_runs.load_full_run_arrays("a/b", "vectors")
+    assert saved["v"].dtype == np.float32 and np.array_equal(saved["v"], vectors)
+    assert json.loads(str(saved["words"])) == ["甲", "乙"]
+    assert {"date", "cpu", "cores"} <= set(saved["meta"])
+    assert full_runs.load_full_run_arrays("a/b", "other") is None
+
+
+def test_save_refuses_tensors_and_the_meta_key(artifacts_dir):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r'参数 `arrays\["v"\]`.*numpy 数组或字符串'):
+        full_runs.save_full_run_arrays("a/b", "vectors", {"v": torch.zeros(2)})
+    with pytest.raises(ValueError, match="参数 `arrays`.*meta"):
+        full_runs.save_full_run_arrays("a/b", "vectors", {"meta": "x"})

@@ -17,9 +17,10 @@ import platform
 from pathlib import Path
 
 from wordvec_rnn.checks import check_str, fail
-from wordvec_rnn.inputs import Spec, Str, accepts
+from wordvec_rnn.inputs import DictOf, Satisfies, Spec, Str, accepts
 
 RESULTS_FILE = Path(__file__).with_name("full_runs.json")
+ARTIFACTS_DIR = Path(__file__).with_name("full_run_artifacts")   # 完整运行存下的数组（较大，不随包发布、不提交）
 OUTPUT_ENV = "WORDVEC_RNN_FULL_RUN_OUTPUT"  # make full-runs 设置：本次完整运行的结果写到这个文件
 SWITCH_OFF, SWITCH_ON = "FULL_RUN = False", "FULL_RUN = True"
 
@@ -65,6 +66,45 @@ def record_full_run(notebook: str, results: dict) -> None:
         Path(path).write_text(json.dumps({notebook: results}, ensure_ascii=False), encoding="utf-8")
     else:
         print(f"完整运行的结果（{notebook}）：用 make full-runs 运行时写进 wordvec_rnn/full_runs.json")
+
+
+def _artifact_path(notebook: str, name: str) -> Path:
+    return ARTIFACTS_DIR / f"{notebook.replace('/', '-')}-{name}.npz"
+
+
+ARRAYS = DictOf(Satisfies(lambda value: type(value).__module__ == "numpy" or isinstance(value, str),
+                          "numpy 数组或字符串（torch 张量先用 .numpy() 转换）"), what="非空的字典：名字 → numpy 数组或字符串")
+
+
+@accepts(notebook=Str(), name=Str(), arrays=ARRAYS)
+def save_full_run_arrays(notebook: str, name: str, arrays: dict) -> None:
+    """完整运行存下较大的结果（如词向量）：``arrays`` 是名字 → numpy 数组或字符串，连同运行信息写成一个 .npz。
+    只在 ``make full-runs`` 里写文件；之后构建本书时笔记本用 :func:`load_full_run_arrays` 读回。"""
+    if "meta" in arrays:
+        fail("arrays", "不含 \"meta\" 的键（运行信息由本函数写入）", "含 \"meta\" 的字典")
+    if not os.environ.get(OUTPUT_ENV):
+        print(f"完整运行的数组（{notebook}：{name}）：用 make full-runs 运行时存进 {ARTIFACTS_DIR.name}/")
+        return
+    import numpy
+
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    meta = json.dumps(machine_description(), ensure_ascii=False)
+    numpy.savez_compressed(_artifact_path(notebook, name), meta=numpy.array(meta),
+                           **{key: numpy.asarray(value) for key, value in arrays.items()})
+
+
+@accepts(notebook=Str(), name=Str())
+def load_full_run_arrays(notebook: str, name: str) -> dict | None:
+    """``make full-runs`` 在本机存下的数组（:func:`save_full_run_arrays`），另有 ``"meta"``：运行信息的 dict；
+    没有存过（如新克隆的仓库、Colab）时返回 ``None``。"""
+    path = _artifact_path(notebook, name)
+    if not path.exists():
+        return None
+    import numpy
+
+    with numpy.load(path, allow_pickle=False) as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    return {**arrays, "meta": json.loads(str(arrays["meta"]))}
 
 
 def _live_results(notebook: str) -> dict | None:
