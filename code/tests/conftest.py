@@ -21,11 +21,13 @@ NOTEBOOK_BUDGET_SECONDS = 60
 # 评分的测试（评分程序的集成与攻击测试，约 3 分钟）；其余是包与工具的单元测试
 NOT_UNIT_TESTS = {
     "test_attacks.py",
+    "test_book_latex.py",
     "test_book_typography.py",
     "test_classroom.py",
     "test_dependency_versions.py",
     "test_images.py",
     "test_notebooks.py",
+    "test_pdf.py",
     "test_standalone.py",
 }
 
