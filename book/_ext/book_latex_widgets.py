@@ -2,7 +2,9 @@
 
 - 滑块图（``wordvec_rnn.sliders.StaticSliders``）：默认取值下的图，再加一小格关键取值（每个滑块取最小与最大、
   其余在默认值）的图，各带说明文字，并说明网页版可以拖动；
-- 词向量探索器、答案框：一句话说明网页版在这里能做什么；
+- 词向量探索器：训练结束时跳元模型的 t-SNE 地图（``wordvec_rnn.word_maps.draw_word_map``，与网页上的同一份坐标），
+  并说明网页版在这里能做什么；
+- 答案框：一句话说明网页版在这里能核对答案（一个单元有几个框时只说一次）；
 - 「核对你自己的实现」（``book_fingerprints`` 的占位）：印出探针的代码、正确的实现打印的数，以及认得出的
   常见错误各打印什么，读者对照自己打印的数。
 """
@@ -24,11 +26,10 @@ from wordvec_book.fingerprints import PROBES, fingerprints, recognisable
 
 SLIDER_DATA = re.compile(r'<script type="application/json" class="book-sliders-data">(.*?)</script>', re.S)
 KEY_FRAMES = 4
-NOTES = {   # 网页上的部件 → PDF 里的一句说明
-    'class="book-explorer"': "（网页版在这里是交互的词向量探索器：输入词查两个模型的最近邻、做类比，"
-                             "拖动「训练进度」看词的地图怎样形成。）",
-    'class="book-answer"': "（网页版在这里有答案框：填上答案，页面当场核对。）",
-}
+EXPLORER_DATA = re.compile(r'<script type="application/json" class="book-explorer-data">(.*?)</script>', re.S)
+EXPLORER_NOTE = ("（网页版在这里是交互的词向量探索器：输入词查两个模型的最近邻、做类比，拖动「训练进度」看词的地图"
+                 "怎样形成。上图是训练结束时的一幅。）")
+ANSWER_NOTE = "（网页版在这里有答案框：填上答案，页面当场核对。）"
 FINGERPRINT = re.compile(r'<div class="book-fingerprint" data-probe="([a-z_]+)">')
 
 
@@ -54,6 +55,25 @@ def key_frames(data: dict) -> list[str]:
             if key != default and key not in keys:
                 keys.append(key)
     return keys[:KEY_FRAMES]
+
+
+def explorer_latex(html_text: str, outdir: Path) -> str:
+    """训练结束时跳元模型的 t-SNE 地图，画法与网页上的相同（按词频放不重叠的标签）。"""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from wordvec_rnn.plotting import use_book_style
+    from wordvec_rnn.word_maps import draw_word_map
+
+    data = json.loads(EXPLORER_DATA.search(html_text).group(1).replace("<\\/", "</"))
+    final = next(m for m in data["maps"] if m["model"] == "skipgram")["tsne"][-1]
+    use_book_style()
+    fig = draw_word_map(np.array(final, dtype=float).reshape(-1, 2), data["words"][:data["map_words"]],
+                        f"跳元模型：最常见的 {data['map_words']} 个词（t-SNE，训练结束时）")
+    path = outdir / "explorer-map.png"
+    fig.savefig(path, dpi=200, bbox_inches="tight")
+    plt.close(fig)
+    return rf"\begin{{center}}\includegraphics[width=0.9\linewidth]{{{path.name}}}\end{{center}}" + "\n"
 
 
 def sliders_latex(html_text: str, outdir: Path) -> str:
@@ -89,8 +109,14 @@ class WidgetsForPrint(SphinxPostTransform):
             shown = next((c.astext() for c in bundle.children if c.get("mime_type") == "text/html"), "")
             if 'class="book-sliders"' in shown:
                 bundle.replace_self(nodes.raw("", sliders_latex(shown, outdir), format="latex"))
-            elif note := next((text for marker, text in NOTES.items() if marker in shown), None):
-                bundle.replace_self(_paragraph(note))
+            elif 'class="book-explorer"' in shown:
+                bundle.replace_self([nodes.raw("", explorer_latex(shown, outdir), format="latex"),
+                                     _paragraph(EXPLORER_NOTE)])
+            elif 'class="book-answer"' in shown:
+                if any(p.astext() == ANSWER_NOTE for p in bundle.parent.findall(nodes.paragraph)):
+                    bundle.parent.remove(bundle)   # 同一个单元的第二个框：说一次就够了
+                else:
+                    bundle.replace_self(_paragraph(ANSWER_NOTE))
 
 
 def _numbers(values) -> str:
