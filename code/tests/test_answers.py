@@ -47,12 +47,18 @@ def test_static_answer_form_carries_expected_value_tolerance_and_hint(monkeypatc
     assert 'data-expected="0.1"' in answer_box("概率", 0.1)._repr_html_()
 
 
+def live_results(widget, texts: list[str]) -> list[str]:
+    """在有内核时的答案框里依次写下 ``texts``，每次显示的话（框的值一变就核对，与按回车相同）。"""
+    box, _button, result = widget.children
+    shown = []
+    for text in texts:
+        box.value = text
+        shown.append(result.value)
+    return shown
+
+
 def test_live_answer_box_checks_in_python(monkeypatch):
     monkeypatch.delenv("WORDVEC_RNN_STATIC_SLIDERS", raising=False)
-    box, button, result = answer_box("参数个数", 1301512, rtol=0, hint="数一数偏置。").children
-    box.value = "1,301,512"
-    assert result.value == "✓ 对了。"
-    box.value = "1301000"
-    assert result.value == "✗ 不对。数一数偏置。"
-    box.value = "许多"
-    assert result.value.startswith("读不出一个数")
+    right, wrong, unreadable = live_results(answer_box("参数个数", 1301512, rtol=0, hint="数一数偏置。"),
+                                            ["1,301,512", "1301000", "许多"])
+    assert (right, wrong) == ("✓ 对了。", "✗ 不对。数一数偏置。") and unreadable.startswith("读不出一个数")

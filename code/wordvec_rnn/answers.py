@@ -51,6 +51,33 @@ def check_answer(text: str, expected: float, rtol: float = 1e-3, atol: float = 0
     return abs(value - expected) <= atol + rtol * abs(expected)
 
 
+def _answer_form(classes: str, data: dict[str, str], label: str, input_attributes: str) -> str:
+    """静态书里答案框的表单：``data`` 写成 ``data-*`` 属性（页面的脚本从这里读期望值），输入框与按钮先禁用，
+    脚本加载后才启用（没有脚本时不会让人以为能核对）。"""
+    attributes = "".join(f' data-{name}="{html.escape(value)}"' for name, value in data.items())
+    return (
+        f'<form class="{classes}"{attributes}><label>{html.escape(label)}'
+        f'<input name="answer" {input_attributes} autocomplete="off" disabled></label>'
+        '<button type="submit" disabled>核对</button>'
+        '<span class="book-answer-result" role="status" aria-live="polite"></span></form>'
+    )
+
+
+def _live_box(label: str, feedback):
+    """有内核时的答案框：输入框、「核对」按钮与结果；``feedback(读者写的)`` 返回要显示的话。"""
+    import ipywidgets as widgets
+
+    box = widgets.Text(description=label, continuous_update=False, style={"description_width": "initial"})
+    button, result = widgets.Button(description="核对"), widgets.Label()
+
+    def run(_=None):
+        result.value = feedback(box.value)
+
+    button.on_click(run)
+    box.observe(run, names="value")   # 在框里按回车（或离开它）也核对
+    return widgets.HBox([box, button, result])
+
+
 class StaticAnswer:
     """静态书里的答案框（``_repr_html_``），由 ``book-answers.js`` 核对。"""
 
@@ -59,13 +86,8 @@ class StaticAnswer:
         self.label, self.expected, self.rtol, self.atol, self.hint = label, expected, rtol, atol, hint
 
     def _repr_html_(self) -> str:
-        return (
-            f'<form class="book-answer" data-expected="{self.expected!r}" data-rtol="{self.rtol!r}" '
-            f'data-atol="{self.atol!r}" data-hint="{html.escape(self.hint or "")}">'
-            f'<label>{html.escape(self.label)}<input name="answer" inputmode="decimal" autocomplete="off" disabled>'
-            '</label><button type="submit" disabled>核对</button>'
-            '<span class="book-answer-result" role="status" aria-live="polite"></span></form>'
-        )
+        data = {"expected": repr(self.expected), "rtol": repr(self.rtol), "atol": repr(self.atol), "hint": self.hint or ""}
+        return _answer_form("book-answer", data, self.label, 'inputmode="decimal"')
 
     def __repr__(self) -> str:
         return f"<StaticAnswer {self.label}>"
@@ -83,14 +105,4 @@ def answer_box(label: str, expected: float, *, rtol: float = 1e-3, atol: float =
     ``rtol``、``atol`` 是容差（整数答案用 ``rtol=0``），``hint`` 是答错时的提示。"""
     if static_mode():
         return StaticAnswer(label, expected, rtol, atol, hint)
-    import ipywidgets as widgets
-
-    box = widgets.Text(description=label, continuous_update=False, style={"description_width": "initial"})
-    button, result = widgets.Button(description="核对"), widgets.Label()
-
-    def run(_=None):
-        result.value = _feedback(check_answer(box.value, expected, rtol, atol), hint)
-
-    button.on_click(run)
-    box.observe(run, names="value")   # 在框里按回车（或离开它）也核对
-    return widgets.HBox([box, button, result])
+    return _live_box(label, lambda text: _feedback(check_answer(text, expected, rtol, atol), hint))
