@@ -9,6 +9,8 @@
 两边按同样的规则读数（:func:`parse_answer`）：可以写千分位（``1,301,512``、``1 301 512``）、科学记数（``1.3e6``、
 ``1.3×10^6``）、分数（``1/2``）、百分数（``50%``）。|读者的数 − 期望值| ≤ atol + rtol·|期望值| 算对；不对时给出
 ``hint``（常见的错在哪里）。
+
+答案是一个式子（如「用 T 表示」）的练习用 :func:`wordvec_rnn.formula_answers.formula_box`，表单与界面与这里共用。
 """
 
 from __future__ import annotations
