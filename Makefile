@@ -13,7 +13,7 @@ TORCH ?= torch==2.13.0+cpu
 export OPENBLAS_NUM_THREADS = 1
 export OMP_NUM_THREADS = 1
 
-.PHONY: book pdf test check export setup-cells full-runs images assignments grade clean
+.PHONY: book pdf release test check export setup-cells full-runs images assignments grade clean
 
 # WORDVEC_RNN_STATIC_SLIDERS=1：带滑块的图在构建时把每组取值预先画好，嵌进静态 HTML（wordvec_rnn.sliders）
 # wordvec_book.execute 先把改过的笔记本两个一起执行进 jupyter-book 的执行缓存（量墙钟时间的单独执行），
@@ -33,11 +33,17 @@ pdf: book
 	mkdir -p $(dir $(PDF)) && cp _build/latex/book.pdf $(PDF)
 	$(BIN)/jupyter-book build --warningiserror --keep-going .
 
+# 发布这一版（不联网）：读者的包与工具包的轮子和源码包、网页书、课堂作业的三种包、（装有 xelatex 时）PDF 版，
+# 连同 SHA256SUMS 放进 _build/release/<版本>/；先核对各处的版本一致。版本号只写在 code/pyproject.toml 里，
+# 每一版在 CHANGELOG.md 里写一节。make test 先做它：测试检查这些产物，并用其中的轮子单独运行笔记本
+release: book assignments
+	@if command -v xelatex >/dev/null; then $(MAKE) --no-print-directory pdf; else echo "没有 xelatex：这一版的产物里没有 PDF 版，test_pdf 跳过"; fi
+	$(BIN)/python -m wordvec_book.release
+
 # OMP_WAIT_POLICY=PASSIVE：pytest -n 2 常常同时执行两个调用 torch.set_num_threads(2) 的笔记本，两核上就有四个
 # OpenMP 线程；默认的线程在屏障处空转等待，互相抢 CPU，字符级语言模型的训练单元从单独执行的约 8 s 变成 330 s。
 # 让等待的线程睡眠，同样的情形约 12 s（单独执行几乎不变）。只对测试设：书里 glue 的速度仍按默认设置测得。
-test: book
-	@if command -v xelatex >/dev/null; then $(MAKE) --no-print-directory pdf; else echo "没有 xelatex：不建 PDF 版，test_pdf 跳过"; fi
+test: release
 	OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m pytest
 
 # 作者的快速检查（两核上不到 2 分钟）：静态检查、导出的模块与首单元跟笔记本一致、单元测试（不建书、不执行笔记本、

@@ -112,7 +112,7 @@ class WidgetsForPrint(SphinxPostTransform):
             elif 'class="book-explorer"' in shown:
                 bundle.replace_self([nodes.raw("", explorer_latex(shown, outdir), format="latex"),
                                      _paragraph(EXPLORER_NOTE)])
-            elif 'class="book-answer"' in shown:
+            elif re.search(r'class="book-answer[ "]', shown):   # 数的与式子的答案框
                 if any(p.astext() == ANSWER_NOTE for p in bundle.parent.findall(nodes.paragraph)):
                     bundle.parent.remove(bundle)   # 同一个单元的第二个框：说一次就够了
                 else:

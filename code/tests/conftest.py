@@ -28,6 +28,7 @@ NOT_UNIT_TESTS = {
     "test_images.py",
     "test_notebooks.py",
     "test_pdf.py",
+    "test_release.py",
     "test_standalone.py",
 }
 

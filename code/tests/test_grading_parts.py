@@ -94,7 +94,7 @@ def test_self_checks_are_removed_and_lines_kept():
 
 
 def test_the_generated_setup_cell_is_recognised(tmp_path):
-    cell = render_setup_cell("https://github.com/a/b", "main")
+    cell = render_setup_cell("2026.12.0")
     assert is_setup_cell(cell) and not is_setup_cell(cell + "\nimport os")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell), nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(notebook, tmp_path / "a.ipynb")

@@ -18,13 +18,14 @@ from wordvec_book.export import (
     render_module,
     render_modules,
 )
-from wordvec_book.setup_cell import render_setup_cell, repository
+from wordvec_book.edition import book_version
+from wordvec_book.setup_cell import render_setup_cell
 
 from conftest import CHAPTER_NOTEBOOKS, NOTEBOOK_BUDGET_SECONDS, REPO, executed_record, load_notebook
 
 NOTEBOOK_IDS = [str(p.relative_to(REPO)) for p in CHAPTER_NOTEBOOKS]
 # 第一个代码单元：没有本书的包时先安装（地址取自 _config.yml），再设定绘图风格与随机种子
-SETUP_CELL = render_setup_cell(*repository(REPO))
+SETUP_CELL = render_setup_cell(book_version(REPO))
 
 
 def code_cells(path):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from wordvec_book.edition import book_version
 from wordvec_book.setup_cell import BOOK_SETUP, figure_url, main, render_setup_cell, repository, rewrite
 
 from conftest import REPO
@@ -33,9 +34,41 @@ def notebook(tmp_path, first_code: str, name: str = "nb.ipynb"):
 def test_repository_of_this_book():
     url, branch = repository(REPO)
     assert url.startswith("https://github.com/") and branch
-    cell = render_setup_cell(url, branch)
-    assert f"git+{url}@{branch}#subdirectory=code" in cell and cell.endswith(BOOK_SETUP)
-    assert "WORDVEC_RNN_PACKAGE" in cell
+
+
+def test_the_cell_installs_this_version_of_the_book():
+    version = book_version(REPO)
+    cell = render_setup_cell(version)
+    assert f'VERSION = "{version}"' in cell and "wordvec-rnn[corpora]==" in cell and cell.endswith(BOOK_SETUP)
+    assert "WORDVEC_RNN_PACKAGE" in cell and "wordvec-rnn-tools" not in cell
+    assert "WORDVEC_RNN_TOOLS_PACKAGE" in render_setup_cell(version, tools=True)
+
+
+@pytest.mark.parametrize("installed, expected", [
+    (None, ["wordvec-rnn[corpora]==2026.12.0"]),
+    ("2025.9.0", ["wordvec-rnn[corpora]==2026.12.0"]),
+    ("2026.12.0", []),
+])
+def test_the_cell_installs_only_when_the_version_differs(monkeypatch, capsys, installed, expected):
+    import importlib.metadata
+    import subprocess
+
+    def version(name):
+        if installed is None:
+            raise importlib.metadata.PackageNotFoundError(name)
+        return installed
+
+    commands = []
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(subprocess, "run", lambda command, check: commands.append(command[-1]))
+    monkeypatch.delenv("WORDVEC_RNN_PACKAGE", raising=False)
+    install = render_setup_cell("2026.12.0").removesuffix(BOOK_SETUP)
+    exec(compile(install, "setup", "exec"), {})
+    assert commands == expected
+    said = capsys.readouterr().out.strip()
+    assert said.count("\n") == 0 and (said == "") == (not expected)
+    if installed == "2025.9.0":
+        assert said == "安装 wordvec-rnn[corpora]==2026.12.0（本机是 2025.9.0 版；装好后重启内核）"
 
 
 def test_repository_reads_the_section(tmp_path):
@@ -59,13 +92,13 @@ def test_repository_rejects_bad_config(tmp_path, config, message):
 
 def test_rendered_cell_runs_when_the_package_is_installed():
     namespace: dict = {}
-    exec(compile(render_setup_cell(*repository(REPO)), "setup", "exec"), namespace)
+    exec(compile(render_setup_cell(book_version(REPO)), "setup", "exec"), namespace)
     assert namespace["rng"].integers(10**6) == __import__("numpy").random.default_rng(0).integers(10**6)
 
 
 def test_rewrite_replaces_only_the_first_code_cell(tmp_path):
     path = notebook(tmp_path, BOOK_SETUP)
-    cell = render_setup_cell("https://github.com/someone/book", "dev")
+    cell = render_setup_cell("2026.12.0")
     assert rewrite(path, cell, write=False) is not None
     assert rewrite(path, cell, write=True) is None
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +111,7 @@ def test_rewrite_replaces_only_the_first_code_cell(tmp_path):
 def test_rewrite_leaves_other_first_cells_alone(tmp_path):
     path = notebook(tmp_path, "import numpy as np")
     before = path.read_text(encoding="utf-8")
-    problem = rewrite(path, render_setup_cell("https://github.com/someone/book", "dev"), write=True)
+    problem = rewrite(path, render_setup_cell("2026.12.0"), write=True)
     assert "不以设定绘图风格与随机种子的五行结尾" in problem
     assert path.read_text(encoding="utf-8") == before
 
@@ -86,6 +119,8 @@ def test_rewrite_leaves_other_first_cells_alone(tmp_path):
 def test_main_rewrites_the_notebooks_in_the_toc(tmp_path, capsys):
     (tmp_path / "_config.yml").write_text(CONFIG, encoding="utf-8")
     (tmp_path / "_toc.yml").write_text("root: intro\nchapters:\n  - file: nb\n", encoding="utf-8")
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "pyproject.toml").write_text('[project]\nversion = "2026.12.0"\n', encoding="utf-8")
     notebook(tmp_path, BOOK_SETUP)
     assert main(["--root", str(tmp_path), "--check"]) == 1
     assert main(["--root", str(tmp_path)]) == 0
@@ -100,7 +135,7 @@ def test_figure_links_become_repository_urls(tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["cells"][0]["source"] = ["# 标题\n", "![GRU 的一步](../../images/gru1.png) 与 [链接](../other.ipynb)"]
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    cell, figures = render_setup_cell(url, branch), figure_url(url, branch)
+    cell, figures = render_setup_cell("2026.12.0"), figure_url(url, branch)
     assert rewrite(path, cell, figures, write=True) is None
     text = "".join(json.loads(path.read_text(encoding="utf-8"))["cells"][0]["source"])
     assert text == "# 标题\n![GRU 的一步](https://raw.githubusercontent.com/someone/book/dev/images/gru1.png) 与 [链接](../other.ipynb)"

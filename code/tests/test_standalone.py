@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -28,11 +29,12 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from wordvec_book.edition import book_version
 from wordvec_classroom.generate import AssignmentSource, assignment_dirs
 from wordvec_book.export import notebooks_in_reading_order
 
 from conftest import REPO
-from venvs import COLAB_LIKE, build_wheel, clean_env, make_venv, run
+from venvs import COLAB_LIKE, build_wheel, clean_env, installed_version, make_venv, run
 
 NOTEBOOKS = notebooks_in_reading_order(REPO)
 ASSIGNMENTS = [d.name for d in assignment_dirs(REPO)]
@@ -45,7 +47,7 @@ KERNEL = "wordvec-rnn-standalone"
 def colab_like(tmp_path_factory):
     """(内核的 KernelSpecManager, 内核环境变量, 环境目录, 建环境用的秒数)。"""
     root = tmp_path_factory.mktemp("standalone")
-    wheel, tools_wheel = build_wheel(root / "wheel"), build_wheel(root / "wheel", "tools")
+    wheel, tools_wheel = release_wheels() or (build_wheel(root / "wheel"), build_wheel(root / "wheel", "tools"))
     venv = root / "venv"
     python, seconds = make_venv(venv, COLAB_LIKE)
     found = run([str(python), "-c", "import importlib.util as u; print(u.find_spec('wordvec_rnn'))"], cwd=root)
@@ -62,6 +64,14 @@ def colab_like(tmp_path_factory):
                     MPLCONFIGDIR=str(root / "matplotlib"))
     yield KernelSpecManager(kernel_dirs=[str(kernels)]), env, venv, seconds
     shutil.rmtree(root, ignore_errors=True)  # 环境约 1 GB，用完即删
+
+
+def release_wheels() -> tuple[Path, Path] | None:
+    """``make release`` 放进 ``_build/release/<版本>/`` 的两个轮子（make test 先做 make release）；没有时为 None。"""
+    version = book_version(REPO)
+    folder = REPO / "_build" / "release" / version
+    wheels = (folder / f"wordvec_rnn-{version}-py3-none-any.whl", folder / f"wordvec_rnn_tools-{version}-py3-none-any.whl")
+    return wheels if all(w.exists() for w in wheels) else None
 
 
 def failure_message(name: str, error: CellExecutionError) -> str:
@@ -118,6 +128,20 @@ def test_assignment_notebooks_run_alone(name, assignments, colab_like, tmp_path)
     assert errors, "学生版的自测应在学生填写之前报 NotImplementedError"
     assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
     run_alone(assignments / "instructor" / f"{name}.ipynb", colab_like, tmp_path / "instructor")  # 它装上工具包
+
+
+def test_a_notebook_from_the_release_runs_against_its_wheel(colab_like, tmp_path):
+    """发布的网页书里可下载的笔记本，在新环境里装的正是同一次发布的轮子（同一版）。"""
+    version, wheels = book_version(REPO), release_wheels()
+    assert wheels, f"_build/release/{version}/ 里没有这一版的轮子：先 make release（make test 会先做）"
+    assert colab_like[1]["WORDVEC_RNN_PACKAGE"] == f"{wheels[0]}[corpora]"
+    html_zip = REPO / "_build" / "release" / version / f"wordvec-rnn-html-{version}.zip"
+    with zipfile.ZipFile(html_zip) as archive:
+        source = archive.read("_sources/chapters/02_rnn/01_rnn.ipynb")
+    (tmp_path / "01_rnn.ipynb").write_bytes(source)
+    run_alone(tmp_path / "01_rnn.ipynb", colab_like, tmp_path / "run")
+    python = colab_like[2] / "bin" / "python"
+    assert installed_version(python, "wordvec-rnn") == version
 
 
 def test_missing_file_is_reported_as_such():

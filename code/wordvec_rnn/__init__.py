@@ -3,4 +3,6 @@
 各章共用的代码只在这里写一次；由章节导出的模块（``#@save`` 单元）见 :mod:`wordvec_book.export`。
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version as _installed_version
+
+__version__ = _installed_version("wordvec-rnn")   # 书的版本，写在 pyproject.toml 里

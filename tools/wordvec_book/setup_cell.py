@@ -1,12 +1,11 @@
-"""让每个章节笔记本离开仓库也能运行：第一个代码单元先装上本书的包，插图从仓库的网址读。
+"""让每个章节笔记本离开仓库也能运行：第一个代码单元先装上本书这一版的包，插图从仓库的网址读。
 
-第一个代码单元在 Colab、Binder 等新环境里先装上本书的包，再设定绘图风格与随机种子。笔记本里的插图
-（``images/`` 下由代码绘制的图）写成仓库里这个文件的网址（:func:`figure_url`），所以在 Colab 里、或单独下载的
-``.ipynb`` 里也能显示；构建 HTML 书时，``book/_ext/book_images.py`` 再把这些网址换回本地的 ``images/``，
-网页书照样离线。
-
-单元与插图网址都由 ``_config.yml`` 里唯一的一处仓库地址（``repository: url``、``branch``）生成，网页上的
-Colab、Binder 按钮用的也是它，所以笔记本里安装的包与按钮打开的仓库一定是同一个。在仓库根目录运行::
+第一个代码单元在 Colab、Binder 等新环境里先从 Python 的软件源装上这一版的包（``wordvec-rnn[corpora]==版本``，
+版本号只写在 ``code/pyproject.toml`` 里，见 ``wordvec_book.edition``），再设定绘图风格与随机种子。本机已是这一版时
+什么也不装；是别的版本时换成这一版并说一句：去年下载的笔记本装的仍是去年的代码。笔记本里的插图（``images/``
+下由代码绘制的图）写成仓库里这个文件的网址（:func:`figure_url`，由 ``_config.yml`` 里唯一的一处仓库地址生成，
+网页上的 Colab、Binder 按钮用的也是它），所以在 Colab 里、或单独下载的 ``.ipynb`` 里也能显示；构建 HTML 书时，
+``book/_ext/book_images.py`` 再把这些网址换回本地的 ``images/``，网页书照样离线。在仓库根目录运行::
 
     python -m wordvec_book.setup_cell            # 改写 _toc.yml 中每个笔记本的第一个代码单元与插图链接
     python -m wordvec_book.setup_cell --check    # 只检查，不一致时列出并以状态 1 退出
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from .edition import book_version
 from .export import notebooks_in_reading_order
 
 # 设定绘图风格（含随包安装的中文字体）与随机种子：每个笔记本的第一个代码单元都以这五行结尾。
@@ -37,25 +37,35 @@ from wordvec_rnn.seeding import set_seed
 use_book_style()
 rng = set_seed(0)"""
 
-# 测试（tests/test_standalone.py）用环境变量 WORDVEC_RNN_PACKAGE 把安装指向本地构建的轮子。
-INSTALL = """# 在 Colab、Binder 等新环境里第一次运行时先装上本书的包（连同语料）；已装好时什么也不做，也不会替换已有的 torch
-import importlib.util
+# 装本书这一版的包：版本号来自 code/pyproject.toml（wordvec_book.edition），旧笔记本装的仍是它写成时的那一版。
+# 测试（tests/test_standalone.py）用环境变量 WORDVEC_RNN_PACKAGE、WORDVEC_RNN_TOOLS_PACKAGE 把安装指向本地构建的轮子。
+INSTALL = """# 在 Colab、Binder 等新环境里第一次运行时装上本书这一版的包（连同语料）；已装好这一版时什么也不做，也不替换已有的 torch
+import importlib.metadata
 import os
 import subprocess
 import sys
 
-if importlib.util.find_spec("wordvec_rnn") is None:
-    PACKAGE = "wordvec-rnn[corpora] @ git+{url}@{branch}#subdirectory=code"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", os.environ.get("WORDVEC_RNN_PACKAGE", PACKAGE)], check=True)
-    importlib.invalidate_caches()
+VERSION = "{version}"  # 本笔记本所写的那一版，从 Python 的软件源安装（镜像的设置见「如何使用本书」）
+
+
+def install_book_package(name, spec, override):
+    \"\"\"本机的 name 不是 VERSION 这一版时用 pip 安装 spec（环境变量 override 可以指向本地的轮子），并说一句。\"\"\"
+    try:
+        installed = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        installed = None
+    if installed != VERSION:
+        package = os.environ.get(override, spec)
+        print(f"安装 {{package}}（本机" + ("还没有）" if installed is None else f"是 {{installed}} 版；装好后重启内核）"))
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", package], check=True)
+        importlib.invalidate_caches()
+
+
+install_book_package("wordvec-rnn", f"wordvec-rnn[corpora]=={{VERSION}}", "WORDVEC_RNN_PACKAGE")
 """
 
-# 教师版作业笔记本的隐藏测试用到课堂作业的评分框架 wordvec_classroom，它在作者与教师的工具包里（读者不装）；
-# 测试用环境变量 WORDVEC_RNN_TOOLS_PACKAGE 把安装指向本地构建的轮子。
-INSTALL_TOOLS = """if importlib.util.find_spec("wordvec_classroom") is None:  # 教师版：隐藏测试要用评分框架
-    TOOLS = "wordvec-rnn-tools @ git+{url}@{branch}#subdirectory=tools"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", os.environ.get("WORDVEC_RNN_TOOLS_PACKAGE", TOOLS)], check=True)
-    importlib.invalidate_caches()
+# 教师版作业笔记本的隐藏测试用到课堂作业的评分框架 wordvec_classroom，它在作者与教师的工具包里（读者不装）。
+INSTALL_TOOLS = """install_book_package("wordvec-rnn-tools", f"wordvec-rnn-tools=={{VERSION}}", "WORDVEC_RNN_TOOLS_PACKAGE")
 """
 
 
@@ -83,10 +93,21 @@ def figure_url(url: str, branch: str, name: str = "") -> str:
     return f"https://raw.githubusercontent.com/{owner_repo}/{branch}/images/{name}"
 
 
-def render_setup_cell(url: str, branch: str, *, tools: bool = False) -> str:
-    """第一个代码单元的完整源码；``tools=True``（教师版作业）时还装上工具包里的评分框架。"""
+def render_setup_cell(version: str, *, tools: bool = False) -> str:
+    """第一个代码单元的完整源码：装 ``version`` 这一版的包；``tools=True``（教师版作业）时还装同一版的工具包。"""
     install = INSTALL + (INSTALL_TOOLS if tools else "")
-    return install.format(url=url, branch=branch) + "\n" + BOOK_SETUP
+    return install.format(version=version) + "\n" + BOOK_SETUP
+
+
+PINNED = re.compile(r'^VERSION = "([^"]+)"', re.M)
+
+
+def pinned_version(notebook: Path) -> str | None:
+    """笔记本的第一个代码单元装的是哪一版（没有生成的首单元时为 None）。"""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    first = next((c for c in cells if c["cell_type"] == "code"), None)
+    match = PINNED.search(_source(first)) if first else None
+    return match.group(1) if match else None
 
 
 def _source(cell: dict) -> str:
@@ -130,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.root / "_config.yml").exists():
         parser.error(f"参数 --root：期望含 _config.yml 的仓库根目录，实际得到 {args.root}")
-    url, branch = repository(args.root)
-    cell, figures = render_setup_cell(url, branch), figure_url(url, branch)
+    cell, figures = render_setup_cell(book_version(args.root)), figure_url(*repository(args.root))
     notebooks = args.notebooks or [p.relative_to(args.root) for p in notebooks_in_reading_order(args.root)]
     problems = [p for p in (rewrite(args.root / nb, cell, figures, write=not args.check) for nb in notebooks) if p]
     for line in problems:

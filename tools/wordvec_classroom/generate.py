@@ -42,6 +42,7 @@ from wordvec_classroom.source import (
     without_decorators,
 )
 from wordvec_classroom.spec import Assignment, Test, load_tests, points_of, tests_of
+from wordvec_book.edition import book_version
 from wordvec_book.setup_cell import render_setup_cell, repository
 
 ASSIGNMENTS_DIR = Path("assignments")
@@ -139,7 +140,7 @@ class AssignmentSource:
         a = self.assignment
         url, branch = repository(self.root)
         cells = [nbformat.v4.new_markdown_cell(self._header(role, url, branch)),
-                 nbformat.v4.new_code_cell(render_setup_cell(url, branch, tools=role == "instructor")),
+                 nbformat.v4.new_code_cell(render_setup_cell(book_version(self.root), tools=role == "instructor")),
                  nbformat.v4.new_code_cell(self.given_code(role))]
         if role == "instructor" and self.test_helpers():
             cells.append(nbformat.v4.new_code_cell("# 隐藏测试用的辅助函数\n" + self.test_helpers()))

@@ -65,13 +65,13 @@ def prepare(path: Path, test_names: set[str]) -> Cells:
     return out
 
 
-SETUP_URL = re.compile(r'PACKAGE = "wordvec-rnn\[corpora\] @ git\+(\S+?)@(\S+?)#subdirectory=code"')
+SETUP_VERSION = re.compile(r'^VERSION = "([^"]+)"', re.M)
 
 
 def is_setup_cell(source: str) -> bool:
     """是不是生成的第一个单元原样（安装本书的包、设定绘图风格与种子；教师版还装评分框架）。"""
-    match = SETUP_URL.search(source)
-    return match is not None and any(source.strip() == render_setup_cell(*match.groups(), tools=tools).strip()
+    match = SETUP_VERSION.search(source)
+    return match is not None and any(source.strip() == render_setup_cell(match.group(1), tools=tools).strip()
                                      for tools in (False, True))
 
 
