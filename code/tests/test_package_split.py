@@ -40,4 +40,4 @@ def test_reader_dependencies_have_no_tooling_extra():
     extras = project.get("optional-dependencies", {})
     assert "classroom" not in extras, "课堂作业的依赖属于工具包（tools/pyproject.toml）"
     tools = tomllib.loads((REPO / "tools" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert "wordvec-rnn" in tools["dependencies"]
+    assert f"wordvec-rnn=={project['version']}" in tools["dependencies"], "工具包依赖同一版的读者的包"
