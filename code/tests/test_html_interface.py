@@ -24,6 +24,8 @@ import yaml
 from conftest import REPO
 from browser_pages import PAGES, QuietHandler, open_page
 
+from wordvec_book.edition import edition
+
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
@@ -119,7 +121,8 @@ def interface_problems(name: str, facts: dict) -> list[str]:
     problems += [f"{name} 的界面提示不对：{label}" for label in facts["labels"]]
     if facts["taiwanese"]:
         problems.append(f"{name} 上有台湾用语「列印」（应为「打印」）")
-    if facts["footer"] != f"作者：{CONFIG['author']} · © {CONFIG['copyright']}":
+    version, date = edition(REPO)
+    if facts["footer"] != f"作者：{CONFIG['author']} · © {CONFIG['copyright']} · 版本 {version}（{date}）":
         problems.append(f"{name} 的页脚是「{facts['footer']}」")
     return problems
 
