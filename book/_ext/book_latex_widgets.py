@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import re
@@ -22,15 +21,17 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.texescape import escape
 
+from book_explorer import DATA as EXPLORER_DATA
+from book_fingerprints import PLACEHOLDER as FINGERPRINT
+from book_slider_frames import DATA_URI, frame_file
+from book_widget_assets import class_names
 from wordvec_book.fingerprints import PROBES, fingerprints, recognisable
 
 SLIDER_DATA = re.compile(r'<script type="application/json" class="book-sliders-data">(.*?)</script>', re.S)
 KEY_FRAMES = 4
-EXPLORER_DATA = re.compile(r'<script type="application/json" class="book-explorer-data">(.*?)</script>', re.S)
 EXPLORER_NOTE = ("（网页版在这里是交互的词向量探索器：输入词查两个模型的最近邻、做类比，拖动「训练进度」看词的地图"
                  "怎样形成。上图是训练结束时的一幅。）")
 ANSWER_NOTE = "（网页版在这里有答案框：填上答案，页面当场核对。）"
-FINGERPRINT = re.compile(r'<div class="book-fingerprint" data-probe="([a-z_]+)">')
 
 
 def _paragraph(text: str) -> nodes.paragraph:
@@ -38,11 +39,9 @@ def _paragraph(text: str) -> nodes.paragraph:
 
 
 def _png(src: str, outdir: Path) -> str:
-    """data:image/png 的帧写进 LaTeX 的输出目录，返回文件名。"""
-    data = base64.b64decode(src.split(",", 1)[1])
-    name = f"slider-{hashlib.sha1(data).hexdigest()[:16]}.png"
-    (outdir / name).write_bytes(data)
-    return name
+    """data URI 的帧写进 LaTeX 的输出目录（与网页书的帧文件同样命名），返回文件名。"""
+    uri = DATA_URI.match(src)
+    return frame_file(outdir, uri.group(1), base64.b64decode(uri.group(2)))
 
 
 def key_frames(data: dict) -> list[str]:
@@ -107,12 +106,13 @@ class WidgetsForPrint(SphinxPostTransform):
             if bundle.get("nb_element") != "mime_bundle":
                 continue
             shown = next((c.astext() for c in bundle.children if c.get("mime_type") == "text/html"), "")
-            if 'class="book-sliders"' in shown:
+            present = class_names(shown)
+            if "book-sliders" in present:
                 bundle.replace_self(nodes.raw("", sliders_latex(shown, outdir), format="latex"))
-            elif 'class="book-explorer"' in shown:
+            elif "book-explorer" in present:
                 bundle.replace_self([nodes.raw("", explorer_latex(shown, outdir), format="latex"),
                                      _paragraph(EXPLORER_NOTE)])
-            elif re.search(r'class="book-answer[ "]', shown):   # 数的与式子的答案框
+            elif "book-answer" in present:   # 数的与式子的答案框
                 if any(p.astext() == ANSWER_NOTE for p in bundle.parent.findall(nodes.paragraph)):
                     bundle.parent.remove(bundle)   # 同一个单元的第二个框：说一次就够了
                 else:
